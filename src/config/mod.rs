@@ -1,0 +1,229 @@
+//! Validated settings: raw CLI flags become a `RunConfig` here, once. Every bad-input error of
+//! `run` is raised here, before anything is measured.
+
+pub mod plan;
+pub mod workers;
+
+use crate::cli::{Mode, RunArgs, WorkloadKind};
+use crate::error::usage;
+use crate::exec::Schedule;
+use crate::model::MachineInfo;
+use crate::workload::{SharedWorkload, cpu::CpuWorkload};
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The workload and its validated parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkloadSpec {
+    /// The cpu task with this many iterations per task.
+    Cpu {
+        /// Iterations per task.
+        iterations: NonZeroU64,
+    },
+}
+
+impl WorkloadSpec {
+    /// Builds the workload the executor runs.
+    pub fn build(&self) -> SharedWorkload {
+        match self {
+            WorkloadSpec::Cpu { iterations } => Arc::new(CpuWorkload::new(iterations.get())),
+        }
+    }
+}
+
+/// Where the outputs go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutDir {
+    /// The folder.
+    pub path: PathBuf,
+    /// True for the default dated folder, which is marked ignored for git.
+    pub dated: bool,
+}
+
+/// A validated `plateau run`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// What each task does.
+    pub workload: WorkloadSpec,
+    /// The worker counts, ascending, always including 1.
+    pub workers: Vec<NonZeroUsize>,
+    /// Tasks per batch.
+    pub tasks: NonZeroU64,
+    /// Kept batches per worker count.
+    pub repetitions: NonZeroU32,
+    /// Discarded batches per worker count.
+    pub warmup: u32,
+    /// Execution model.
+    pub mode: Mode,
+    /// How tasks are handed out.
+    pub schedule: Schedule,
+    /// Pin worker i to allowed CPU i modulo their count.
+    pub pin: bool,
+    /// Seed of the shuffles and the bootstrap.
+    pub seed: u64,
+    /// Where the outputs go.
+    pub out: OutDir,
+    /// The run's name.
+    pub label: String,
+    /// USD per hour, when given.
+    pub price_per_hour: Option<f64>,
+    /// Print results.json on stdout.
+    pub json: bool,
+    /// No progress bar, no table.
+    pub quiet: bool,
+    /// The command line as typed.
+    pub command_line: Vec<String>,
+}
+
+impl RunConfig {
+    /// Validates `args` against the machine. `now_stamp` names the default dated folder.
+    pub fn from_args(
+        args: &RunArgs,
+        machine: &MachineInfo,
+        now_stamp: &str,
+        command_line: Vec<String>,
+    ) -> anyhow::Result<Self> {
+        let mut workers = match &args.workers {
+            Some(spec) => workers::parse_workers(spec).map_err(usage)?,
+            None => plan::default_plan(machine)
+                .into_iter()
+                .filter_map(NonZeroUsize::new)
+                .collect(),
+        };
+        // Speedup and efficiency are relative to one worker, so it is always measured.
+        if workers.first().map(|w| w.get()) != Some(1) {
+            workers.insert(0, NonZeroUsize::MIN);
+        }
+        let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
+        let tasks = match args.tasks {
+            Some(0) => {
+                return Err(usage(
+                    "--tasks must be at least 1: it is the number of tasks each batch runs",
+                ));
+            }
+            Some(t) => t,
+            None => plan::default_tasks(&plain),
+        };
+        let iterations = NonZeroU64::new(args.iterations).ok_or_else(|| {
+            usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")
+        })?;
+        let repetitions = NonZeroU32::new(args.repetitions).ok_or_else(|| {
+            usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
+        })?;
+        if let Some(p) = args.price_per_hour {
+            if !p.is_finite() || p <= 0.0 {
+                return Err(usage(format!(
+                    "--price-per-hour must be a positive number of USD per hour, not {p}"
+                )));
+            }
+        }
+        let workload = match args.workload {
+            WorkloadKind::Cpu => WorkloadSpec::Cpu { iterations },
+        };
+        let out = match &args.out {
+            Some(p) => OutDir {
+                path: p.clone(),
+                dated: false,
+            },
+            None => OutDir {
+                path: PathBuf::from("reports")
+                    .join(format!("{now_stamp}_{}", workload_name(&workload))),
+                dated: true,
+            },
+        };
+        Ok(Self {
+            workload,
+            workers,
+            tasks: NonZeroU64::new(tasks).expect("checked above"),
+            repetitions,
+            warmup: args.warmup,
+            mode: args.mode,
+            schedule: args.schedule,
+            pin: false,
+            seed: args.seed.unwrap_or_else(crate::rng::fresh_seed),
+            out,
+            label: args
+                .label
+                .clone()
+                .unwrap_or_else(|| machine.hostname.clone()),
+            price_per_hour: args.price_per_hour,
+            json: args.json,
+            quiet: args.quiet,
+            command_line,
+        })
+    }
+
+    /// The worker counts as plain numbers.
+    pub fn worker_counts(&self) -> Vec<usize> {
+        self.workers.iter().map(|w| w.get()).collect()
+    }
+}
+
+fn workload_name(w: &WorkloadSpec) -> &'static str {
+    match w {
+        WorkloadSpec::Cpu { .. } => "cpu",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn machine() -> MachineInfo {
+        let mut m = crate::machine::detect();
+        m.logical_cpus = 2;
+        m.physical_cores = 2;
+        m.effective_cpus = 2;
+        m.hostname = "box".into();
+        m
+    }
+
+    fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
+        let mut full = vec!["plateau", "run"];
+        full.extend_from_slice(argv);
+        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
+            panic!("not run")
+        };
+        RunConfig::from_args(&args, &machine(), "2026-01-01_000000", vec![])
+    }
+
+    #[test]
+    fn defaults_follow_the_machine() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.worker_counts(), vec![1, 2, 3, 4, 6, 8]);
+        assert!(c.tasks.get() >= 32);
+        assert_eq!(c.repetitions.get(), 5);
+        assert_eq!(c.warmup, 1);
+        assert_eq!(c.label, "box");
+        assert!(c.out.dated);
+        assert!(c.out.path.starts_with("reports"));
+    }
+
+    #[test]
+    fn one_worker_is_always_measured() {
+        assert_eq!(
+            config(&["--workers", "2,4"]).unwrap().worker_counts(),
+            vec![1, 2, 4]
+        );
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors_naming_the_flag() {
+        for (argv, flag) in [
+            (vec!["--workers", "0"], "--workers"),
+            (vec!["--workers", "8..2"], "--workers"),
+            (vec!["--workers", "abc"], "--workers"),
+            (vec!["--tasks", "0"], "--tasks"),
+            (vec!["--iterations", "0"], "--iterations"),
+            (vec!["--repetitions", "0"], "--repetitions"),
+            (vec!["--price-per-hour", "-1"], "--price-per-hour"),
+        ] {
+            let err = config(&argv).unwrap_err();
+            assert!(err.downcast_ref::<crate::error::UsageError>().is_some());
+            assert!(err.to_string().starts_with(flag), "{argv:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The error kinds that decide plateau's exit code; everything else travels as `anyhow::Error`.
+
+use std::process::ExitCode;
+
+/// Bad input or usage: one sentence that names the flag or file and says what to do (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The workload or a worker failed, or the run was interrupted; results so far are saved (exit 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RunFailed(pub String);
+
+/// `compare` found a real regression (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RegressionFound(pub String);
+
+/// Shorthand for a usage error built from a formatted sentence.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// The exit code an error maps to: 2 for bad input, 3 for a failed or interrupted run,
+/// 1 for a regression. Unclassified errors (I/O on output, say) are treated as run failures.
+pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(2)
+    } else if err.downcast_ref::<RegressionFound>().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::from(3)
+    }
+}

@@ -1,0 +1,76 @@
+//! How a batch is run: the `Executor` trait, the threads executor, and a deterministic fake
+//! that makes whole-pipeline tests repeatable.
+
+pub mod fake;
+pub mod rusage;
+pub mod threads;
+
+use crate::model::Sample;
+use crate::workload::SharedWorkload;
+use serde::{Deserialize, Serialize};
+use std::num::NonZeroUsize;
+
+/// How tasks are handed to workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    /// Each free worker takes the next task from a shared counter (like Pool.map, small chunks).
+    Dynamic,
+    /// Each worker gets a fixed contiguous share of the tasks up front.
+    Static,
+}
+
+impl Schedule {
+    /// The name recorded in results.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Schedule::Dynamic => "dynamic",
+            Schedule::Static => "static",
+        }
+    }
+}
+
+/// One batch to run: `tasks` tasks over `workers` workers.
+#[derive(Debug, Clone)]
+pub struct BatchSpec {
+    /// Workers in the batch.
+    pub workers: NonZeroUsize,
+    /// Tasks in the batch.
+    pub tasks: u64,
+    /// How tasks are handed out.
+    pub schedule: Schedule,
+    /// CPU ids to pin worker i to (`pin[i % len]`); empty for no pinning.
+    pub pin_cpus: Vec<usize>,
+}
+
+/// A batch failed: a task's check, a worker's crash, or the executor itself.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// A task ran but its result did not check out.
+    #[error("{0}")]
+    Task(#[from] crate::workload::TaskError),
+    /// A worker died (a panic in a thread, a crashed process).
+    #[error("worker {worker} died: {reason}")]
+    WorkerDied {
+        /// Index of the worker within the batch.
+        worker: usize,
+        /// What is known of why.
+        reason: String,
+    },
+    /// The executor could not start or run the batch.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Runs batches of a workload and measures them.
+pub trait Executor {
+    /// The execution model's name in results.json: "threads", "processes", "command".
+    fn mode(&self) -> &'static str;
+
+    /// Runs one batch and returns its measurements.
+    fn run_batch(
+        &mut self,
+        spec: &BatchSpec,
+        workload: &SharedWorkload,
+    ) -> Result<Sample, BatchError>;
+}

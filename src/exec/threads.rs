@@ -1,0 +1,308 @@
+//! The threads executor: W OS threads started before timing, held at a barrier, then fed
+//! tasks from a shared counter (dynamic) or a fixed contiguous share (static).
+
+use super::rusage::{self, Who};
+use super::{BatchError, BatchSpec, Executor, Schedule};
+use crate::machine::affinity::pin_current_thread;
+use crate::model::Sample;
+use crate::workload::{SharedWorkload, TaskError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Runs each batch on freshly started OS threads.
+#[derive(Debug, Default)]
+pub struct ThreadsExecutor;
+
+/// The range of tasks worker `i` of `w` owns under the static schedule.
+pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64> {
+    let w = workers as u128;
+    let t = u128::from(tasks);
+    let lo = (t * i as u128 / w) as u64;
+    let hi = (t * (i as u128 + 1) / w) as u64;
+    lo..hi
+}
+
+struct Shared {
+    next: AtomicU64,
+    abort: AtomicBool,
+    arrived: AtomicUsize,
+    failure: Mutex<Option<TaskError>>,
+    gate: Gate,
+}
+
+/// The start barrier: workers wait until the main thread opens it, once. Unlike
+/// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
+struct Gate {
+    open: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Gate {
+    fn wait(&self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        while !*open {
+            open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn open(&self) {
+        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.cv.notify_all();
+    }
+}
+
+impl Executor for ThreadsExecutor {
+    fn mode(&self) -> &'static str {
+        "threads"
+    }
+
+    fn run_batch(
+        &mut self,
+        spec: &BatchSpec,
+        workload: &SharedWorkload,
+    ) -> Result<Sample, BatchError> {
+        let workers = spec.workers.get();
+        let shared = Shared {
+            next: AtomicU64::new(0),
+            abort: AtomicBool::new(false),
+            arrived: AtomicUsize::new(0),
+            failure: Mutex::new(None),
+            gate: Gate {
+                open: Mutex::new(false),
+                cv: Condvar::new(),
+            },
+        };
+        let spawn_start = Instant::now();
+        let mut release = spawn_start;
+        let mut before = rusage::Usage::default();
+
+        let outcome: Result<Vec<Instant>, BatchError> = std::thread::scope(|scope| {
+            let mut handles = Vec::with_capacity(workers);
+            for i in 0..workers {
+                let (shared, workload) = (&shared, workload);
+                let pin =
+                    (!spec.pin_cpus.is_empty()).then(|| spec.pin_cpus[i % spec.pin_cpus.len()]);
+                let built = std::thread::Builder::new()
+                    .name(format!("plateau-worker-{i}"))
+                    .spawn_scoped(scope, move || {
+                        if let Some(cpu) = pin {
+                            pin_current_thread(cpu);
+                        }
+                        shared.arrived.fetch_add(1, Ordering::AcqRel);
+                        shared.gate.wait();
+                        work(spec, i, shared, workload.as_ref());
+                        Instant::now()
+                    });
+                match built {
+                    Ok(h) => handles.push(h),
+                    Err(e) => {
+                        // Open the gate on an aborted batch so the started threads end.
+                        shared.abort.store(true, Ordering::Release);
+                        shared.gate.open();
+                        return Err(BatchError::Setup(format!(
+                            "could not start worker thread {i} of {workers}: {e}"
+                        )));
+                    }
+                }
+            }
+            // Every worker is waiting before the clock starts, and only the main thread opens
+            // the gate, so no task can begin before `release` is read.
+            while shared.arrived.load(Ordering::Acquire) < workers {
+                std::thread::sleep(Duration::from_micros(50));
+            }
+            before = rusage::read(Who::SelfProcess);
+            release = Instant::now();
+            shared.gate.open();
+            let mut finishes = Vec::with_capacity(workers);
+            let mut died = None;
+            for (i, h) in handles.into_iter().enumerate() {
+                match h.join() {
+                    Ok(t) => finishes.push(t),
+                    Err(payload) => {
+                        shared.abort.store(true, Ordering::Release);
+                        died.get_or_insert(BatchError::WorkerDied {
+                            worker: i,
+                            reason: panic_message(payload.as_ref()),
+                        });
+                    }
+                }
+            }
+            died.map_or(Ok(finishes), Err)
+        });
+        let finishes = outcome?;
+        let after = rusage::read(Who::SelfProcess);
+        if let Some(err) = shared
+            .failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            return Err(BatchError::Task(err));
+        }
+        let last = finishes.into_iter().max().unwrap_or(release);
+        let mut sample = Sample {
+            wall_s: last.saturating_duration_since(release).as_secs_f64(),
+            startup_s: release.saturating_duration_since(spawn_start).as_secs_f64(),
+            ..Sample::default()
+        };
+        rusage::fill_delta(&mut sample, &before, &after);
+        Ok(sample)
+    }
+}
+
+fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
+    let run = |task: u64| -> bool {
+        if shared.abort.load(Ordering::Relaxed) {
+            return false;
+        }
+        if let Err(e) = workload.run_task(task) {
+            shared.abort.store(true, Ordering::Release);
+            shared
+                .failure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(e);
+            return false;
+        }
+        true
+    };
+    match spec.schedule {
+        Schedule::Dynamic => loop {
+            let task = shared.next.fetch_add(1, Ordering::Relaxed);
+            if task >= spec.tasks || !run(task) {
+                break;
+            }
+        },
+        Schedule::Static => {
+            for task in static_share(spec.tasks, spec.workers.get(), i) {
+                if !run(task) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("panicked: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("panicked: {s}")
+    } else {
+        "panicked".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::Workload;
+    use std::num::NonZeroUsize;
+    use std::sync::Arc;
+
+    /// Counts how often each task ran; fails task `fail_at` when set; panics at `panic_at`.
+    struct Counting {
+        seen: Vec<AtomicU64>,
+        fail_at: Option<u64>,
+        panic_at: Option<u64>,
+    }
+
+    impl Workload for Counting {
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+        fn describe(&self) -> serde_json::Value {
+            serde_json::json!({"name": "counting"})
+        }
+        fn run_task(&self, task: u64) -> Result<(), TaskError> {
+            if self.panic_at == Some(task) {
+                panic!("boom at {task}");
+            }
+            self.seen[task as usize].fetch_add(1, Ordering::Relaxed);
+            if self.fail_at == Some(task) {
+                return Err(TaskError {
+                    task,
+                    reason: "bad sum".into(),
+                });
+            }
+            Ok(())
+        }
+    }
+
+    fn counting(tasks: usize, fail_at: Option<u64>, panic_at: Option<u64>) -> Arc<Counting> {
+        Arc::new(Counting {
+            seen: (0..tasks).map(|_| AtomicU64::new(0)).collect(),
+            fail_at,
+            panic_at,
+        })
+    }
+
+    fn spec(workers: usize, tasks: u64, schedule: Schedule) -> BatchSpec {
+        BatchSpec {
+            workers: NonZeroUsize::new(workers).unwrap(),
+            tasks,
+            schedule,
+            pin_cpus: vec![],
+        }
+    }
+
+    #[test]
+    fn every_task_runs_exactly_once_in_both_schedules() {
+        for schedule in [Schedule::Dynamic, Schedule::Static] {
+            for workers in [1, 3, 8] {
+                let w = counting(37, None, None);
+                let shared: SharedWorkload = w.clone();
+                let s = ThreadsExecutor
+                    .run_batch(&spec(workers, 37, schedule), &shared)
+                    .unwrap();
+                assert!(s.wall_s >= 0.0 && s.startup_s >= 0.0);
+                assert!(
+                    w.seen.iter().all(|c| c.load(Ordering::Relaxed) == 1),
+                    "{schedule:?} {workers}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn static_shares_are_contiguous_and_cover_all() {
+        let shares: Vec<_> = (0..3).map(|i| static_share(10, 3, i)).collect();
+        assert_eq!(shares, vec![0..3, 3..6, 6..10]);
+        assert_eq!(static_share(2, 4, 0), 0..0);
+    }
+
+    #[test]
+    fn a_failed_check_is_an_error() {
+        let w: SharedWorkload = counting(20, Some(5), None);
+        let err = ThreadsExecutor
+            .run_batch(&spec(2, 20, Schedule::Dynamic), &w)
+            .unwrap_err();
+        assert!(
+            matches!(err, BatchError::Task(ref t) if t.task == 5),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_panicking_worker_is_named() {
+        let w: SharedWorkload = counting(20, None, Some(0));
+        let err = ThreadsExecutor
+            .run_batch(&spec(2, 20, Schedule::Static), &w)
+            .unwrap_err();
+        assert!(
+            matches!(err, BatchError::WorkerDied { worker: 0, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn pinning_to_an_allowed_cpu_still_runs_everything() {
+        let w = counting(10, None, None);
+        let shared: SharedWorkload = w.clone();
+        let mut sp = spec(2, 10, Schedule::Dynamic);
+        sp.pin_cpus = crate::machine::affinity::allowed_cpus(1);
+        ThreadsExecutor.run_batch(&sp, &shared).unwrap();
+        assert!(w.seen.iter().all(|c| c.load(Ordering::Relaxed) == 1));
+    }
+}

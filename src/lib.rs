@@ -1,0 +1,18 @@
+//! plateau: a worker-count benchmarking harness. It runs a workload across 1..N workers,
+//! measures time and tasks/sec against the machine's cores, and reports where throughput
+//! plateaus and how many workers to run.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod exec;
+pub mod machine;
+pub mod model;
+pub mod report;
+pub mod rng;
+pub mod stats;
+pub mod summary;
+pub mod sweep;
+pub mod workload;

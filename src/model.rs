@@ -1,0 +1,273 @@
+//! The serde types of results.json, schema_version 1 (see ../shared/DESIGN.md).
+//! Field names are a contract read by tests, scripts, `compare` and users: add, never rename.
+
+use serde::{Deserialize, Serialize};
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One whole run: what ran, where, how, and every raw sample.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    /// Version of this file's layout; readers refuse versions newer than theirs.
+    pub schema_version: u32,
+    /// The program that wrote the file.
+    pub tool: ToolInfo,
+    /// When and how the run happened.
+    pub run: RunInfo,
+    /// The machine as plateau saw it at the start of the run.
+    pub machine: MachineInfo,
+    /// The validated settings of the sweep.
+    pub config: ConfigRecord,
+    /// One entry per worker count, in ascending order of workers.
+    pub points: Vec<Point>,
+    /// The scaling analysis of `points`; null until it has been computed.
+    #[serde(default)]
+    pub analysis: Option<Analysis>,
+}
+
+/// The program that wrote the file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolInfo {
+    /// Always "plateau".
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+impl ToolInfo {
+    /// This build of plateau.
+    pub fn current() -> Self {
+        Self {
+            name: "plateau".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// When and how the run happened.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunInfo {
+    /// A name for the run (`--label`), e.g. the instance type.
+    pub label: String,
+    /// RFC 3339 UTC time the sweep started.
+    pub started_at: String,
+    /// RFC 3339 UTC time the sweep ended; null while it is still running.
+    pub finished_at: Option<String>,
+    /// True when the sweep was stopped before it completed its plan.
+    pub interrupted: bool,
+    /// The machine's price in USD per hour, when given, for cost per throughput.
+    pub price_per_hour: Option<f64>,
+    /// The exact command line that produced this file.
+    pub command_line: Vec<String>,
+}
+
+/// What the machine is, with every figure that bounds how many workers can run at once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MachineInfo {
+    /// Host name.
+    pub hostname: String,
+    /// Operating system name and version.
+    pub os: String,
+    /// Kernel version.
+    pub kernel: String,
+    /// CPU architecture, e.g. x86_64.
+    pub arch: String,
+    /// CPU model string.
+    pub cpu_brand: String,
+    /// CPU frequency in MHz as reported by the OS (0 when unknown).
+    pub cpu_mhz: u64,
+    /// Logical CPUs (hardware threads) the OS reports.
+    pub logical_cpus: usize,
+    /// Physical cores.
+    pub physical_cores: usize,
+    /// Hardware threads per core (logical / physical, at least 1).
+    pub threads_per_core: usize,
+    /// CPUs in this process's affinity mask (sched_getaffinity).
+    pub affinity_cpus: usize,
+    /// CPU quota of the cgroup in CPUs (e.g. 1.5), or null when there is none.
+    pub cgroup_cpu_quota: Option<f64>,
+    /// The CPUs a pool should be sized by: the smallest of logical, affinity and quota.
+    pub effective_cpus: usize,
+    /// Which limit sets effective_cpus: "logical_cpus", "affinity" or "cgroup_quota".
+    pub binding_limit: String,
+    /// Total memory in bytes.
+    pub memory_total_bytes: u64,
+    /// 1-minute load average at the start of the run.
+    pub load_average_1m: f64,
+    /// Size of the last-level cache in bytes, when the OS reports it.
+    #[serde(default)]
+    pub last_level_cache_bytes: Option<u64>,
+    /// CPU frequency governor (e.g. "performance"), when the OS exposes it.
+    #[serde(default)]
+    pub cpu_governor: Option<String>,
+    /// The CPU ids this process may run on (from the affinity mask).
+    #[serde(default)]
+    pub allowed_cpu_ids: Vec<usize>,
+}
+
+/// The validated settings of the sweep.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ConfigRecord {
+    /// The workload: `{"name": ..., ...its parameters}`.
+    pub workload: serde_json::Value,
+    /// Execution model: "threads", "processes" or "command".
+    pub mode: String,
+    /// Tasks per batch.
+    pub tasks: u64,
+    /// The worker counts of the plan, ascending.
+    pub workers: Vec<usize>,
+    /// Kept batches per worker count.
+    pub repetitions: u32,
+    /// Discarded batches per worker count, run first.
+    pub warmup: u32,
+    /// How tasks are handed out: "dynamic" or "static".
+    pub schedule: String,
+    /// Whether worker i is pinned to CPU i modulo the allowed CPUs.
+    pub pin: bool,
+    /// Seed of the round shuffles and the bootstrap.
+    pub seed: u64,
+}
+
+/// One worker count: its raw samples and their summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Point {
+    /// Number of workers.
+    pub workers: usize,
+    /// Every kept batch, in the order it ran.
+    pub samples: Vec<Sample>,
+    /// Statistics of the samples; null until at least one sample exists.
+    pub summary: Option<Summary>,
+}
+
+/// One batch: T tasks run by W workers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Sample {
+    /// Seconds from the release of the start barrier to the completion of the last task.
+    pub wall_s: f64,
+    /// Seconds to start the workers and bring them to the barrier (not part of wall_s).
+    pub startup_s: f64,
+    /// User CPU seconds spent during the batch.
+    pub user_s: f64,
+    /// System CPU seconds spent during the batch.
+    pub sys_s: f64,
+    /// Voluntary context switches during the batch (a worker waited).
+    pub voluntary_ctx_switches: u64,
+    /// Involuntary context switches during the batch (a worker was preempted).
+    pub involuntary_ctx_switches: u64,
+    /// Peak resident set size in bytes (the process's high-water mark so far).
+    pub peak_rss_bytes: u64,
+}
+
+/// Statistics of one worker count's samples.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Median wall time of a batch, seconds.
+    pub median_s: f64,
+    /// Mean wall time, seconds.
+    pub mean_s: f64,
+    /// Fastest batch, seconds.
+    pub min_s: f64,
+    /// Slowest batch, seconds.
+    pub max_s: f64,
+    /// Sample standard deviation, seconds (0 with one sample).
+    pub stddev_s: f64,
+    /// 95% bootstrap confidence interval of the median, seconds.
+    pub ci95_s: [f64; 2],
+    /// Coefficient of variation: stddev / mean.
+    pub cv: f64,
+    /// Samples further than 3 scaled MADs from the median.
+    pub outliers: usize,
+    /// Tasks per second at the median: tasks / median_s.
+    pub tasks_per_sec: f64,
+    /// 95% interval of tasks/sec, from the CI of the median.
+    pub tasks_per_sec_ci95: [f64; 2],
+    /// Throughput relative to one worker.
+    pub speedup: f64,
+    /// Speedup divided by the worker count.
+    pub efficiency: f64,
+}
+
+/// The scaling analysis: where throughput peaks and plateaus, and how many workers to run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Analysis {
+    /// The worker count with the highest median throughput.
+    pub peak: Peak,
+    /// The worker counts within tolerance of the peak.
+    pub plateau: Plateau,
+    /// The fewest workers on the plateau.
+    pub recommended_workers: usize,
+    /// The smallest count above the peak that is significantly slower, if any.
+    pub oversubscribed_from: Option<usize>,
+    /// Relative throughput drop at the largest count measured, if it dropped.
+    pub retrograde_drop: Option<f64>,
+    /// Amdahl's law fitted to the speedups; null when it cannot be fitted.
+    pub amdahl: Option<AmdahlFit>,
+    /// The Universal Scalability Law fitted to throughput; null when it cannot be fitted.
+    pub usl: Option<UslFit>,
+    /// Experimentally determined serial fraction at each W > 1.
+    pub karp_flatt: Vec<KarpFlatt>,
+    /// Plain sentences a sizing engineer can act on.
+    pub verdict: String,
+    /// Reasons to distrust or qualify the numbers.
+    pub warnings: Vec<String>,
+}
+
+/// The best worker count and its throughput.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Peak {
+    /// Workers at the peak.
+    pub workers: usize,
+    /// Median tasks/sec at the peak.
+    pub tasks_per_sec: f64,
+}
+
+/// The range of worker counts whose throughput is within tolerance of the peak.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plateau {
+    /// Smallest worker count on the plateau.
+    pub from_workers: usize,
+    /// Largest worker count on the plateau.
+    pub to_workers: usize,
+    /// Fraction below the peak still counted as the plateau (0.05 = 5%).
+    pub tolerance: f64,
+}
+
+/// Amdahl's law S(W) = 1 / (s + (1 - s) / W).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AmdahlFit {
+    /// The serial fraction s.
+    pub serial_fraction: f64,
+    /// 1 / s (infinite s = 0 is recorded as null-free large number by the fitter).
+    pub max_speedup: f64,
+    /// Coefficient of determination of the fit.
+    pub r2: f64,
+}
+
+/// Gunther's Universal Scalability Law X(N) = lambda N / (1 + sigma (N-1) + kappa N (N-1)).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UslFit {
+    /// Contention (serialisation) coefficient.
+    pub sigma: f64,
+    /// Coherency (crosstalk) coefficient.
+    pub kappa: f64,
+    /// Throughput of one worker under the model.
+    pub lambda: f64,
+    /// Worker count of the modelled peak, sqrt((1 - sigma) / kappa), when kappa > 0.
+    pub peak_workers: Option<f64>,
+    /// Modelled throughput at peak_workers.
+    pub peak_tasks_per_sec: Option<f64>,
+    /// Coefficient of determination of the fit.
+    pub r2: f64,
+    /// "contention", "coherency" or "linear".
+    pub constraint: String,
+}
+
+/// The Karp-Flatt metric at one worker count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KarpFlatt {
+    /// Workers.
+    pub workers: usize,
+    /// (1/S - 1/W) / (1 - 1/W).
+    pub serial_fraction: f64,
+}

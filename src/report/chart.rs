@@ -1,0 +1,422 @@
+//! chart.svg: two panels sharing the workers axis. Top: throughput with CI error bars, the
+//! ideal line W x X(1), and labelled lines at the physical cores and effective CPUs (plus the
+//! plateau band, oversubscribed region, USL curve and recommendation when analysed). Bottom:
+//! wall time per batch with error bars. Pure: record in, SVG text out.
+
+use crate::model::RunRecord;
+use anyhow::anyhow;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+const WIDTH: u32 = 1000;
+const HEIGHT: u32 = 760;
+const BLUE: RGBColor = RGBColor(31, 102, 181);
+const GREY: RGBColor = RGBColor(120, 120, 120);
+const ORANGE: RGBColor = RGBColor(214, 110, 20);
+const GREEN: RGBColor = RGBColor(40, 150, 70);
+const RED: RGBColor = RGBColor(200, 50, 50);
+
+/// The x axis: linear up to 32 workers, log2 beyond, so 1..768 stays readable.
+#[derive(Debug, Clone, Copy)]
+pub struct XAxis {
+    log: bool,
+    max: usize,
+}
+
+impl XAxis {
+    /// The axis for worker counts up to `max`.
+    pub fn new(max: usize) -> Self {
+        Self {
+            log: max > 32,
+            max: max.max(1),
+        }
+    }
+
+    /// Position of a worker count on the axis.
+    pub fn pos(&self, workers: f64) -> f64 {
+        if self.log {
+            workers.max(1.0).log2()
+        } else {
+            workers
+        }
+    }
+
+    /// The plotters coordinate of this axis: positions with our own tick positions.
+    fn coord(&self) -> WorkerCoord {
+        WorkerCoord {
+            range: self.range(),
+            ticks: self.ticks(),
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        if self.log {
+            -0.25..self.pos(self.max as f64) + 0.25
+        } else {
+            0.0..self.max as f64 + 0.75
+        }
+    }
+
+    /// Tick positions: every count (or a nice step) when linear, powers of two when log.
+    pub fn ticks(&self) -> Vec<f64> {
+        if self.log {
+            let top = self.pos(self.max as f64).ceil() as i32;
+            (0..=top).map(f64::from).collect()
+        } else {
+            let step = [1, 2, 4, 5, 10]
+                .into_iter()
+                .find(|s| self.max / s <= 16)
+                .unwrap_or(10);
+            let mut t = vec![1.0];
+            t.extend(
+                (1..=self.max / step)
+                    .map(|k| (k * step) as f64)
+                    .filter(|&v| v > 1.0),
+            );
+            t
+        }
+    }
+
+    /// The label of a tick position.
+    pub fn label(&self, pos: f64) -> String {
+        let w = if self.log { 2f64.powf(pos) } else { pos };
+        format!("{}", w.round() as u64)
+    }
+}
+
+/// A linear coordinate over axis positions whose key points are the axis's ticks.
+#[derive(Debug, Clone)]
+pub struct WorkerCoord {
+    range: std::ops::Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for WorkerCoord {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.range.end - self.range.start;
+        let frac = if span > 0.0 {
+            (value - self.range.start) / span
+        } else {
+            0.0
+        };
+        limit.0 + (frac * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: H) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// Renders the chart of a run.
+pub fn render(record: &RunRecord) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, record).map_err(|e| anyhow!("could not draw chart.svg: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow!("could not draw chart.svg: {e}"))?;
+    }
+    Ok(svg)
+}
+
+type DrawResult<T> =
+    Result<T, DrawingAreaErrorKind<<SVGBackend<'static> as DrawingBackend>::ErrorType>>;
+
+/// One point's plotted values.
+struct Pt {
+    w: f64,
+    x: f64,
+    x_lo: f64,
+    x_hi: f64,
+    t: f64,
+    t_lo: f64,
+    t_hi: f64,
+}
+
+fn title(record: &RunRecord) -> String {
+    let wl = record
+        .config
+        .workload
+        .get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("workload");
+    let m = &record.machine;
+    format!(
+        "{wl} workload, {} tasks per batch, {} ({} effective CPUs)",
+        record.config.tasks, m.cpu_brand, m.effective_cpus
+    )
+}
+
+fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> DrawResult<()> {
+    root.fill(&WHITE)?;
+    let root = root.titled(&title(record), ("sans-serif", 20))?;
+    let (top, bottom) = root.split_vertically(440);
+    let pts: Vec<Pt> = record
+        .points
+        .iter()
+        .filter_map(|p| {
+            p.summary.as_ref().map(|s| Pt {
+                w: p.workers as f64,
+                x: s.tasks_per_sec,
+                x_lo: s.tasks_per_sec_ci95[0],
+                x_hi: s.tasks_per_sec_ci95[1],
+                t: s.median_s,
+                t_lo: s.ci95_s[0],
+                t_hi: s.ci95_s[1],
+            })
+        })
+        .collect();
+    let max_w = pts.iter().map(|p| p.w as usize).max().unwrap_or(1);
+    let axis = XAxis::new(max_w);
+    draw_throughput(&top, record, &pts, axis)?;
+    draw_wall(&bottom, &pts, axis)?;
+    Ok(())
+}
+
+fn draw_throughput<'a>(
+    area: &DrawingArea<SVGBackend<'a>, Shift>,
+    record: &RunRecord,
+    pts: &[Pt],
+    axis: XAxis,
+) -> DrawResult<()> {
+    let m = &record.machine;
+    let x1 = pts.iter().find(|p| p.w == 1.0).map(|p| p.x);
+    let data_max = pts.iter().map(|p| p.x_hi.max(p.x)).fold(0.0, f64::max);
+    // The ideal line is drawn up to twice the measured peak, so it shows the gap without
+    // flattening the data on a 192-core axis.
+    let y_max = (data_max * 1.15).max(1e-9);
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .caption(
+            "Throughput (tasks/s, median with 95% CI)",
+            ("sans-serif", 16),
+        )
+        .x_label_area_size(36)
+        .y_label_area_size(70)
+        .build_cartesian_2d(axis.coord(), 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("workers")
+        .y_desc("tasks/s")
+        .x_label_formatter(&|v| axis.label(*v))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+
+    if let Some(a) = &record.analysis {
+        let (lo, hi) = (
+            axis.pos(a.plateau.from_workers as f64),
+            axis.pos(a.plateau.to_workers as f64),
+        );
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(lo - 0.15, 0.0), (hi + 0.15, y_max)],
+                GREEN.mix(0.12).filled(),
+            )))?
+            .label(format!(
+                "plateau ({}-{} workers)",
+                a.plateau.from_workers, a.plateau.to_workers
+            ))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 16, y + 5)], GREEN.mix(0.3).filled())
+            });
+        if let Some(from) = a.oversubscribed_from {
+            let end = axis.range().end;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(axis.pos(from as f64) - 0.15, 0.0), (end, y_max)],
+                    RED.mix(0.08).filled(),
+                )))?
+                .label(format!("oversubscribed (from {from} workers)"))
+                .legend(|(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 16, y + 5)], RED.mix(0.3).filled())
+                });
+        }
+        if let Some(u) = &a.usl {
+            let n = 120;
+            let curve = (0..=n).map(|i| {
+                let w = 1.0 + (max_of(pts) - 1.0) * i as f64 / n as f64;
+                let x = u.lambda * w / (1.0 + u.sigma * (w - 1.0) + u.kappa * w * (w - 1.0));
+                (axis.pos(w), x.min(y_max))
+            });
+            chart
+                .draw_series(LineSeries::new(curve, ORANGE.stroke_width(2)))?
+                .label(format!(
+                    "USL fit (sigma {:.3}, kappa {:.4})",
+                    u.sigma, u.kappa
+                ))
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], ORANGE.stroke_width(2))
+                });
+        }
+    }
+
+    if let Some(x1) = x1 {
+        let ideal_top = (2.0 * data_max / x1).max(1.0);
+        let ideal: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|p| p.w)
+            .filter(|&w| w <= ideal_top)
+            .map(|w| (axis.pos(w), (w * x1).min(y_max)))
+            .collect();
+        chart
+            .draw_series(DashedLineSeries::new(ideal, 6, 4, GREY.stroke_width(1)))?
+            .label("ideal: W x throughput(1)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREY));
+    }
+
+    // Machine limits, each labelled, so a reader of the picture alone can say why it plateaus.
+    let mut limits: Vec<(usize, String)> = vec![(
+        m.physical_cores,
+        format!("{} physical cores", m.physical_cores),
+    )];
+    if m.effective_cpus == m.physical_cores {
+        limits[0].1 = format!("{} physical cores = effective CPUs", m.physical_cores);
+    } else {
+        limits.push((
+            m.effective_cpus,
+            format!("{} effective CPUs", m.effective_cpus),
+        ));
+    }
+    for (i, (w, text)) in limits.iter().enumerate() {
+        let xp = axis.pos(*w as f64);
+        if xp > axis.range().end {
+            continue;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(xp, 0.0), (xp, y_max)],
+            BLACK.mix(0.55).stroke_width(1),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            text.clone(),
+            (xp, y_max * (0.97 - 0.06 * i as f64)),
+            ("sans-serif", 13).into_font().color(&BLACK.mix(0.75)),
+        )))?;
+    }
+
+    draw_error_bars(
+        &mut chart,
+        pts.iter().map(|p| (axis.pos(p.w), p.x_lo, p.x_hi)),
+        BLUE,
+    )?;
+    chart.draw_series(LineSeries::new(
+        pts.iter().map(|p| (axis.pos(p.w), p.x)),
+        BLUE.stroke_width(2),
+    ))?;
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|p| Circle::new((axis.pos(p.w), p.x), 4, BLUE.filled())),
+        )?
+        .label("measured (median, 95% CI)")
+        .legend(|(x, y)| Rectangle::new([(x, y - 3), (x + 16, y + 3)], BLUE.filled()));
+
+    if let Some(a) = &record.analysis {
+        if let Some(p) = pts.iter().find(|p| p.w as usize == a.recommended_workers) {
+            let at = (axis.pos(p.w), p.x);
+            chart.draw_series(std::iter::once(TriangleMarker::new(at, 9, GREEN.filled())))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("recommended: {} workers", a.recommended_workers),
+                at,
+                ("sans-serif", 14).into_font().color(&GREEN),
+            )))?;
+        }
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    Ok(())
+}
+
+/// Vertical bars from lo to hi with short caps, drawn as plain paths (no markers of their own).
+fn draw_error_bars<'a, 'b>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<WorkerCoord, RangedCoordf64>>,
+    bars: impl Iterator<Item = (f64, f64, f64)>,
+    color: RGBColor,
+) -> DrawResult<()> {
+    let style = color.stroke_width(1);
+    for (x, lo, hi) in bars {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, lo), (x, hi)],
+            style,
+        )))?;
+        for y in [lo, hi] {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((x, y)) + PathElement::new(vec![(-5, 0), (5, 0)], style),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn max_of(pts: &[Pt]) -> f64 {
+    pts.iter().map(|p| p.w).fold(1.0, f64::max)
+}
+
+fn draw_wall<'a>(
+    area: &DrawingArea<SVGBackend<'a>, Shift>,
+    pts: &[Pt],
+    axis: XAxis,
+) -> DrawResult<()> {
+    let y_max = (pts.iter().map(|p| p.t_hi.max(p.t)).fold(0.0, f64::max) * 1.15).max(1e-12);
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .caption(
+            "Wall time per batch (s, median with 95% CI)",
+            ("sans-serif", 16),
+        )
+        .x_label_area_size(36)
+        .y_label_area_size(70)
+        .build_cartesian_2d(axis.coord(), 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("workers")
+        .y_desc("seconds")
+        .x_label_formatter(&|v| axis.label(*v))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    draw_error_bars(
+        &mut chart,
+        pts.iter().map(|p| (axis.pos(p.w), p.t_lo, p.t_hi)),
+        ORANGE,
+    )?;
+    chart.draw_series(LineSeries::new(
+        pts.iter().map(|p| (axis.pos(p.w), p.t)),
+        ORANGE.stroke_width(2),
+    ))?;
+    // Squares, not circles: the throughput panel's circles are one per worker count.
+    chart.draw_series(pts.iter().map(|p| {
+        let (x, y) = (axis.pos(p.w), p.t);
+        EmptyElement::at((x, y)) + Rectangle::new([(-4, -4), (4, 4)], ORANGE.filled())
+    }))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_is_linear_for_small_and_log_for_large_plans() {
+        let small = XAxis::new(8);
+        assert_eq!(small.pos(4.0), 4.0);
+        assert_eq!(small.ticks(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        let big = XAxis::new(768);
+        assert_eq!(big.pos(8.0), 3.0);
+        assert_eq!(big.label(3.0), "8");
+        assert!(big.ticks().len() <= 11);
+        assert!(XAxis::new(32).ticks().len() <= 17);
+    }
+}

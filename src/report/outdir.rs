@@ -1,0 +1,131 @@
+//! The output folder: checked before anything is measured, written atomically (temporary file
+//! then rename), and, for default dated folders, marked ignored so git checkouts stay clean.
+
+use crate::config::OutDir;
+use crate::error::usage;
+use anyhow::Context;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A folder that exists and was writable when checked.
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    path: PathBuf,
+}
+
+impl OutputDir {
+    /// Creates the folder if needed and proves it writable; a problem is a usage error
+    /// naming `--out`. A default dated folder gets a `.gitignore` of `*`.
+    pub fn prepare(spec: &OutDir) -> anyhow::Result<Self> {
+        let path = &spec.path;
+        let shown = path.display();
+        if path.exists() && !path.is_dir() {
+            return Err(usage(format!(
+                "--out {shown} is a file, not a folder; name a folder (it is created if missing)"
+            )));
+        }
+        fs::create_dir_all(path).map_err(|e| {
+            usage(format!(
+                "--out {shown}: cannot create the folder ({e}); choose a writable folder"
+            ))
+        })?;
+        let probe = path.join(".plateau-write-check");
+        fs::write(&probe, b"")
+            .and_then(|_| fs::remove_file(&probe))
+            .map_err(|e| {
+                usage(format!(
+                    "--out {shown} is not writable ({e}); choose a folder you can write to"
+                ))
+            })?;
+        let dir = Self { path: path.clone() };
+        if spec.dated {
+            // Unpublished runs must not dirty a git checkout; publishing removes this file.
+            dir.write(".gitignore", b"# written by plateau: unpublished run\n*\n")?;
+        }
+        Ok(dir)
+    }
+
+    /// An existing folder, used as is (for tests and re-rendering).
+    pub fn existing(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `name` atomically: a crash or a full disk never leaves a truncated file, and the
+    /// previous version survives a failed write.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+        write_atomic(&self.path.join(name), bytes)
+    }
+}
+
+/// Writes `target` through a temporary file in the same folder, synced, then renamed over it.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("could not write {}", target.display()))?;
+    Ok(target.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_refused_and_a_dated_folder_is_git_ignored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        fs::write(&file, "x").unwrap();
+        let err = OutputDir::prepare(&OutDir {
+            path: file.clone(),
+            dated: false,
+        })
+        .unwrap_err();
+        assert!(err.to_string().starts_with("--out"), "{err}");
+        let under_file = OutputDir::prepare(&OutDir {
+            path: file.join("sub"),
+            dated: false,
+        })
+        .unwrap_err();
+        assert!(under_file.to_string().starts_with("--out"), "{under_file}");
+        let d = OutputDir::prepare(&OutDir {
+            path: tmp.path().join("a/b"),
+            dated: true,
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(d.path().join(".gitignore"))
+                .unwrap()
+                .lines()
+                .last(),
+            Some("*")
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = OutputDir::existing(tmp.path());
+        d.write("r.json", b"one").unwrap();
+        d.write("r.json", b"two").unwrap();
+        assert_eq!(fs::read(tmp.path().join("r.json")).unwrap(), b"two");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,130 @@
+//! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency)
+//! and the one-line summary under it. Pure: record in, text out.
+
+use crate::model::{RunRecord, Summary};
+use std::fmt::Write;
+
+/// The table, one row per measured worker count, with notes at the machine's core counts.
+pub fn render(record: &RunRecord) -> String {
+    let m = &record.machine;
+    let peak = peak(record).map(|(w, _)| w);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}  note",
+        "workers", "median", "95% CI of median", "tasks/s", "speedup", "efficiency", "cv"
+    );
+    for p in &record.points {
+        let Some(s) = &p.summary else { continue };
+        let mut notes = Vec::new();
+        if Some(p.workers) == peak {
+            notes.push("peak".to_string());
+        }
+        if p.workers == m.physical_cores {
+            notes.push("physical cores".into());
+        }
+        if p.workers == m.effective_cpus {
+            notes.push("effective CPUs".into());
+        } else if p.workers == m.logical_cpus {
+            notes.push("logical CPUs".into());
+        }
+        if let Some(a) = &record.analysis {
+            if p.workers == a.recommended_workers {
+                notes.insert(0, "recommended".into());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{:>7}  {:>10}  {:>23}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
+            p.workers,
+            secs(s.median_s),
+            format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])),
+            rate(s.tasks_per_sec),
+            s.speedup,
+            s.efficiency * 100.0,
+            s.cv * 100.0,
+            notes.join(", ")
+        );
+    }
+    out
+}
+
+/// One line under the table: the peak, its speedup, and the machine's effective CPUs.
+pub fn summary_line(record: &RunRecord) -> String {
+    if let Some(a) = &record.analysis {
+        return a.verdict.clone();
+    }
+    let m = &record.machine;
+    match peak(record) {
+        None => "No worker count was measured.".into(),
+        Some((w, s)) => format!(
+            "Peak {} tasks/s at {w} worker{} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
+            rate(s.tasks_per_sec),
+            if w == 1 { "" } else { "s" },
+            s.speedup,
+            s.efficiency * 100.0,
+            m.effective_cpus,
+            m.physical_cores,
+            m.logical_cpus
+        ),
+    }
+}
+
+fn peak(record: &RunRecord) -> Option<(usize, &Summary)> {
+    record
+        .points
+        .iter()
+        .filter_map(|p| p.summary.as_ref().map(|s| (p.workers, s)))
+        .max_by(|a, b| a.1.tasks_per_sec.total_cmp(&b.1.tasks_per_sec))
+}
+
+/// Seconds with a unit that keeps about four significant digits.
+pub fn secs(s: f64) -> String {
+    if s >= 100.0 {
+        format!("{s:.1} s")
+    } else if s >= 1.0 {
+        format!("{s:.3} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}
+
+/// A rate with thousands grouped, e.g. 12,345.6 or 1.23.
+pub fn rate(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    if x >= 1000.0 {
+        let whole = x.round() as u64;
+        let digits = whole.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        grouped
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(secs(1.23456), "1.235 s");
+        assert_eq!(secs(0.0123), "12.30 ms");
+        assert_eq!(secs(0.0000123), "12.3 µs");
+        assert_eq!(rate(1_234_567.8), "1,234,568");
+        assert_eq!(rate(12.34), "12.3");
+        assert_eq!(rate(f64::NAN), "-");
+    }
+}

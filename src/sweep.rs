@@ -1,0 +1,344 @@
+//! Runs the worker plan: warmup rounds, then measured rounds, each visiting every worker count
+//! in a seeded shuffled order. Records every raw sample into the `RunRecord` as it arrives and
+//! hands the record to an observer after every round, so it can be saved as the sweep goes.
+
+use crate::exec::{BatchSpec, Executor, Schedule};
+use crate::model::{RunRecord, Sample};
+use crate::rng::SplitMix64;
+use crate::summary::summarize_points;
+use crate::workload::SharedWorkload;
+use std::num::NonZeroUsize;
+
+/// What a sweep runs.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    /// Worker counts, ascending.
+    pub workers: Vec<NonZeroUsize>,
+    /// Tasks per batch.
+    pub tasks: u64,
+    /// Discarded rounds, run first.
+    pub warmup: u32,
+    /// Measured rounds.
+    pub repetitions: u32,
+    /// Seed of the round shuffles (and, through the record, of the bootstrap).
+    pub seed: u64,
+    /// How tasks are handed out.
+    pub schedule: Schedule,
+    /// CPUs to pin workers to; empty for none.
+    pub pin_cpus: Vec<usize>,
+}
+
+impl SweepSpec {
+    /// Rounds in all, warmup included.
+    pub fn rounds(&self) -> u32 {
+        self.warmup + self.repetitions
+    }
+
+    /// Batches in all, warmup included.
+    pub fn total_batches(&self) -> u64 {
+        u64::from(self.rounds()) * self.workers.len() as u64
+    }
+
+    /// The visiting order of every round: a fresh shuffle per round from one seeded stream.
+    pub fn round_orders(&self) -> Vec<Vec<NonZeroUsize>> {
+        let mut rng = SplitMix64::new(self.seed);
+        (0..self.rounds())
+            .map(|_| {
+                let mut order = self.workers.clone();
+                rng.shuffle(&mut order);
+                order
+            })
+            .collect()
+    }
+}
+
+/// Where one batch stands, for progress displays.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchEvent<'a> {
+    /// 0-based round.
+    pub round: u32,
+    /// Rounds in all.
+    pub rounds: u32,
+    /// True in a warmup round, whose samples are discarded.
+    pub warmup: bool,
+    /// Workers of this batch.
+    pub workers: usize,
+    /// Batches finished so far, this one included.
+    pub done: u64,
+    /// Batches in all.
+    pub total: u64,
+    /// The batch's measurements.
+    pub sample: &'a Sample,
+}
+
+/// Watches a sweep: progress after each batch, saving after each round, and a stop request.
+pub trait SweepObserver {
+    /// A batch is about to start.
+    fn batch_starting(&mut self, _round: u32, _workers: usize) {}
+
+    /// A batch finished.
+    fn batch_done(&mut self, _event: &BatchEvent<'_>) {}
+
+    /// A round finished; the record holds every kept sample so far and fresh summaries.
+    fn round_done(&mut self, _record: &RunRecord) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Checked before every batch; true ends the sweep early (e.g. on Ctrl-C).
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that watches nothing.
+pub struct Silent;
+
+impl SweepObserver for Silent {}
+
+/// How a sweep ended without error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepEnd {
+    /// Every planned batch ran.
+    Completed,
+    /// The observer asked to stop; the record holds what was measured.
+    Stopped,
+}
+
+/// A batch failed; the record still holds every sample measured before it.
+#[derive(Debug, thiserror::Error)]
+#[error("at {workers} workers (round {round} of {rounds}): {source}")]
+pub struct SweepError {
+    /// Workers of the failed batch.
+    pub workers: usize,
+    /// 1-based round of the failed batch.
+    pub round: u32,
+    /// Rounds in all.
+    pub rounds: u32,
+    /// What failed.
+    #[source]
+    pub source: crate::exec::BatchError,
+}
+
+/// Runs the sweep, appending kept samples to `record.points` (which must hold one point per
+/// planned worker count) and refreshing summaries after every round.
+pub fn run_sweep(
+    spec: &SweepSpec,
+    executor: &mut dyn Executor,
+    workload: &SharedWorkload,
+    record: &mut RunRecord,
+    observer: &mut dyn SweepObserver,
+) -> Result<SweepEnd, SweepError> {
+    let total = spec.total_batches();
+    let rounds = spec.rounds();
+    let mut done = 0u64;
+    for (round, order) in spec.round_orders().into_iter().enumerate() {
+        let round = round as u32;
+        let warmup = round < spec.warmup;
+        for workers in order {
+            if observer.should_stop() {
+                return Ok(SweepEnd::Stopped);
+            }
+            observer.batch_starting(round, workers.get());
+            let batch = BatchSpec {
+                workers,
+                tasks: spec.tasks,
+                schedule: spec.schedule,
+                pin_cpus: spec.pin_cpus.clone(),
+            };
+            let sample = executor
+                .run_batch(&batch, workload)
+                .map_err(|source| SweepError {
+                    workers: workers.get(),
+                    round: round + 1,
+                    rounds,
+                    source,
+                })?;
+            done += 1;
+            observer.batch_done(&BatchEvent {
+                round,
+                rounds,
+                warmup,
+                workers: workers.get(),
+                done,
+                total,
+                sample: &sample,
+            });
+            if !warmup {
+                if let Some(p) = record
+                    .points
+                    .iter_mut()
+                    .find(|p| p.workers == workers.get())
+                {
+                    p.samples.push(sample);
+                }
+            }
+        }
+        if !warmup {
+            summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+            // A failed save is reported by the caller's observer; the sweep keeps measuring.
+            let _ = observer.round_done(record);
+        }
+    }
+    Ok(SweepEnd::Completed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::fake::FakeExecutor;
+    use crate::model::{ConfigRecord, Point, RunInfo, ToolInfo};
+    use crate::workload::cpu::CpuWorkload;
+    use std::sync::Arc;
+
+    pub(crate) fn spec(workers: &[usize]) -> SweepSpec {
+        SweepSpec {
+            workers: workers
+                .iter()
+                .map(|&w| NonZeroUsize::new(w).unwrap())
+                .collect(),
+            tasks: 32,
+            warmup: 1,
+            repetitions: 3,
+            seed: 11,
+            schedule: Schedule::Dynamic,
+            pin_cpus: vec![],
+        }
+    }
+
+    pub(crate) fn empty_record(spec: &SweepSpec) -> RunRecord {
+        RunRecord {
+            schema_version: 1,
+            tool: ToolInfo::current(),
+            run: RunInfo {
+                label: "t".into(),
+                started_at: "2026-01-01T00:00:00Z".into(),
+                finished_at: None,
+                interrupted: false,
+                price_per_hour: None,
+                command_line: vec![],
+            },
+            machine: crate::machine::detect(),
+            config: ConfigRecord {
+                workload: serde_json::json!({"name": "cpu"}),
+                mode: "threads".into(),
+                tasks: spec.tasks,
+                workers: spec.workers.iter().map(|w| w.get()).collect(),
+                repetitions: spec.repetitions,
+                warmup: spec.warmup,
+                schedule: "dynamic".into(),
+                pin: false,
+                seed: spec.seed,
+            },
+            points: spec
+                .workers
+                .iter()
+                .map(|w| Point {
+                    workers: w.get(),
+                    samples: vec![],
+                    summary: None,
+                })
+                .collect(),
+            analysis: None,
+        }
+    }
+
+    #[derive(Default)]
+    struct Recorder {
+        batches: Vec<(u32, usize, bool)>,
+        saves: usize,
+        stop_after: Option<usize>,
+    }
+
+    impl SweepObserver for Recorder {
+        fn batch_done(&mut self, e: &BatchEvent<'_>) {
+            self.batches.push((e.round, e.workers, e.warmup));
+        }
+        fn round_done(&mut self, r: &RunRecord) -> anyhow::Result<()> {
+            self.saves += 1;
+            assert!(r.points.iter().all(|p| p.summary.is_some()));
+            Ok(())
+        }
+        fn should_stop(&self) -> bool {
+            self.stop_after.is_some_and(|n| self.batches.len() >= n)
+        }
+    }
+
+    fn workload() -> SharedWorkload {
+        Arc::new(CpuWorkload::new(10))
+    }
+
+    #[test]
+    fn rounds_visit_every_count_and_warmup_is_discarded() {
+        let s = spec(&[1, 2, 4]);
+        let mut rec = empty_record(&s);
+        let mut obs = Recorder::default();
+        let end = run_sweep(
+            &s,
+            &mut FakeExecutor::new(2, 0.01, 1),
+            &workload(),
+            &mut rec,
+            &mut obs,
+        )
+        .unwrap();
+        assert_eq!(end, SweepEnd::Completed);
+        assert_eq!(obs.batches.len(), 12);
+        assert_eq!(obs.saves, 3, "saved after every measured round");
+        for p in &rec.points {
+            assert_eq!(p.samples.len(), 3);
+        }
+        for round in 0..4 {
+            let mut seen: Vec<usize> = obs
+                .batches
+                .iter()
+                .filter(|b| b.0 == round)
+                .map(|b| b.1)
+                .collect();
+            seen.sort_unstable();
+            assert_eq!(seen, vec![1, 2, 4]);
+        }
+        assert!(obs.batches.iter().filter(|b| b.2).all(|b| b.0 == 0));
+    }
+
+    #[test]
+    fn shuffles_are_seeded_and_vary_between_rounds() {
+        let mut s = spec(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        s.repetitions = 5;
+        let a = s.round_orders();
+        assert_eq!(a, s.round_orders());
+        assert!(a.windows(2).any(|w| w[0] != w[1]));
+        s.seed = 12;
+        assert_ne!(a, s.round_orders());
+    }
+
+    #[test]
+    fn a_failing_batch_keeps_what_was_measured() {
+        let s = spec(&[1, 2, 4]);
+        let mut rec = empty_record(&s);
+        let mut fake = FakeExecutor::new(2, 0.01, 1);
+        fake.fail_at_workers = Some(4);
+        let err = run_sweep(&s, &mut fake, &workload(), &mut rec, &mut Silent).unwrap_err();
+        assert_eq!(err.workers, 4);
+        assert!(err.to_string().contains("at 4 workers"), "{err}");
+        assert!(rec.points.iter().all(|p| p.samples.len() <= 1));
+    }
+
+    #[test]
+    fn a_stop_request_ends_early_with_samples_kept() {
+        let s = spec(&[1, 2]);
+        let mut rec = empty_record(&s);
+        let mut obs = Recorder {
+            stop_after: Some(4),
+            ..Recorder::default()
+        };
+        let end = run_sweep(
+            &s,
+            &mut FakeExecutor::new(2, 0.01, 1),
+            &workload(),
+            &mut rec,
+            &mut obs,
+        )
+        .unwrap();
+        assert_eq!(end, SweepEnd::Stopped);
+        assert_eq!(rec.points.iter().map(|p| p.samples.len()).sum::<usize>(), 2);
+    }
+}
