@@ -3,6 +3,7 @@
 //! plateaus and how many workers to run.
 
 pub mod app;
+pub mod cancel;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -26,6 +26,8 @@ pub struct SweepSpec {
     pub schedule: Schedule,
     /// CPUs to pin workers to; empty for none.
     pub pin_cpus: Vec<usize>,
+    /// Stops the sweep (and the batch in flight) when cancelled.
+    pub cancel: crate::cancel::CancelToken,
 }
 
 impl SweepSpec {
@@ -135,7 +137,7 @@ pub fn run_sweep(
         let round = round as u32;
         let warmup = round < spec.warmup;
         for workers in order {
-            if observer.should_stop() {
+            if observer.should_stop() || spec.cancel.is_cancelled() {
                 return Ok(SweepEnd::Stopped);
             }
             observer.batch_starting(round, workers.get());
@@ -144,15 +146,21 @@ pub fn run_sweep(
                 tasks: spec.tasks,
                 schedule: spec.schedule,
                 pin_cpus: spec.pin_cpus.clone(),
+                cancel: spec.cancel.clone(),
             };
-            let sample = executor
-                .run_batch(&batch, workload)
-                .map_err(|source| SweepError {
-                    workers: workers.get(),
-                    round: round + 1,
-                    rounds,
-                    source,
-                })?;
+            let sample = match executor.run_batch(&batch, workload) {
+                Ok(sample) => sample,
+                // A cancelled batch is void: the sweep ends with what earlier batches measured.
+                Err(crate::exec::BatchError::Cancelled) => return Ok(SweepEnd::Stopped),
+                Err(source) => {
+                    return Err(SweepError {
+                        workers: workers.get(),
+                        round: round + 1,
+                        rounds,
+                        source,
+                    });
+                }
+            };
             done += 1;
             observer.batch_done(&BatchEvent {
                 round,
@@ -202,6 +210,7 @@ mod tests {
             seed: 11,
             schedule: Schedule::Dynamic,
             pin_cpus: vec![],
+            cancel: crate::cancel::CancelToken::new(),
         }
     }
 
@@ -320,6 +329,23 @@ mod tests {
         assert_eq!(err.workers, 4);
         assert!(err.to_string().contains("at 4 workers"), "{err}");
         assert!(rec.points.iter().all(|p| p.samples.len() <= 1));
+    }
+
+    #[test]
+    fn a_cancelled_token_ends_the_sweep_before_any_batch() {
+        let s = spec(&[1, 2]);
+        s.cancel.cancel();
+        let mut rec = empty_record(&s);
+        let end = run_sweep(
+            &s,
+            &mut FakeExecutor::new(2, 0.01, 1),
+            &workload(),
+            &mut rec,
+            &mut Silent,
+        )
+        .unwrap();
+        assert_eq!(end, SweepEnd::Stopped);
+        assert!(rec.points.iter().all(|p| p.samples.is_empty()));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         } else {
             vec![]
         },
+        cancel: crate::cancel::CancelToken::new(),
     };
     let mut executor: Box<dyn Executor> = match config.mode {
         Mode::Threads => Box::new(ThreadsExecutor),

@@ -41,6 +41,8 @@ pub struct BatchSpec {
     pub schedule: Schedule,
     /// CPU ids to pin worker i to (`pin[i % len]`); empty for no pinning.
     pub pin_cpus: Vec<usize>,
+    /// Checked between tasks: once cancelled, the batch stops and returns `Cancelled`.
+    pub cancel: crate::cancel::CancelToken,
 }
 
 /// A batch failed: a task's check, a worker's crash, or the executor itself.
@@ -60,6 +62,9 @@ pub enum BatchError {
     /// The executor could not start or run the batch.
     #[error("{0}")]
     Setup(String),
+    /// The batch was stopped by a cancel request; its measurements are void.
+    #[error("the batch was cancelled")]
+    Cancelled,
 }
 
 /// Runs batches of a workload and measures them.

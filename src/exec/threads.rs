@@ -140,6 +140,9 @@ impl Executor for ThreadsExecutor {
         {
             return Err(BatchError::Task(err));
         }
+        if spec.cancel.is_cancelled() {
+            return Err(BatchError::Cancelled);
+        }
         let last = finishes.into_iter().max().unwrap_or(release);
         let mut sample = Sample {
             wall_s: last.saturating_duration_since(release).as_secs_f64(),
@@ -153,7 +156,7 @@ impl Executor for ThreadsExecutor {
 
 fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
     let run = |task: u64| -> bool {
-        if shared.abort.load(Ordering::Relaxed) {
+        if shared.abort.load(Ordering::Relaxed) || spec.cancel.is_cancelled() {
             return false;
         }
         if let Err(e) = workload.run_task(task) {
@@ -244,6 +247,7 @@ mod tests {
             tasks,
             schedule,
             pin_cpus: vec![],
+            cancel: crate::cancel::CancelToken::new(),
         }
     }
 
@@ -294,6 +298,17 @@ mod tests {
             matches!(err, BatchError::WorkerDied { worker: 0, .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_cancelled_batch_stops_and_says_so() {
+        let w = counting(1000, None, None);
+        let shared: SharedWorkload = w.clone();
+        let sp = spec(2, 1000, Schedule::Dynamic);
+        sp.cancel.cancel();
+        let err = ThreadsExecutor.run_batch(&sp, &shared).unwrap_err();
+        assert!(matches!(err, BatchError::Cancelled));
+        assert!(w.seen.iter().all(|c| c.load(Ordering::Relaxed) == 0));
     }
 
     #[test]
