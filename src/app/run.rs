@@ -43,6 +43,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         progress: Progress::new(
             &config.worker_counts(),
             spec.rounds(),
+            spec.warmup,
             record.machine.effective_cpus,
             !config.quiet,
         ),
@@ -156,15 +157,11 @@ struct RunObserver<'a> {
 
 impl SweepObserver for RunObserver<'_> {
     fn batch_starting(&mut self, round: u32, workers: usize) {
-        let _ = (round, workers);
+        self.progress.starting(round, workers);
     }
 
     fn batch_done(&mut self, e: &BatchEvent<'_>) {
         self.progress.done(e.workers);
-        if e.done < e.total {
-            self.progress
-                .starting(e.round, e.rounds, e.workers, e.warmup);
-        }
     }
 
     fn round_done(&mut self, record: &RunRecord) -> anyhow::Result<()> {

@@ -8,6 +8,8 @@ use std::io::IsTerminal;
 pub struct Progress {
     bar: ProgressBar,
     effective_cpus: usize,
+    rounds: u32,
+    warmup: u32,
 }
 
 /// Expected relative cost of a batch at `workers`: tasks are shared by at most the effective
@@ -18,7 +20,14 @@ fn cost(workers: usize, effective: usize) -> u64 {
 
 impl Progress {
     /// A bar for `rounds` rounds over `workers`, shown only when `visible` and stderr is a terminal.
-    pub fn new(workers: &[usize], rounds: u32, effective_cpus: usize, visible: bool) -> Self {
+    /// `warmup` of the `rounds` come first and are labelled as warmup.
+    pub fn new(
+        workers: &[usize],
+        rounds: u32,
+        warmup: u32,
+        effective_cpus: usize,
+        visible: bool,
+    ) -> Self {
         let total: u64 = workers
             .iter()
             .map(|&w| cost(w, effective_cpus))
@@ -39,14 +48,23 @@ impl Progress {
         Self {
             bar,
             effective_cpus,
+            rounds,
+            warmup,
         }
     }
 
     /// A batch is starting.
-    pub fn starting(&self, round: u32, rounds: u32, workers: usize, warmup: bool) {
-        let kind = if warmup { "warmup" } else { "round" };
-        self.bar
-            .set_message(format!("{kind} {}/{rounds}, {workers} workers", round + 1));
+    pub fn starting(&self, round: u32, workers: usize) {
+        let text = if round < self.warmup {
+            format!("warmup {}/{}, {workers} workers", round + 1, self.warmup)
+        } else {
+            let measured = self.rounds - self.warmup;
+            format!(
+                "round {}/{measured}, {workers} workers",
+                round - self.warmup + 1
+            )
+        };
+        self.bar.set_message(text);
     }
 
     /// A batch finished.
