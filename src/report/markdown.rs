@@ -47,7 +47,7 @@ mod tests {
             2 + 4,
             "header, alignment and one row per point:\n{md}"
         );
-        assert!(md.contains("```sh\nplateau run --label 'box a'\n```"));
+        assert!(md.contains("Command: <code>plateau run --label 'box a'</code>"));
     }
 
     #[test]

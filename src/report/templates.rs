@@ -67,9 +67,6 @@ fn environment() -> anyhow::Result<Environment<'static>> {
             escape_formatter(out, state, value)
         }
     });
-    env.add_filter("codeblock", |text: String| {
-        Value::from_safe_string(markdown_code_block(&text))
-    });
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| anyhow!("template {name}: {e:#}"))?;
@@ -97,15 +94,6 @@ pub fn markdown_escape(text: &str) -> String {
     out
 }
 
-/// A fenced code block holding `text` on one line, with a fence longer than any run of
-/// backticks inside it, so nothing in `text` can close the block.
-pub fn markdown_code_block(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat((longest + 1).max(3));
-    let line = text.replace(['\n', '\r'], " ");
-    format!("{fence}sh\n{line}\n{fence}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,14 +105,6 @@ mod tests {
             "&lt;script&gt;a\\|b&lt;/script&gt; \\*x\\*"
         );
         assert_eq!(markdown_escape("$0.25"), "\\$0.25");
-    }
-
-    #[test]
-    fn a_code_block_cannot_be_closed_from_inside() {
-        let b = markdown_code_block("echo ```` done");
-        assert!(b.starts_with("`````sh\n"));
-        assert!(b.ends_with("\n`````"));
-        assert_eq!(markdown_code_block("ls\nrm").lines().count(), 3);
     }
 
     #[test]
