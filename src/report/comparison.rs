@@ -5,9 +5,9 @@
 use crate::config::report::PriceOverride;
 use crate::error::usage;
 use crate::model::RunRecord;
+use crate::report::facts::workload_text;
 use crate::report::pick::{self, Chosen};
 use crate::report::table::rate;
-use crate::report::view::workload_text;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -4,9 +4,10 @@
 use crate::model::RunRecord;
 use crate::report::chart;
 use crate::report::comparison::{self, Comparison};
+use crate::report::facts::workload_text;
 use crate::report::overlay_chart::{self, OverlaySeries, Scale};
 use crate::report::templates::{self, trusted_markup};
-use crate::report::view::{self, workload_text};
+use crate::report::view;
 use minijinja::context;
 use minijinja::value::Serde;
 

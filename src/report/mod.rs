@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod comparison;
+pub mod facts;
 pub mod fits_text;
 pub mod html;
 pub mod json;
