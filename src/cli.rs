@@ -29,6 +29,8 @@ pub enum Command {
     Run(RunArgs),
     /// Show the machine as plateau sees it: cores, limits, CPU, memory, load.
     Info(InfoArgs),
+    /// Render report.html and summary.md from one results.json, or a comparison of several.
+    Report(ReportArgs),
 }
 
 /// The built-in workloads.
@@ -121,4 +123,35 @@ pub struct InfoArgs {
     /// Print the machine as JSON (the `machine` object of results.json).
     #[arg(long)]
     pub json: bool,
+}
+
+/// Flags of `plateau report`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plateau report reports/2026-01-01_120000_cpu/results.json\n  \
+plateau report c7i.json m7g.json r7a.json --price c7i.2xlarge=0.357 --price m7g.2xlarge=0.326\n  \
+plateau report a.json b.json --markdown - >> \"$GITHUB_STEP_SUMMARY\"\n\n\
+With several files, the runs are told apart by their --label and must share the workload and\n\
+task count. Cost per million tasks is price_per_hour / (tasks/s x 3600) x 1e6 at the\n\
+recommended worker count."
+)]
+pub struct ReportArgs {
+    /// results.json files written by `plateau run` (one for a report, several for a comparison).
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub results: Vec<PathBuf>,
+
+    /// Output folder. Default: reports/<date>_<time>_report under the current folder, ignored
+    /// by git like a run's folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// The price of a run's machine in USD per hour, as LABEL=USD (repeatable); overrides the
+    /// --price-per-hour recorded at run time.
+    #[arg(long, value_name = "LABEL=USD")]
+    pub price: Vec<String>,
+
+    /// Also write the markdown summary to FILE (`-` prints it on stdout), e.g. for a pull
+    /// request comment or a CI step summary.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }

@@ -2,6 +2,7 @@
 //! for one subcommand. `run` dispatches.
 
 pub mod info;
+pub mod report;
 pub mod run;
 
 use crate::cli::{Cli, Command};
@@ -12,6 +13,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args, command_line),
         Command::Info(args) => info::info(&args),
+        Command::Report(args) => report::report(&args),
     }
 }
 

@@ -1,5 +1,5 @@
 //! `plateau run`: validate, prepare the output folder, sweep (saving after every round),
-//! then write results.json and chart.svg and print the table or the JSON.
+//! then write results.json, chart.svg, report.html and summary.md and print the table or the JSON.
 
 use super::print_stdout;
 use crate::cli::{Mode, RunArgs};
@@ -10,7 +10,7 @@ use crate::exec::{Executor, threads::ThreadsExecutor};
 use crate::model::{
     ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
 };
-use crate::report::{chart, json, outdir::OutputDir, progress::Progress, table};
+use crate::report::{chart, html, json, markdown, outdir::OutputDir, progress::Progress, table};
 use crate::summary::summarize_points;
 use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, run_sweep};
 
@@ -72,7 +72,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 print_stdout(&String::from_utf8_lossy(&json::render(&record)))?;
             } else if !config.quiet {
                 print_stdout(&format!(
-                    "{}\n{}\n\nWrote {}/results.json and chart.svg\n",
+                    "{}\n{}\n\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
                     table::render(&record),
                     table::summary_line(&record),
                     out.path().display()
@@ -101,10 +101,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     }
 }
 
-/// Writes results.json and chart.svg from the record as it stands.
+/// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
 fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
     out.write("results.json", &json::render(record))?;
     out.write("chart.svg", chart::render(record)?.as_bytes())?;
+    out.write("report.html", html::render_single(record)?.as_bytes())?;
+    out.write("summary.md", markdown::render_single(record)?.as_bytes())?;
     Ok(())
 }
 

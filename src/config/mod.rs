@@ -2,6 +2,7 @@
 //! `run` is raised here, before anything is measured.
 
 pub mod plan;
+pub mod report;
 pub mod workers;
 
 use crate::cli::{Mode, RunArgs, WorkloadKind};

@@ -43,7 +43,7 @@ impl XAxis {
     }
 
     /// The plotters coordinate of this axis: positions with our own tick positions.
-    fn coord(&self) -> WorkerCoord {
+    pub fn coord(&self) -> WorkerCoord {
         WorkerCoord {
             range: self.range(),
             ticks: self.ticks(),

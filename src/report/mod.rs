@@ -2,8 +2,19 @@
 //! progress bar, and the output folder that owns where bytes go.
 
 pub mod chart;
+pub mod comparison;
+pub mod facts;
+pub mod fits_text;
+pub mod html;
 pub mod json;
 pub mod machine_text;
+pub mod markdown;
 pub mod outdir;
+pub mod overlay_chart;
+pub mod pick;
 pub mod progress;
 pub mod table;
+pub mod templates;
+#[cfg(test)]
+pub mod testdata;
+pub mod view;

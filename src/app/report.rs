@@ -1,0 +1,74 @@
+//! `plateau report`: read the results.json files, refuse what cannot be compared, then write
+//! report.html and summary.md (one run's report, or a comparison of several) and the optional
+//! extra markdown copy.
+
+use super::print_stdout;
+use crate::cli::ReportArgs;
+use crate::clock::UtcTime;
+use crate::config::report::{MarkdownTarget, ReportConfig};
+use crate::report::comparison::{Comparison, LoadedRun, compare};
+use crate::report::outdir::{OutputDir, write_atomic};
+use crate::report::{html, json, markdown};
+
+/// The rendered report: the page and its markdown summary.
+#[derive(Debug, Clone)]
+pub struct RenderedReport {
+    /// report.html.
+    pub html: String,
+    /// summary.md.
+    pub markdown: String,
+}
+
+/// Runs `plateau report`.
+pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
+    let config = ReportConfig::from_args(args, &UtcTime::now().folder_stamp())?;
+    // Read and check every input before creating any folder: a typo costs nothing.
+    let runs = config
+        .inputs
+        .iter()
+        .map(|path| {
+            Ok(LoadedRun {
+                source: path.clone(),
+                record: json::read(path)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let comparison = compare(runs, &config.prices)?;
+    let rendered = render(&comparison)?;
+    let out = OutputDir::prepare(&config.out)?;
+    out.write("report.html", rendered.html.as_bytes())?;
+    out.write("summary.md", rendered.markdown.as_bytes())?;
+    match &config.markdown {
+        Some(MarkdownTarget::Stdout) => print_stdout(&rendered.markdown)?,
+        Some(MarkdownTarget::File(path)) => {
+            write_atomic(path, rendered.markdown.as_bytes()).map_err(|e| {
+                crate::error::usage(format!(
+                    "--markdown {}: {e:#}; choose a writable path",
+                    path.display()
+                ))
+            })?;
+        }
+        None => {}
+    }
+    if config.markdown != Some(MarkdownTarget::Stdout) {
+        print_stdout(&format!(
+            "Wrote {}/report.html and summary.md\n",
+            out.path().display()
+        ))?;
+    }
+    Ok(())
+}
+
+/// The report of a comparison: a single run's report when there is one run.
+pub fn render(c: &Comparison) -> anyhow::Result<RenderedReport> {
+    match c.runs.as_slice() {
+        [one] => Ok(RenderedReport {
+            html: html::render_single(&one.record)?,
+            markdown: markdown::render_single(&one.record)?,
+        }),
+        _ => Ok(RenderedReport {
+            html: html::render_comparison(c)?,
+            markdown: markdown::render_comparison(c)?,
+        }),
+    }
+}
