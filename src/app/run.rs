@@ -63,6 +63,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
 
     record.run.finished_at = Some(UtcTime::now().rfc3339());
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+    record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
         Ok(end) => {
             record.run.interrupted = end == SweepEnd::Stopped;
