@@ -157,11 +157,11 @@ pub struct AnalysisArgs {
 /// Flags of `plateau analyze`.
 #[derive(Debug, Args)]
 #[command(after_help = "Inputs (the format is detected from the content):\n  \
-CSV        a header with `workers` and one of `throughput`/`tasks_per_sec` (higher is better) or\n             \
-`seconds` (with a `tasks` column or --tasks); repeated rows of a worker count are samples;\n             \
-other columns are ignored\n  \
-hyperfine  --export-json of a --parameter-scan run: the parameter is the worker count,\n             \
-`times` are the samples\n  \
+CSV        a header naming `workers` and one of `throughput`/`tasks_per_sec`\n             \
+(higher is better) or `seconds` (with a `tasks` column or --tasks);\n             \
+repeated rows of a worker count are samples; other columns are ignored\n  \
+hyperfine  --export-json of a --parameter-scan run: the parameter is the worker\n             \
+count, `times` are the samples\n  \
 plateau    a results.json (re-analysis, e.g. with another --tolerance)\n\
 Several files are pooled: samples of the same worker count add up.\n\n\
 Examples:\n  plateau analyze times.csv --tasks 32\n  \

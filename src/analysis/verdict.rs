@@ -175,6 +175,12 @@ little here.",
 
 fn recommendation(f: &Facts<'_>) -> String {
     let rec = f.shape.plateau_from;
+    let last = f.obs.last().map(|o| o.workers).unwrap_or(rec);
+    if f.obs.len() > 1 && rec == last && f.shape.peak.workers == last {
+        return format!(
+            "Recommended for now: {rec} workers, the best measured; more may be better."
+        );
+    }
     let mut s = format!(
         "Recommended: {rec} worker{}, the fewest within {} of the peak.",
         if rec == 1 { "" } else { "s" },
@@ -203,9 +209,14 @@ fn usl_reading(u: &UslFit) -> String {
         Some(n) => format!(", and it models a peak at {n:.1} workers"),
         None => ", and it models no peak (throughput levels off instead of falling)".to_string(),
     };
+    let kappa = if u.kappa == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{:.2e}", u.kappa)
+    };
     format!(
-        "The USL fit (r² {:.3}; sigma {:.4}, kappa {:.2e}) says {what}{peak}.",
-        u.r2, u.sigma, u.kappa
+        "The USL fit (r² {:.3}; sigma {:.4}, kappa {kappa}) says {what}{peak}.",
+        u.r2, u.sigma
     )
 }
 
@@ -282,6 +293,7 @@ mod tests {
     fn still_rising_and_single_points_say_so() {
         let v = verdict(&[1, 2, 4], &[1.0, 2.0, 4.0], 8);
         assert!(v.contains("still rises"), "{v}");
+        assert!(v.contains("Recommended for now: 4 workers"), "{v}");
         let one = verdict(&[4], &[10.0], 8);
         assert!(one.contains("Only one worker count"), "{one}");
     }
