@@ -163,7 +163,8 @@ pub(crate) mod testdata;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use testdata::{record_from_medians, record_from_samples};
+    use proptest::prelude::*;
+    use testdata::{record_from_medians, record_from_samples, record_from_throughput};
 
     #[test]
     fn r_squared_is_finite_on_flat_data() {
@@ -232,5 +233,64 @@ mod tests {
         );
         let b = analyze(&tight, &AnalysisOptions::default()).unwrap();
         assert_eq!(b.oversubscribed_from, Some(4));
+    }
+
+    #[test]
+    fn one_two_flat_and_linear_sweeps() {
+        let opts = AnalysisOptions::default();
+        let one = analyze(&record_from_throughput(&[1], &[5.0], 4), &opts).unwrap();
+        assert!(one.usl.is_none() && one.amdahl.is_none());
+        assert_eq!(one.recommended_workers, 1);
+        assert!(one.warnings.iter().any(|w| w.contains("fit the USL")));
+        let two = analyze(&record_from_throughput(&[1, 2], &[5.0, 9.0], 4), &opts).unwrap();
+        assert!(two.usl.is_none() && two.amdahl.is_some());
+        assert_eq!(two.peak.workers, 2);
+        let flat = analyze(&record_from_throughput(&[1, 2, 4, 8], &[5.0; 4], 4), &opts).unwrap();
+        assert_eq!((flat.recommended_workers, flat.plateau.to_workers), (1, 8));
+        assert_eq!(flat.oversubscribed_from, None);
+        assert_eq!(flat.amdahl.as_ref().unwrap().serial_fraction, 1.0);
+        let lin = analyze(
+            &record_from_throughput(&[1, 2, 4, 8], &[1.0, 2.0, 4.0, 8.0], 8),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(lin.recommended_workers, 8);
+        assert_eq!(lin.usl.unwrap().constraint, "linear");
+        assert_eq!(lin.amdahl.unwrap().serial_fraction, 0.0);
+    }
+
+    proptest! {
+        /// Any positive samples (noisy, flat, retrograde, one point or many) give an analysis
+        /// whose numbers are all finite, so results.json round-trips (NaN would become null).
+        #[test]
+        fn never_nan_and_results_json_round_trips(
+            pts in prop::collection::vec(prop::collection::vec(1e-4f64..1e4, 1..5), 1..12),
+            tol in 0.0f64..0.5,
+            thr in 0.0f64..0.5,
+        ) {
+            let points: Vec<(usize, Vec<f64>)> =
+                pts.into_iter().enumerate().map(|(i, w)| (1 + 3 * i, w)).collect();
+            let mut r = record_from_samples(&points, 24, 4);
+            let opts = AnalysisOptions { tolerance: tol, retrograde_threshold: thr };
+            r.analysis = analyze(&r, &opts);
+            let a = r.analysis.as_ref().unwrap();
+            prop_assert!(a.peak.tasks_per_sec.is_finite());
+            prop_assert_eq!(a.recommended_workers, a.plateau.from_workers);
+            prop_assert!(a.plateau.from_workers <= a.peak.workers && a.peak.workers <= a.plateau.to_workers);
+            prop_assert!(a.retrograde_drop.is_none_or(|d| d.is_finite()));
+            prop_assert!(a.karp_flatt.iter().all(|k| k.serial_fraction.is_finite()));
+            if let Some(f) = &a.amdahl {
+                prop_assert!(f.serial_fraction.is_finite() && f.max_speedup.is_finite() && f.r2.is_finite());
+            }
+            let bytes = crate::report::json::render(&r);
+            let back = crate::report::json::parse(
+                std::str::from_utf8(&bytes).unwrap(),
+                std::path::Path::new("r.json"),
+            );
+            // Every number survived as a number (a NaN would be written as null and fail here).
+            let back = back.unwrap().analysis.unwrap();
+            prop_assert_eq!(back.recommended_workers, a.recommended_workers);
+            prop_assert_eq!(back.usl.is_some(), a.usl.is_some());
+        }
     }
 }

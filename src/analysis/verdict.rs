@@ -65,11 +65,19 @@ the plateau lies beyond it, so measure more workers.",
             relation(f, last)
         );
     }
+    if f.obs.first().is_some_and(|o| o.workers == peak.workers) {
+        return format!(
+            "Throughput is highest at the smallest count measured, {} ({} {unit}): more workers \
+do not help{}.",
+            workers(peak.workers),
+            num(peak.tasks_per_sec),
+            relation(f, peak.workers)
+        );
+    }
     if sh.plateau_from == peak.workers {
         return format!(
-            "Throughput peaks at {} workers ({} {unit}) and no smaller count comes within {} of \
-it{}.",
-            peak.workers,
+            "Throughput peaks at {} ({} {unit}) and no smaller count comes within {} of it{}.",
+            workers(peak.workers),
             num(peak.tasks_per_sec),
             pct(f.opts.tolerance),
             relation(f, peak.workers)
@@ -182,8 +190,8 @@ fn recommendation(f: &Facts<'_>) -> String {
         );
     }
     let mut s = format!(
-        "Recommended: {rec} worker{}, the fewest within {} of the peak.",
-        if rec == 1 { "" } else { "s" },
+        "Recommended: {}, the fewest within {} of the peak.",
+        workers(rec),
         pct(f.opts.tolerance)
     );
     // Python's Pool() defaults to os.cpu_count(), the logical CPUs: say what that default gets.
@@ -218,6 +226,11 @@ fn usl_reading(u: &UslFit) -> String {
         "The USL fit (r² {:.3}; sigma {:.4}, kappa {kappa}) says {what}{peak}.",
         u.r2, u.sigma
     )
+}
+
+/// "1 worker", "8 workers".
+fn workers(n: usize) -> String {
+    format!("{n} worker{}", if n == 1 { "" } else { "s" })
 }
 
 /// A rate with about three significant digits.
@@ -296,5 +309,11 @@ mod tests {
         assert!(v.contains("Recommended for now: 4 workers"), "{v}");
         let one = verdict(&[4], &[10.0], 8);
         assert!(one.contains("Only one worker count"), "{one}");
+        let falling = verdict(&[1, 2, 4], &[3.0, 2.0, 1.0], 8);
+        assert!(
+            falling.contains("highest at the smallest count measured, 1 worker"),
+            "{falling}"
+        );
+        assert!(falling.contains("Recommended: 1 worker,"), "{falling}");
     }
 }
