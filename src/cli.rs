@@ -31,6 +31,9 @@ pub enum Command {
     Info(InfoArgs),
     /// Render report.html and summary.md from one results.json, or a comparison of several.
     Report(ReportArgs),
+    /// Analyse measurements made elsewhere (CSV, hyperfine JSON, results.json): the same table,
+    /// verdict, results.json and chart.svg as `run`.
+    Analyze(AnalyzeArgs),
 }
 
 /// The built-in workloads.
@@ -115,6 +118,10 @@ pub struct RunArgs {
     /// No progress bar and no table; errors are still printed.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// How the analysis judges the curve.
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
 }
 
 /// Flags of `plateau info`.
@@ -154,4 +161,67 @@ pub struct ReportArgs {
     /// request comment or a CI step summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+}
+
+/// Flags of `run` and `analyze` that tune the analysis. Fractions are written `5%` or `0.05`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalysisArgs {
+    /// Worker counts whose throughput is within this fraction of the peak form the plateau;
+    /// the fewest of them is the recommendation.
+    #[arg(
+        long,
+        value_name = "FRACTION",
+        default_value = "5%",
+        allow_hyphen_values = true
+    )]
+    pub tolerance: String,
+
+    /// A count above the peak is oversubscribed when it is slower than the peak by more than
+    /// this (and, with repeated samples, with confidence intervals apart).
+    #[arg(
+        long,
+        value_name = "FRACTION",
+        default_value = "2%",
+        allow_hyphen_values = true
+    )]
+    pub retrograde_threshold: String,
+}
+
+/// Flags of `plateau analyze`.
+#[derive(Debug, Args)]
+#[command(after_help = "Inputs (the format is detected from the content):\n  \
+CSV        a header naming `workers` and one of `throughput`/`tasks_per_sec`\n             \
+(higher is better) or `seconds` (with a `tasks` column or --tasks);\n             \
+repeated rows of a worker count are samples; other columns are ignored\n  \
+hyperfine  --export-json of a --parameter-scan run: the parameter is the worker\n             \
+count, `times` are the samples\n  \
+plateau    a results.json (re-analysis, e.g. with another --tolerance)\n\
+Several files are pooled: samples of the same worker count add up.\n\n\
+Examples:\n  plateau analyze times.csv --tasks 32\n  \
+hyperfine --parameter-scan workers 1 8 'python job.py -w {workers}' --export-json scan.json\n  \
+plateau analyze scan.json")]
+pub struct AnalyzeArgs {
+    /// Measurement files: CSV, hyperfine --export-json, or plateau results.json.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output folder. Default: reports/<date>_<time>_analyze under the current folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Print results.json to stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Tasks per measured run, to turn seconds into tasks/s (a CSV `tasks` column wins).
+    #[arg(long, short = 't', value_name = "N")]
+    pub tasks: Option<u64>,
+
+    /// A name for the analysed data (default: the file names, or the run's own label).
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+
+    /// How the analysis judges the curve.
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
 }

@@ -2,6 +2,7 @@
 //! measures time and tasks/sec against the machine's cores, and reports where throughput
 //! plateaus and how many workers to run.
 
+pub mod analysis;
 pub mod app;
 pub mod cancel;
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod exec;
+pub mod import;
 pub mod machine;
 pub mod model;
 pub mod report;

@@ -330,7 +330,7 @@ fn markdown_dash_prints_the_summary_on_stdout() {
 }
 
 #[test]
-fn a_run_writes_its_report_and_summary_without_analysis() {
+fn a_run_writes_its_report_and_summary_with_its_analysis() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     plateau()
@@ -358,7 +358,8 @@ fn a_run_writes_its_report_and_summary_without_analysis() {
         .success();
     let html = read(out.join("report.html"));
     assert_eq!(html.matches("<svg").count(), 1);
-    assert!(html.contains("No scaling analysis in this file"));
+    assert!(!html.contains("No scaling analysis in this file"));
+    assert!(html.contains("Recommended"), "the run's analysis leads the report");
     assert!(!html.contains("<script"));
     assert!(read(out.join("summary.md")).contains("| 2 | "));
 }

@@ -1,11 +1,14 @@
 //! The subcommands' orchestration: each file wires config, measurement, analysis and writers
 //! for one subcommand. `run` dispatches.
 
+pub mod analyze;
 pub mod info;
 pub mod report;
 pub mod run;
 
 use crate::cli::{Cli, Command};
+use crate::model::RunRecord;
+use crate::report::{chart, html, json, markdown, outdir::OutputDir};
 use std::io::Write;
 
 /// Runs one parsed command line.
@@ -14,6 +17,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Run(args) => run::run(&args, command_line),
         Command::Info(args) => info::info(&args),
         Command::Report(args) => report::report(&args),
+        Command::Analyze(args) => analyze::analyze(&args, command_line),
     }
 }
 
@@ -24,4 +28,13 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
+pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
+    out.write("results.json", &json::render(record))?;
+    out.write("chart.svg", chart::render(record)?.as_bytes())?;
+    out.write("report.html", html::render_single(record)?.as_bytes())?;
+    out.write("summary.md", markdown::render_single(record)?.as_bytes())?;
+    Ok(())
 }

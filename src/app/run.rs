@@ -10,7 +10,7 @@ use crate::exec::{Executor, threads::ThreadsExecutor};
 use crate::model::{
     ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
 };
-use crate::report::{chart, html, json, markdown, outdir::OutputDir, progress::Progress, table};
+use crate::report::{json, outdir::OutputDir, progress::Progress, table};
 use crate::summary::summarize_points;
 use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, run_sweep};
 
@@ -64,10 +64,11 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
 
     record.run.finished_at = Some(UtcTime::now().rfc3339());
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+    record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
         Ok(end) => {
             record.run.interrupted = end == SweepEnd::Stopped;
-            write_outputs(&out, &record)?;
+            super::write_outputs(&out, &record)?;
             if config.json {
                 print_stdout(&String::from_utf8_lossy(&json::render(&record)))?;
             } else if !config.quiet {
@@ -83,7 +84,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         Err(err) => {
             // Keep everything measured before the failure, then report it.
             record.run.interrupted = true;
-            let saved = write_outputs(&out, &record);
+            let saved = super::write_outputs(&out, &record);
             let kept = record
                 .points
                 .iter()
@@ -99,15 +100,6 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }
     }
-}
-
-/// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
-fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
-    out.write("results.json", &json::render(record))?;
-    out.write("chart.svg", chart::render(record)?.as_bytes())?;
-    out.write("report.html", html::render_single(record)?.as_bytes())?;
-    out.write("summary.md", markdown::render_single(record)?.as_bytes())?;
-    Ok(())
 }
 
 fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {

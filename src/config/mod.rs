@@ -1,6 +1,8 @@
 //! Validated settings: raw CLI flags become a `RunConfig` here, once. Every bad-input error of
 //! `run` is raised here, before anything is measured.
 
+pub mod analyze;
+pub mod fraction;
 pub mod plan;
 pub mod report;
 pub mod workers;
@@ -75,6 +77,8 @@ pub struct RunConfig {
     pub quiet: bool,
     /// The command line as typed.
     pub command_line: Vec<String>,
+    /// How the analysis judges the curve.
+    pub analysis: crate::analysis::AnalysisOptions,
 }
 
 impl RunConfig {
@@ -152,6 +156,7 @@ impl RunConfig {
             json: args.json,
             quiet: args.quiet,
             command_line,
+            analysis: fraction::analysis_options(&args.analysis)?,
         })
     }
 
@@ -221,6 +226,11 @@ mod tests {
             (vec!["--iterations", "0"], "--iterations"),
             (vec!["--repetitions", "0"], "--repetitions"),
             (vec!["--price-per-hour", "-1"], "--price-per-hour"),
+            (vec!["--tolerance", "5"], "--tolerance"),
+            (
+                vec!["--retrograde-threshold", "x"],
+                "--retrograde-threshold",
+            ),
         ] {
             let err = config(&argv).unwrap_err();
             assert!(err.downcast_ref::<crate::error::UsageError>().is_some());

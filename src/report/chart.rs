@@ -3,6 +3,7 @@
 //! plateau band, oversubscribed region, USL curve and recommendation when analysed). Bottom:
 //! wall time per batch with error bars. Pure: record in, SVG text out.
 
+use crate::analysis::Provenance;
 use crate::model::RunRecord;
 use anyhow::anyhow;
 use plotters::coord::Shift;
@@ -149,9 +150,23 @@ fn title(record: &RunRecord) -> String {
         .and_then(|v| v.as_str())
         .unwrap_or("workload");
     let m = &record.machine;
+    let prov = Provenance::of(record);
+    let machine = if prov.machine_recorded {
+        format!("{} ({} effective CPUs)", m.cpu_brand, m.effective_cpus)
+    } else {
+        "machine not recorded".to_string()
+    };
+    if wl == "imported" {
+        let batch = if prov.tasks_known {
+            format!("{} tasks per run", record.config.tasks)
+        } else {
+            prov.unit.clone()
+        };
+        return format!("{} (imported), {batch}, {machine}", record.run.label);
+    }
     format!(
-        "{wl} workload, {} tasks per batch, {} ({} effective CPUs)",
-        record.config.tasks, m.cpu_brand, m.effective_cpus
+        "{wl} workload, {} tasks per batch, {machine}",
+        record.config.tasks
     )
 }
 
@@ -188,6 +203,7 @@ fn draw_throughput<'a>(
     axis: XAxis,
 ) -> DrawResult<()> {
     let m = &record.machine;
+    let unit = Provenance::of(record).unit;
     let x1 = pts.iter().find(|p| p.w == 1.0).map(|p| p.x);
     let data_max = pts.iter().map(|p| p.x_hi.max(p.x)).fold(0.0, f64::max);
     // The ideal line is drawn up to twice the measured peak, so it shows the gap without
@@ -196,7 +212,7 @@ fn draw_throughput<'a>(
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .caption(
-            "Throughput (tasks/s, median with 95% CI)",
+            format!("Throughput ({unit}, median with 95% CI)"),
             ("sans-serif", 16),
         )
         .x_label_area_size(36)
@@ -205,34 +221,47 @@ fn draw_throughput<'a>(
     chart
         .configure_mesh()
         .x_desc("workers")
-        .y_desc("tasks/s")
+        .y_desc(unit.as_str())
         .x_label_formatter(&|v| axis.label(*v))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
 
     if let Some(a) = &record.analysis {
-        let (lo, hi) = (
-            axis.pos(a.plateau.from_workers as f64),
-            axis.pos(a.plateau.to_workers as f64),
-        );
+        let end = axis.range().end;
+        // The oversubscribed region starts halfway from the last count measured before it:
+        // where between the two it turns is not known, and a sliver at one point is invisible.
+        let over_start = a.oversubscribed_from.map(|from| {
+            pts.iter()
+                .map(|p| p.w)
+                .filter(|&w| w < from as f64)
+                .fold(None, |_, w| Some(w))
+                .map(|prev| (axis.pos(prev) + axis.pos(from as f64)) / 2.0)
+                .unwrap_or(axis.pos(from as f64) - 0.15)
+        });
+        let lo = axis.pos(a.plateau.from_workers as f64) - 0.15;
+        // Where the two overlap, the red region is drawn alone: mixed tints read as neither.
+        let hi = (axis.pos(a.plateau.to_workers as f64) + 0.15).min(over_start.unwrap_or(end));
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(lo - 0.15, 0.0), (hi + 0.15, y_max)],
+                [(lo, 0.0), (hi.max(lo), y_max)],
                 GREEN.mix(0.12).filled(),
             )))?
-            .label(format!(
-                "plateau ({}-{} workers)",
-                a.plateau.from_workers, a.plateau.to_workers
-            ))
+            .label(if a.plateau.from_workers == a.plateau.to_workers {
+                format!("plateau ({} workers)", a.plateau.from_workers)
+            } else {
+                format!(
+                    "plateau ({}-{} workers)",
+                    a.plateau.from_workers, a.plateau.to_workers
+                )
+            })
             .legend(|(x, y)| {
                 Rectangle::new([(x, y - 5), (x + 16, y + 5)], GREEN.mix(0.3).filled())
             });
-        if let Some(from) = a.oversubscribed_from {
-            let end = axis.range().end;
+        if let (Some(from), Some(start)) = (a.oversubscribed_from, over_start) {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(axis.pos(from as f64) - 0.15, 0.0), (end, y_max)],
-                    RED.mix(0.08).filled(),
+                    [(start, 0.0), (end, y_max)],
+                    RED.mix(0.1).filled(),
                 )))?
                 .label(format!("oversubscribed (from {from} workers)"))
                 .legend(|(x, y)| {
@@ -259,13 +288,18 @@ fn draw_throughput<'a>(
     }
 
     if let Some(x1) = x1 {
-        let ideal_top = (2.0 * data_max / x1).max(1.0);
-        let ideal: Vec<(f64, f64)> = pts
+        // Up to where W x X(1) leaves the panel; a line clipped flat at the top would read as a
+        // plateau of its own.
+        let ideal_top = (y_max / x1).max(1.0);
+        let mut ideal: Vec<(f64, f64)> = pts
             .iter()
             .map(|p| p.w)
             .filter(|&w| w <= ideal_top)
-            .map(|w| (axis.pos(w), (w * x1).min(y_max)))
+            .map(|w| (axis.pos(w), w * x1))
             .collect();
+        if pts.iter().any(|p| p.w > ideal_top) {
+            ideal.push((axis.pos(ideal_top), y_max));
+        }
         chart
             .draw_series(DashedLineSeries::new(ideal, 6, 4, GREY.stroke_width(1)))?
             .label("ideal: W x throughput(1)")
@@ -284,6 +318,10 @@ fn draw_throughput<'a>(
             m.effective_cpus,
             format!("{} effective CPUs", m.effective_cpus),
         ));
+    }
+    if !Provenance::of(record).machine_recorded {
+        // Imported data without a machine: the analysing machine's cores would mislead.
+        limits.clear();
     }
     for (i, (w, text)) in limits.iter().enumerate() {
         let xp = axis.pos(*w as f64);
@@ -322,11 +360,15 @@ fn draw_throughput<'a>(
         if let Some(p) = pts.iter().find(|p| p.w as usize == a.recommended_workers) {
             let at = (axis.pos(p.w), p.x);
             chart.draw_series(std::iter::once(TriangleMarker::new(at, 9, GREEN.filled())))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!("recommended: {} workers", a.recommended_workers),
-                at,
-                ("sans-serif", 14).into_font().color(&GREEN),
-            )))?;
+            // Below and to the right of the marker, clear of the measured line through it.
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(at)
+                    + Text::new(
+                        format!("recommended: {} workers", a.recommended_workers),
+                        (10, 12),
+                        ("sans-serif", 14).into_font().color(&GREEN),
+                    ),
+            ))?;
         }
     }
 

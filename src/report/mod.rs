@@ -1,6 +1,7 @@
 //! Presentation: one pure writer per format (data in, bytes out), the terminal's table and
 //! progress bar, and the output folder that owns where bytes go.
 
+pub mod analysis_text;
 pub mod chart;
 pub mod comparison;
 pub mod facts;

@@ -1,18 +1,20 @@
 //! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency)
 //! and the one-line summary under it. Pure: record in, text out.
 
+use crate::analysis::Provenance;
 use crate::model::{RunRecord, Summary};
 use std::fmt::Write;
 
 /// The table, one row per measured worker count, with notes at the machine's core counts.
 pub fn render(record: &RunRecord) -> String {
     let m = &record.machine;
+    let prov = Provenance::of(record);
     let peak = peak(record).map(|(w, _)| w);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}  note",
-        "workers", "median", "95% CI of median", "tasks/s", "speedup", "efficiency", "cv"
+        "workers", "median", "95% CI of median", prov.unit, "speedup", "efficiency", "cv"
     );
     for p in &record.points {
         let Some(s) = &p.summary else { continue };
@@ -20,17 +22,22 @@ pub fn render(record: &RunRecord) -> String {
         if Some(p.workers) == peak {
             notes.push("peak".to_string());
         }
-        if p.workers == m.physical_cores {
+        // An imported file's core counts are the analysing machine's: no notes from them.
+        let here = prov.machine_recorded;
+        if here && p.workers == m.physical_cores {
             notes.push("physical cores".into());
         }
-        if p.workers == m.effective_cpus {
+        if here && p.workers == m.effective_cpus {
             notes.push("effective CPUs".into());
-        } else if p.workers == m.logical_cpus {
+        } else if here && p.workers == m.logical_cpus {
             notes.push("logical CPUs".into());
         }
         if let Some(a) = &record.analysis {
             if p.workers == a.recommended_workers {
                 notes.insert(0, "recommended".into());
+            }
+            if a.oversubscribed_from.is_some_and(|o| p.workers >= o) {
+                notes.push("oversubscribed".into());
             }
         }
         let _ = writeln!(
@@ -49,14 +56,21 @@ pub fn render(record: &RunRecord) -> String {
     out
 }
 
-/// One line under the table: the peak, its speedup, and the machine's effective CPUs.
+/// One line under the table: the peak, its speedup, and the machine's effective CPUs; then the
+/// verdict and warnings when the record has been analysed.
 pub fn summary_line(record: &RunRecord) -> String {
-    if let Some(a) = &record.analysis {
-        return a.verdict.clone();
-    }
     let m = &record.machine;
-    match peak(record) {
+    let prov = Provenance::of(record);
+    let line = match peak(record) {
         None => "No worker count was measured.".into(),
+        Some((w, s)) if !prov.machine_recorded => format!(
+            "Peak {} {} at {w} worker{} ({:.2}x speedup, {:.0}% efficiency).",
+            rate(s.tasks_per_sec),
+            prov.unit,
+            if w == 1 { "" } else { "s" },
+            s.speedup,
+            s.efficiency * 100.0,
+        ),
         Some((w, s)) => format!(
             "Peak {} tasks/s at {w} worker{} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
             rate(s.tasks_per_sec),
@@ -67,10 +81,20 @@ pub fn summary_line(record: &RunRecord) -> String {
             m.physical_cores,
             m.logical_cpus
         ),
+    };
+    match &record.analysis {
+        Some(a) => format!("{line}\n{}", super::analysis_text::render(a)),
+        None => line,
     }
 }
 
 fn peak(record: &RunRecord) -> Option<(usize, &Summary)> {
+    if let Some(a) = &record.analysis {
+        let at = record.points.iter().find(|p| p.workers == a.peak.workers);
+        if let Some(s) = at.and_then(|p| p.summary.as_ref()) {
+            return Some((a.peak.workers, s));
+        }
+    }
     record
         .points
         .iter()

@@ -83,7 +83,11 @@ pub struct RunView {
 pub fn run_view(record: &RunRecord) -> RunView {
     let chosen = pick::chosen(record);
     let analysis = record.analysis.as_ref();
-    let verdict = table::summary_line(record);
+    // The report shows warnings in their own section, so the verdict is the analysis's own text.
+    let verdict = match analysis {
+        Some(a) => a.verdict.clone(),
+        None => table::summary_line(record),
+    };
     let recommendation = recommendation(chosen.as_ref(), record);
     let cost = match (record.run.price_per_hour, chosen) {
         (Some(price), Some(c)) => pick::cost_per_million(price, c.tasks_per_sec).map(|cost| {

@@ -1,0 +1,43 @@
+//! `plateau analyze`: read measurements made elsewhere (CSV, hyperfine JSON, results.json),
+//! pool them into a record, analyse it, write results.json and chart.svg, and print the table
+//! and verdict (or the JSON). Inputs are all read before the output folder is touched.
+
+use super::print_stdout;
+use crate::cli::AnalyzeArgs;
+use crate::clock::UtcTime;
+use crate::config::analyze::AnalyzeConfig;
+use crate::import::{self, record::ImportContext};
+use crate::report::{json, outdir::OutputDir, table};
+use crate::summary::summarize_points;
+
+/// Runs `plateau analyze` from the command line's flags.
+pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
+    let now = UtcTime::now();
+    let config = AnalyzeConfig::from_args(args, &now.folder_stamp(), command_line)?;
+    let files = config
+        .files
+        .iter()
+        .map(|f| import::read(f, config.tasks))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ctx = ImportContext {
+        label: config.label.clone(),
+        command_line: config.command_line.clone(),
+        now: now.rfc3339(),
+    };
+    let mut record = import::record::to_record(files, &ctx, crate::machine::detect)?;
+    summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+    record.analysis = crate::analysis::analyze(&record, &config.analysis);
+
+    let out = OutputDir::prepare(&config.out)?;
+    super::write_outputs(&out, &record)?;
+    if config.json {
+        print_stdout(&String::from_utf8_lossy(&json::render(&record)))
+    } else {
+        print_stdout(&format!(
+            "{}\n{}\n\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
+            table::render(&record),
+            table::summary_line(&record),
+            out.path().display()
+        ))
+    }
+}

@@ -1,0 +1,170 @@
+//! Measurements made elsewhere, read into plateau's model: CSV, hyperfine's `--export-json`
+//! of a `--parameter-scan` run, and plateau's own results.json. The format is detected from the
+//! content; every problem is one sentence naming the file (and the line of a CSV) and what to
+//! do. `record` pools the files into one `RunRecord` for the analysis.
+
+pub mod csv;
+pub mod hyperfine;
+pub mod record;
+pub mod results;
+
+use crate::error::usage;
+use crate::model::{RunRecord, Sample};
+use std::num::NonZeroU64;
+use std::path::{Path, PathBuf};
+
+/// The formats `plateau analyze` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A CSV with a `workers` column.
+    Csv,
+    /// hyperfine `--export-json` output.
+    Hyperfine,
+    /// A plateau results.json.
+    Results,
+}
+
+impl Format {
+    /// The name recorded in the imported record's workload.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Hyperfine => "hyperfine",
+            Format::Results => "results.json",
+        }
+    }
+}
+
+/// The unit of an imported throughput.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Tasks per second: the file gave throughput, or seconds with a task count.
+    TasksPerSec,
+    /// Runs per second: seconds per run with no task count to scale them by.
+    RunsPerSec,
+}
+
+impl Unit {
+    /// "tasks/s" or "runs/s".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::TasksPerSec => "tasks/s",
+            Unit::RunsPerSec => "runs/s",
+        }
+    }
+}
+
+/// One measured run: its worker count, throughput, and the sample as plateau records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    /// Workers.
+    pub workers: usize,
+    /// Throughput in the file's unit; positive and finite.
+    pub tasks_per_sec: f64,
+    /// The sample; `wall_s` is the time of `Imported::tasks` tasks when that is known.
+    pub sample: Sample,
+}
+
+/// One file's measurements.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The file.
+    pub source: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// The unit of its throughputs.
+    pub unit: Unit,
+    /// Tasks per run, when the file or --tasks says.
+    pub tasks: Option<u64>,
+    /// Every run, in file order; never empty.
+    pub rows: Vec<Measurement>,
+    /// The whole record, for a results.json.
+    pub record: Option<RunRecord>,
+}
+
+/// Reads one file, detecting its format from the content. `tasks` is `--tasks`.
+pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
+    let shown = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage(format!("cannot read {shown} ({e}); check the path")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        usage(format!(
+            "{shown} is not text (not UTF-8); give a CSV, a hyperfine --export-json file or a plateau results.json"
+        ))
+    })?;
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.is_empty() {
+        return Err(usage(format!(
+            "{shown} is empty; give a CSV with a header such as `workers,seconds`, a hyperfine --export-json file or a plateau results.json"
+        )));
+    }
+    if body.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(body).map_err(|e| {
+            usage(format!(
+                "{shown} is not valid JSON ({e}); give a hyperfine --export-json file or a plateau results.json"
+            ))
+        })?;
+        if value.get("schema_version").is_some() {
+            return results::from_text(body, path);
+        }
+        if value.get("results").is_some() {
+            return hyperfine::from_value(&value, path, tasks);
+        }
+        return Err(usage(format!(
+            "{shown} is JSON but neither a plateau results.json (no `schema_version`) nor a hyperfine --export-json file (no `results`)"
+        )));
+    }
+    csv::from_text(body, path, tasks)
+}
+
+/// A worker count from a number written as text: a whole number of at least 1.
+pub fn parse_workers(text: &str) -> Option<usize> {
+    let v: f64 = text.trim().parse().ok()?;
+    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= usize::MAX as f64).then_some(v as usize)
+}
+
+/// A positive, finite number from text.
+pub fn parse_positive(text: &str) -> Option<f64> {
+    let v: f64 = text.trim().parse().ok()?;
+    (v.is_finite() && v > 0.0).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_parsers() {
+        assert_eq!(parse_workers("4"), Some(4));
+        assert_eq!(parse_workers(" 8.0 "), Some(8));
+        for bad in ["0", "-2", "1.5", "x", "", "inf"] {
+            assert_eq!(parse_workers(bad), None, "{bad}");
+        }
+        assert_eq!(parse_positive("0.25"), Some(0.25));
+        for bad in ["0", "-1", "NaN", "inf", "abc"] {
+            assert_eq!(parse_positive(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn missing_empty_and_unknown_json_files_are_usage_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("nope.csv");
+        let e = read(&missing, None).unwrap_err();
+        assert!(e.to_string().contains("nope.csv"), "{e}");
+        for (name, body, needle) in [
+            ("empty.csv", "  \n", "is empty"),
+            ("bad.json", "{ nope", "not valid JSON"),
+            ("other.json", "{\"a\": 1}", "neither"),
+        ] {
+            let p = tmp.path().join(name);
+            std::fs::write(&p, body).unwrap();
+            let e = read(&p, None).unwrap_err();
+            assert!(e.downcast_ref::<crate::error::UsageError>().is_some());
+            assert!(
+                e.to_string().contains(name) && e.to_string().contains(needle),
+                "{e}"
+            );
+        }
+    }
+}
