@@ -2,7 +2,12 @@
 //! for one subcommand. `run` dispatches.
 
 pub mod info;
+pub mod noise;
+pub mod resume;
 pub mod run;
+pub mod signals;
+#[doc(hidden)]
+pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use std::io::Write;

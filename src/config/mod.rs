@@ -2,6 +2,8 @@
 //! `run` is raised here, before anything is measured.
 
 pub mod plan;
+pub mod robust;
+pub mod units;
 pub mod workers;
 
 use crate::cli::{Mode, RunArgs, WorkloadKind};
@@ -74,6 +76,8 @@ pub struct RunConfig {
     pub quiet: bool,
     /// The command line as typed.
     pub command_line: Vec<String>,
+    /// Adaptive repetitions, waiting for quiet, resuming.
+    pub robust: robust::RobustSettings,
 }
 
 impl RunConfig {
@@ -95,6 +99,7 @@ impl RunConfig {
         if workers.first().map(|w| w.get()) != Some(1) {
             workers.insert(0, NonZeroUsize::MIN);
         }
+        let robust = robust::validate(args, machine, &workers)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
         let tasks = match args.tasks {
             Some(0) => {
@@ -151,6 +156,7 @@ impl RunConfig {
             json: args.json,
             quiet: args.quiet,
             command_line,
+            robust,
         })
     }
 

@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod json;
 pub mod machine_text;
+pub mod notes;
 pub mod outdir;
 pub mod progress;
 pub mod table;

@@ -19,11 +19,14 @@ fn cost(workers: usize, effective: usize) -> u64 {
 impl Progress {
     /// A bar for `rounds` rounds over `workers`, shown only when `visible` and stderr is a terminal.
     pub fn new(workers: &[usize], rounds: u32, effective_cpus: usize, visible: bool) -> Self {
-        let total: u64 = workers
-            .iter()
-            .map(|&w| cost(w, effective_cpus))
-            .sum::<u64>()
-            * u64::from(rounds);
+        let batches: Vec<usize> = (0..rounds).flat_map(|_| workers.iter().copied()).collect();
+        Self::for_batches(&batches, effective_cpus, visible)
+    }
+
+    /// A bar for one batch at each of `batches` (worker counts), shown only when `visible`
+    /// and stderr is a terminal.
+    pub fn for_batches(batches: &[usize], effective_cpus: usize, visible: bool) -> Self {
+        let total: u64 = batches.iter().map(|&w| cost(w, effective_cpus)).sum();
         let target = if visible && std::io::stderr().is_terminal() {
             ProgressDrawTarget::stderr()
         } else {
@@ -40,6 +43,12 @@ impl Progress {
             bar,
             effective_cpus,
         }
+    }
+
+    /// Lengthens the bar by one batch at each of `batches` (an adaptive round).
+    pub fn extend(&self, batches: &[usize]) {
+        let more: u64 = batches.iter().map(|&w| cost(w, self.effective_cpus)).sum();
+        self.bar.inc_length(more);
     }
 
     /// A batch is starting.
