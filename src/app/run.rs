@@ -133,7 +133,7 @@ fn stop_reason(end: SweepEnd) -> StopReason {
     }
 }
 
-/// "the N worker counts measured so far (S batches) are saved in DIR".
+/// "the N worker counts measured so far (S batches) are saved in DIR/results.json".
 fn kept(record: &RunRecord, out: &OutputDir) -> String {
     let counts = record
         .points
@@ -141,9 +141,16 @@ fn kept(record: &RunRecord, out: &OutputDir) -> String {
         .filter(|p| !p.samples.is_empty())
         .count();
     let batches: usize = record.points.iter().map(|p| p.samples.len()).sum();
+    let file = out.path().join("results.json");
+    if batches == 0 {
+        return format!(
+            "no batch had finished yet; the run's settings are saved in {}",
+            file.display()
+        );
+    }
     format!(
         "the {counts} worker counts measured so far ({batches} batches) are saved in {}",
-        out.path().join("results.json").display()
+        file.display()
     )
 }
 
