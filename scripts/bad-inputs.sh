@@ -122,6 +122,9 @@ row "plateau run --resume <interrupted run> --target-ci 2%" run --resume "$tmp/r
 for d in empty truncated malformed array unversioned huge newer typed binary folder; do
   row "plateau run --resume <$d results.json>" run --resume "$tmp/resume/$d"
 done
+row "plateau info --bogus" info --bogus
+row "plateau info extra" info extra
+row "plateau frobnicate" frobnicate
 # Readers of other subcommands, when this build has them.
 for sub in analyze report; do
   has "$sub" || continue

@@ -3,7 +3,7 @@
 //! adaptive repetitions ended. Pure: record in, sentences out.
 
 use crate::machine::load;
-use crate::model::RunRecord;
+use crate::model::{MachineInfo, RunRecord};
 use crate::sweep::adaptive;
 
 /// Coefficient of variation above which a point is flagged as noisy.
@@ -13,11 +13,7 @@ pub const HIGH_CV: f64 = 0.05;
 pub fn render(record: &RunRecord) -> Vec<String> {
     let mut notes = Vec::new();
     let m = &record.machine;
-    if let Some(g) = m.cpu_governor.as_deref().filter(|g| *g != "performance") {
-        notes.push(format!(
-            "note: the CPU frequency governor is {g:?}, not \"performance\": clock speed follows load, which bends scaling curves (set it with `cpupower frequency-set -g performance`)"
-        ));
-    }
+    notes.extend(governor_note(m));
     if load::is_busy(m.load_average_1m, m.effective_cpus) {
         notes.push(format!(
             "note: the machine was busy at the start (1-minute load average {:.2} on {} effective CPUs); rerun with --wait-idle for cleaner numbers",
@@ -41,6 +37,14 @@ pub fn render(record: &RunRecord) -> Vec<String> {
         notes.push(adaptive_note(record, a.target_ci));
     }
     notes
+}
+
+/// A note when the CPU frequency governor is known and is not `performance`.
+pub fn governor_note(m: &MachineInfo) -> Option<String> {
+    let g = m.cpu_governor.as_deref().filter(|g| *g != "performance")?;
+    Some(format!(
+        "note: the CPU frequency governor is {g:?}, not \"performance\": clock speed follows load, which bends scaling curves (set it with `cpupower frequency-set -g performance`)"
+    ))
 }
 
 /// How adaptive repetitions ended: the reason, samples per worker count, and any count still
