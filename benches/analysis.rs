@@ -39,6 +39,8 @@ fn sweep() -> RunRecord {
             interrupted: false,
             price_per_hour: None,
             command_line: vec![],
+            stop_reason: None,
+            resumed_at: vec![],
         },
         machine: plateau::machine::detect(),
         config: ConfigRecord {
@@ -51,6 +53,7 @@ fn sweep() -> RunRecord {
             schedule: "dynamic".into(),
             pin: false,
             seed: 1,
+            adaptive: None,
         },
         points,
         analysis: None,

@@ -14,7 +14,7 @@ use std::path::PathBuf;
     propagate_version = true,
     after_help = "Start with `plateau run`: it sweeps the CPU task over 1..4x your cores and writes \
 results.json, chart.svg and a table.\nExit codes: 0 success, 1 regression (compare), 2 bad input, \
-3 workload failed or run interrupted (results so far are saved)."
+3 workload failed or run interrupted (results so far are saved), 130 a second Ctrl-C."
 )]
 pub struct Cli {
     /// What to do.
@@ -24,6 +24,8 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per process: boxing the large `run` flags would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Sweep a workload over worker counts and write results.json, chart.svg and a table.
     Run(RunArgs),
@@ -57,7 +59,9 @@ pub enum Mode {
     after_help = "Examples:\n  plateau run                          default sweep of the cpu task\n  \
 plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n\n\
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
-visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round."
+visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
+Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
+a second Ctrl-C exits at once (exit 130)."
 )]
 pub struct RunArgs {
     /// The workload each task runs.
@@ -66,24 +70,35 @@ pub struct RunArgs {
 
     /// Worker counts: 8, 1..16, 1..64:4 (1, multiples of 4, 64) or lists like 1,2,4,8.
     /// Default: 1 to the effective CPUs, then up to 4x them. 1 is always measured.
-    #[arg(long, short = 'w', value_name = "SPEC")]
+    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true)]
     pub workers: Option<String>,
 
     /// Tasks per batch. Default: at least 32, chosen so every planned worker count gets an
     /// even share (load imbalance at most 5%).
-    #[arg(long, short = 't', value_name = "N")]
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true)]
     pub tasks: Option<u64>,
 
     /// Loop iterations per cpu task (time per task grows linearly with it).
-    #[arg(long, value_name = "N", default_value_t = crate::workload::cpu::DEFAULT_ITERATIONS)]
+    #[arg(long, value_name = "N", default_value_t = crate::workload::cpu::DEFAULT_ITERATIONS, allow_negative_numbers = true)]
     pub iterations: u64,
 
     /// Kept batches per worker count.
-    #[arg(long, short = 'r', value_name = "N", default_value_t = 5)]
+    #[arg(
+        long,
+        short = 'r',
+        value_name = "N",
+        default_value_t = 5,
+        allow_negative_numbers = true
+    )]
     pub repetitions: u32,
 
     /// Discarded batches per worker count, run first (warms caches and frequency).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
     pub warmup: u32,
 
     /// Execution model.
@@ -95,7 +110,7 @@ pub struct RunArgs {
     pub schedule: Schedule,
 
     /// Seed of the round shuffles and bootstrap (default: random, recorded in results.json).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seed: Option<u64>,
 
     /// Output folder. Default: reports/<date>_<time>_<workload> under the current folder,
@@ -122,6 +137,27 @@ pub struct RunArgs {
     /// How the analysis judges the curve.
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+    /// Adaptive repetitions: after --repetitions, keep adding rounds to the worker counts whose
+    /// 95% CI half-width is above this share of the median (e.g. 2%), until all are within it.
+    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
+    pub target_ci: Option<String>,
+
+    /// Time budget of --target-ci, counted in batches (e.g. 90s, 10m, 1h; default 10m).
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub max_time: Option<String>,
+
+    /// Before measuring, wait until the machine is quiet, for at most TIMEOUT (default 5m).
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
+    pub wait_idle: Option<String>,
+
+    /// Continue the interrupted run in DIR with its recorded settings (flags given beside it
+    /// must match them).
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+
+    /// Allow more than 64 workers per logical CPU.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Flags of `plateau info`.

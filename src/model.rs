@@ -60,6 +60,12 @@ pub struct RunInfo {
     pub price_per_hour: Option<f64>,
     /// The exact command line that produced this file.
     pub command_line: Vec<String>,
+    /// Why the sweep ended; null in files written before plateau recorded it.
+    #[serde(default)]
+    pub stop_reason: Option<StopReason>,
+    /// RFC 3339 UTC times at which `plateau run --resume` continued this run.
+    #[serde(default)]
+    pub resumed_at: Vec<String>,
 }
 
 /// What the machine is, with every figure that bounds how many workers can run at once.
@@ -127,6 +133,55 @@ pub struct ConfigRecord {
     pub pin: bool,
     /// Seed of the round shuffles and the bootstrap.
     pub seed: u64,
+    /// Adaptive repetitions (`--target-ci`), when asked for.
+    #[serde(default)]
+    pub adaptive: Option<AdaptiveConfig>,
+}
+
+/// The settings of adaptive repetitions: rounds are added to the worker counts whose CI is
+/// still wider than `target_ci`, until all are within it or `max_time_s` is spent.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AdaptiveConfig {
+    /// Largest accepted 95% CI half-width relative to the median (0.02 = 2%).
+    pub target_ci: f64,
+    /// Budget in seconds of time spent in batches, warmup included.
+    pub max_time_s: f64,
+}
+
+/// Why a sweep ended.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Every planned batch ran.
+    Completed,
+    /// Ctrl-C or SIGTERM stopped it; `plateau run --resume DIR` continues it.
+    Interrupted,
+    /// A batch failed (a task's check or a worker died); what ran before it is kept.
+    Failed,
+    /// With `--target-ci`: every point's CI came within the target.
+    TargetCiMet,
+    /// With `--target-ci`: the `--max-time` budget was spent first.
+    MaxTime,
+    /// With `--target-ci`: the points still above the target reached the sample cap.
+    MaxSamples,
+    /// A reason written by a newer plateau.
+    #[serde(other)]
+    Other,
+}
+
+impl StopReason {
+    /// The name written in results.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Completed => "completed",
+            StopReason::Interrupted => "interrupted",
+            StopReason::Failed => "failed",
+            StopReason::TargetCiMet => "target_ci_met",
+            StopReason::MaxTime => "max_time",
+            StopReason::MaxSamples => "max_samples",
+            StopReason::Other => "other",
+        }
+    }
 }
 
 /// One worker count: its raw samples and their summary.

@@ -1,13 +1,19 @@
 //! Runs the worker plan: warmup rounds, then measured rounds, each visiting every worker count
 //! in a seeded shuffled order. Records every raw sample into the `RunRecord` as it arrives and
 //! hands the record to an observer after every round, so it can be saved as the sweep goes.
+//! A sweep continues whatever the record already holds (resume), and may add adaptive rounds.
+
+pub mod adaptive;
+pub mod rounds;
 
 use crate::exec::{BatchSpec, Executor, Schedule};
 use crate::model::{RunRecord, Sample};
-use crate::rng::SplitMix64;
 use crate::summary::summarize_points;
 use crate::workload::SharedWorkload;
+use adaptive::{AdaptiveSpec, AdaptiveStop, Next};
+use rounds::OrderStream;
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 /// What a sweep runs.
 #[derive(Debug, Clone)]
@@ -28,6 +34,8 @@ pub struct SweepSpec {
     pub pin_cpus: Vec<usize>,
     /// Stops the sweep (and the batch in flight) when cancelled.
     pub cancel: crate::cancel::CancelToken,
+    /// Rounds added after the planned ones until every CI is narrow enough (`--target-ci`).
+    pub adaptive: Option<AdaptiveSpec>,
 }
 
 impl SweepSpec {
@@ -43,14 +51,8 @@ impl SweepSpec {
 
     /// The visiting order of every round: a fresh shuffle per round from one seeded stream.
     pub fn round_orders(&self) -> Vec<Vec<NonZeroUsize>> {
-        let mut rng = SplitMix64::new(self.seed);
-        (0..self.rounds())
-            .map(|_| {
-                let mut order = self.workers.clone();
-                rng.shuffle(&mut order);
-                order
-            })
-            .collect()
+        let mut stream = OrderStream::new(self.seed, &self.workers);
+        (0..self.rounds()).map(|_| stream.next_order()).collect()
     }
 }
 
@@ -75,6 +77,9 @@ pub struct BatchEvent<'a> {
 
 /// Watches a sweep: progress after each batch, saving after each round, and a stop request.
 pub trait SweepObserver {
+    /// A round is about to visit `workers` in this order (rounds with nothing to do are skipped).
+    fn round_starting(&mut self, _round: u32, _workers: &[usize], _warmup: bool) {}
+
     /// A batch is about to start.
     fn batch_starting(&mut self, _round: u32, _workers: usize) {}
 
@@ -104,6 +109,8 @@ pub enum SweepEnd {
     Completed,
     /// The observer asked to stop; the record holds what was measured.
     Stopped,
+    /// The planned rounds ran, then adaptive rounds ended for this reason.
+    Adaptive(AdaptiveStop),
 }
 
 /// A batch failed; the record still holds every sample measured before it.
@@ -122,7 +129,9 @@ pub struct SweepError {
 }
 
 /// Runs the sweep, appending kept samples to `record.points` (which must hold one point per
-/// planned worker count) and refreshing summaries after every round.
+/// planned worker count) and refreshing summaries after every measured round. Samples already
+/// in the record count: a resumed sweep runs only what is missing (see `rounds`). With
+/// `spec.adaptive`, rounds over the unconverged counts follow the planned ones.
 pub fn run_sweep(
     spec: &SweepSpec,
     executor: &mut dyn Executor,
@@ -130,45 +139,142 @@ pub fn run_sweep(
     record: &mut RunRecord,
     observer: &mut dyn SweepObserver,
 ) -> Result<SweepEnd, SweepError> {
-    let total = spec.total_batches();
-    let rounds = spec.rounds();
-    let mut done = 0u64;
-    for (round, order) in spec.round_orders().into_iter().enumerate() {
-        let round = round as u32;
-        let warmup = round < spec.warmup;
-        for workers in order {
-            if observer.should_stop() || spec.cancel.is_cancelled() {
-                return Ok(SweepEnd::Stopped);
+    let adaptive = spec.adaptive.is_some();
+    let plan = &spec.workers;
+    let mut batches = Batches {
+        spec,
+        executor,
+        workload,
+        observer,
+        done: 0,
+        total: rounds::planned_batches(
+            &record.points,
+            plan,
+            spec.warmup,
+            spec.repetitions,
+            adaptive,
+        )
+        .len() as u64,
+        rounds: spec.rounds(),
+        spent_s: time_in_samples(record),
+    };
+    let mut orders = OrderStream::new(spec.seed, plan);
+    let warm = rounds::warmup_visit(&record.points, plan, spec.repetitions, adaptive);
+    for round in 0..spec.warmup {
+        let order = orders.next_visit(&warm);
+        if batches.round(record, round, &order, true)? {
+            return Ok(SweepEnd::Stopped);
+        }
+    }
+    let first = rounds::first_open_round(&record.points, plan, spec.repetitions);
+    for k in 0..spec.repetitions {
+        if k < first {
+            // Drawn anyway, so every later round gets the order it had in the first session.
+            orders.next_order();
+            continue;
+        }
+        let order = orders.next_visit(&rounds::base_visit(&record.points, plan, k));
+        if batches.round(record, spec.warmup + k, &order, false)? {
+            return Ok(SweepEnd::Stopped);
+        }
+    }
+    let Some(policy) = &spec.adaptive else {
+        return Ok(SweepEnd::Completed);
+    };
+    summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+    let mut round = spec.rounds();
+    loop {
+        let spent = Duration::try_from_secs_f64(batches.spent_s).unwrap_or(Duration::MAX);
+        match adaptive::next_round(&record.points, policy, spent) {
+            Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),
+            Next::Visit(visit) => {
+                let order = orders.next_visit(&visit);
+                batches.total += order.len() as u64;
+                batches.rounds = round + 1;
+                if batches.round(record, round, &order, false)? {
+                    return Ok(SweepEnd::Stopped);
+                }
+                round += 1;
             }
-            observer.batch_starting(round, workers.get());
+        }
+    }
+}
+
+/// Seconds the kept samples already cost (start-up plus wall): the budget a resumed
+/// adaptive sweep has used before this session.
+fn time_in_samples(record: &RunRecord) -> f64 {
+    record
+        .points
+        .iter()
+        .flat_map(|p| &p.samples)
+        .map(|s| s.startup_s + s.wall_s)
+        .filter(|c| c.is_finite() && *c >= 0.0)
+        .sum()
+}
+
+/// Runs rounds of batches and keeps the counters that progress events and the budget need.
+struct Batches<'a> {
+    spec: &'a SweepSpec,
+    executor: &'a mut dyn Executor,
+    workload: &'a SharedWorkload,
+    observer: &'a mut dyn SweepObserver,
+    done: u64,
+    total: u64,
+    rounds: u32,
+    spent_s: f64,
+}
+
+impl Batches<'_> {
+    /// Runs one round in `order`; true when a stop request ended it early.
+    fn round(
+        &mut self,
+        record: &mut RunRecord,
+        round: u32,
+        order: &[NonZeroUsize],
+        warmup: bool,
+    ) -> Result<bool, SweepError> {
+        if order.is_empty() {
+            return Ok(false);
+        }
+        let plain: Vec<usize> = order.iter().map(|w| w.get()).collect();
+        self.observer.round_starting(round, &plain, warmup);
+        for &workers in order {
+            if self.observer.should_stop() || self.spec.cancel.is_cancelled() {
+                return Ok(true);
+            }
+            self.observer.batch_starting(round, workers.get());
             let batch = BatchSpec {
                 workers,
-                tasks: spec.tasks,
-                schedule: spec.schedule,
-                pin_cpus: spec.pin_cpus.clone(),
-                cancel: spec.cancel.clone(),
+                tasks: self.spec.tasks,
+                schedule: self.spec.schedule,
+                pin_cpus: self.spec.pin_cpus.clone(),
+                cancel: self.spec.cancel.clone(),
             };
-            let sample = match executor.run_batch(&batch, workload) {
+            let sample = match self.executor.run_batch(&batch, self.workload) {
                 Ok(sample) => sample,
                 // A cancelled batch is void: the sweep ends with what earlier batches measured.
-                Err(crate::exec::BatchError::Cancelled) => return Ok(SweepEnd::Stopped),
+                Err(crate::exec::BatchError::Cancelled) => return Ok(true),
                 Err(source) => {
                     return Err(SweepError {
                         workers: workers.get(),
                         round: round + 1,
-                        rounds,
+                        rounds: self.rounds,
                         source,
                     });
                 }
             };
-            done += 1;
-            observer.batch_done(&BatchEvent {
+            self.done += 1;
+            let cost = sample.startup_s + sample.wall_s;
+            if cost.is_finite() && cost > 0.0 {
+                self.spent_s += cost;
+            }
+            self.observer.batch_done(&BatchEvent {
                 round,
-                rounds,
+                rounds: self.rounds,
                 warmup,
                 workers: workers.get(),
-                done,
-                total,
+                done: self.done,
+                total: self.total,
                 sample: &sample,
             });
             if !warmup {
@@ -184,12 +290,14 @@ pub fn run_sweep(
         if !warmup {
             summarize_points(&mut record.points, record.config.tasks, record.config.seed);
             // A failed save is reported by the caller's observer; the sweep keeps measuring.
-            let _ = observer.round_done(record);
+            let _ = self.observer.round_done(record);
         }
+        Ok(false)
     }
-    Ok(SweepEnd::Completed)
 }
 
+#[cfg(test)]
+mod continue_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +319,7 @@ mod tests {
             schedule: Schedule::Dynamic,
             pin_cpus: vec![],
             cancel: crate::cancel::CancelToken::new(),
+            adaptive: None,
         }
     }
 
@@ -225,6 +334,8 @@ mod tests {
                 interrupted: false,
                 price_per_hour: None,
                 command_line: vec![],
+                stop_reason: None,
+                resumed_at: vec![],
             },
             machine: crate::machine::detect(),
             config: ConfigRecord {
@@ -237,6 +348,7 @@ mod tests {
                 schedule: "dynamic".into(),
                 pin: false,
                 seed: spec.seed,
+                adaptive: None,
             },
             points: spec
                 .workers
@@ -252,10 +364,10 @@ mod tests {
     }
 
     #[derive(Default)]
-    struct Recorder {
-        batches: Vec<(u32, usize, bool)>,
-        saves: usize,
-        stop_after: Option<usize>,
+    pub(crate) struct Recorder {
+        pub(crate) batches: Vec<(u32, usize, bool)>,
+        pub(crate) saves: usize,
+        pub(crate) stop_after: Option<usize>,
     }
 
     impl SweepObserver for Recorder {
@@ -272,7 +384,7 @@ mod tests {
         }
     }
 
-    fn workload() -> SharedWorkload {
+    pub(crate) fn workload() -> SharedWorkload {
         Arc::new(CpuWorkload::new(10))
     }
 

@@ -359,7 +359,10 @@ fn a_run_writes_its_report_and_summary_with_its_analysis() {
     let html = read(out.join("report.html"));
     assert_eq!(html.matches("<svg").count(), 1);
     assert!(!html.contains("No scaling analysis in this file"));
-    assert!(html.contains("Recommended"), "the run's analysis leads the report");
+    assert!(
+        html.contains("Recommended"),
+        "the run's analysis leads the report"
+    );
     assert!(!html.contains("<script"));
     assert!(read(out.join("summary.md")).contains("| 2 | "));
 }

@@ -42,6 +42,8 @@ pub fn record_from_samples(points: &[(usize, Vec<f64>)], tasks: u64, cores: usiz
             interrupted: false,
             price_per_hour: None,
             command_line: vec![],
+            stop_reason: None,
+            resumed_at: vec![],
         },
         machine: machine(cores),
         config: ConfigRecord {
@@ -54,6 +56,7 @@ pub fn record_from_samples(points: &[(usize, Vec<f64>)], tasks: u64, cores: usiz
             schedule: "dynamic".into(),
             pin: false,
             seed: 1,
+            adaptive: None,
         },
         points: points
             .iter()

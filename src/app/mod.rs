@@ -3,8 +3,13 @@
 
 pub mod analyze;
 pub mod info;
+pub mod noise;
 pub mod report;
+pub mod resume;
 pub mod run;
+pub mod signals;
+#[doc(hidden)]
+pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;

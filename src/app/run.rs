@@ -1,26 +1,46 @@
-//! `plateau run`: validate, prepare the output folder, sweep (saving after every round),
-//! then write results.json, chart.svg, report.html and summary.md and print the table or the JSON.
+//! `plateau run`: validate (or load the run to resume), prepare the output folder, guard against
+//! a noisy start, sweep (saving after every round, stopping cleanly on Ctrl-C), then write
+//! results.json, chart.svg, report.html and summary.md and print the table or the JSON.
 
 use super::print_stdout;
+use super::{noise, resume, signals, test_hooks};
 use crate::cli::{Mode, RunArgs};
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::error::RunFailed;
 use crate::exec::{Executor, threads::ThreadsExecutor};
 use crate::model::{
-    ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
+    AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
+    StopReason, ToolInfo,
 };
-use crate::report::{json, outdir::OutputDir, progress::Progress, table};
+use crate::report::{json, notes, outdir::OutputDir, progress::Progress, table};
 use crate::summary::summarize_points;
-use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, run_sweep};
+use crate::sweep::adaptive::AdaptiveStop;
+use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, rounds, run_sweep};
 
 /// Runs a sweep from the command line's flags.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
     let started = UtcTime::now();
-    let config = RunConfig::from_args(args, &machine, &started.folder_stamp(), command_line)?;
+    let config = RunConfig::from_args(
+        args,
+        &machine,
+        &started.folder_stamp(),
+        command_line.clone(),
+    )?;
+    let (config, mut record) = match &config.robust.resume {
+        Some(dir) => {
+            let r = resume::load(dir, &config, &command_line, &machine)?;
+            (r.config, r.record)
+        }
+        None => {
+            let record = new_record(&config, machine, &started);
+            (config, record)
+        }
+    };
     let out = OutputDir::prepare(&config.out)?;
-    let mut record = new_record(&config, machine, &started);
+    let cancel = signals::install();
+    noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
     let spec = SweepSpec {
         workers: config.workers.clone(),
         tasks: config.tasks.get(),
@@ -33,20 +53,24 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         } else {
             vec![]
         },
-        cancel: crate::cancel::CancelToken::new(),
+        cancel: cancel.clone(),
+        adaptive: config.robust.adaptive,
     };
-    let mut executor: Box<dyn Executor> = match config.mode {
+    let mut executor: Box<dyn Executor> = test_hooks::wrap(match config.mode {
         Mode::Threads => Box::new(ThreadsExecutor),
-    };
+    });
     let workload = config.workload.build();
+    let planned = rounds::planned_batches(
+        &record.points,
+        &spec.workers,
+        spec.warmup,
+        spec.repetitions,
+        spec.adaptive.is_some(),
+    );
     let mut observer = RunObserver {
-        progress: Progress::new(
-            &config.worker_counts(),
-            spec.rounds(),
-            spec.warmup,
-            record.machine.effective_cpus,
-            !config.quiet,
-        ),
+        progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
+        planned_rounds: spec.rounds(),
+        warmup: spec.warmup,
         out: &out,
         save_error: None,
     };
@@ -67,32 +91,29 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
         Ok(end) => {
-            record.run.interrupted = end == SweepEnd::Stopped;
+            let reason = stop_reason(end);
+            record.run.stop_reason = Some(reason);
+            record.run.interrupted = reason == StopReason::Interrupted;
             super::write_outputs(&out, &record)?;
-            if config.json {
-                print_stdout(&String::from_utf8_lossy(&json::render(&record)))?;
-            } else if !config.quiet {
-                print_stdout(&format!(
-                    "{}\n{}\n\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
-                    table::render(&record),
-                    table::summary_line(&record),
+            print_results(&config, &record, &out)?;
+            if reason == StopReason::Interrupted {
+                return Err(RunFailed(format!(
+                    "interrupted: {}; continue it with `plateau run --resume {}`",
+                    kept(&record, &out),
                     out.path().display()
-                ))?;
+                ))
+                .into());
             }
             Ok(())
         }
         Err(err) => {
             // Keep everything measured before the failure, then report it.
             record.run.interrupted = true;
-            let saved = super::write_outputs(&out, &record);
-            let kept = record
-                .points
-                .iter()
-                .filter(|p| !p.samples.is_empty())
-                .count();
-            let where_ = match saved {
+            record.run.stop_reason = Some(StopReason::Failed);
+            let where_ = match super::write_outputs(&out, &record) {
                 Ok(()) => format!(
-                    "the {kept} worker counts measured before it are saved in {}",
+                    "{}; after a fix, `plateau run --resume {}` continues it",
+                    kept(&record, &out),
                     out.path().display()
                 ),
                 Err(e) => format!("saving the points measured before it also failed: {e:#}"),
@@ -102,8 +123,88 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     }
 }
 
-fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
+/// Why the sweep ended, as results.json records it.
+fn stop_reason(end: SweepEnd) -> StopReason {
+    match end {
+        SweepEnd::Completed => StopReason::Completed,
+        SweepEnd::Stopped => StopReason::Interrupted,
+        SweepEnd::Adaptive(AdaptiveStop::TargetMet) => StopReason::TargetCiMet,
+        SweepEnd::Adaptive(AdaptiveStop::MaxTime) => StopReason::MaxTime,
+        SweepEnd::Adaptive(AdaptiveStop::MaxSamples) => StopReason::MaxSamples,
+    }
+}
+
+/// "the N worker counts measured so far (S batches) are saved in DIR/results.json".
+fn kept(record: &RunRecord, out: &OutputDir) -> String {
+    let counts = record
+        .points
+        .iter()
+        .filter(|p| !p.samples.is_empty())
+        .count();
+    let batches: usize = record.points.iter().map(|p| p.samples.len()).sum();
+    let file = out.path().join("results.json");
+    if batches == 0 {
+        return format!(
+            "no batch had finished yet; the run's settings are saved in {}",
+            file.display()
+        );
+    }
+    format!(
+        "the {counts} worker counts measured so far ({batches} batches) are saved in {}",
+        file.display()
+    )
+}
+
+/// The table and notes (or the JSON) on stdout; with `--json`, notes go to stderr.
+fn print_results(config: &RunConfig, record: &RunRecord, out: &OutputDir) -> anyhow::Result<()> {
+    let notes = notes::render(record);
+    if config.json {
+        print_stdout(&String::from_utf8_lossy(&json::render(record)))?;
+        for n in &notes {
+            eprintln!("{n}");
+        }
+    } else if !config.quiet {
+        let mut text = format!(
+            "{}\n{}\n",
+            table::render(record),
+            table::summary_line(record)
+        );
+        for n in &notes {
+            text.push_str(n);
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
+            out.path().display()
+        ));
+        print_stdout(&text)?;
+    }
+    Ok(())
+}
+
+/// The `config` object of results.json for a validated config.
+pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
     let workload = config.workload.build();
+    ConfigRecord {
+        workload: workload.describe(),
+        mode: match config.mode {
+            Mode::Threads => "threads".into(),
+        },
+        tasks: config.tasks.get(),
+        workers: config.worker_counts(),
+        repetitions: config.repetitions.get(),
+        warmup: config.warmup,
+        schedule: config.schedule.as_str().into(),
+        pin: config.pin,
+        seed: config.seed,
+        adaptive: config.robust.adaptive.map(|a| AdaptiveConfig {
+            target_ci: a.target,
+            max_time_s: a.max_time.as_secs_f64(),
+        }),
+    }
+}
+
+fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
     RunRecord {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo::current(),
@@ -114,21 +215,11 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
             interrupted: false,
             price_per_hour: config.price_per_hour,
             command_line: config.command_line.clone(),
+            stop_reason: None,
+            resumed_at: vec![],
         },
         machine,
-        config: ConfigRecord {
-            workload: workload.describe(),
-            mode: match config.mode {
-                Mode::Threads => "threads".into(),
-            },
-            tasks: config.tasks.get(),
-            workers: config.worker_counts(),
-            repetitions: config.repetitions.get(),
-            warmup: config.warmup,
-            schedule: config.schedule.as_str().into(),
-            pin: config.pin,
-            seed: config.seed,
-        },
+        config: config_record(config),
         points: config
             .worker_counts()
             .into_iter()
@@ -145,13 +236,24 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
 /// Shows progress and saves results.json after every round.
 struct RunObserver<'a> {
     progress: Progress,
+    planned_rounds: u32,
+    warmup: u32,
     out: &'a OutputDir,
     save_error: Option<anyhow::Error>,
 }
 
 impl SweepObserver for RunObserver<'_> {
+    fn round_starting(&mut self, round: u32, workers: &[usize], _warmup: bool) {
+        // Adaptive rounds come on top of the plan the bar was sized for.
+        if round >= self.planned_rounds {
+            self.progress.extend(workers);
+        }
+    }
+
     fn batch_starting(&mut self, round: u32, workers: usize) {
-        self.progress.starting(round, workers);
+        let rounds = self.planned_rounds.max(round + 1);
+        self.progress
+            .starting(round, rounds, workers, round < self.warmup);
     }
 
     fn batch_done(&mut self, e: &BatchEvent<'_>) {

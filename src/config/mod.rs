@@ -5,6 +5,8 @@ pub mod analyze;
 pub mod fraction;
 pub mod plan;
 pub mod report;
+pub mod robust;
+pub mod units;
 pub mod workers;
 
 use crate::cli::{Mode, RunArgs, WorkloadKind};
@@ -79,6 +81,8 @@ pub struct RunConfig {
     pub command_line: Vec<String>,
     /// How the analysis judges the curve.
     pub analysis: crate::analysis::AnalysisOptions,
+    /// Adaptive repetitions, waiting for quiet, resuming.
+    pub robust: robust::RobustSettings,
 }
 
 impl RunConfig {
@@ -100,6 +104,7 @@ impl RunConfig {
         if workers.first().map(|w| w.get()) != Some(1) {
             workers.insert(0, NonZeroUsize::MIN);
         }
+        let robust = robust::validate(args, machine, &workers)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
         let tasks = match args.tasks {
             Some(0) => {
@@ -157,6 +162,7 @@ impl RunConfig {
             quiet: args.quiet,
             command_line,
             analysis: fraction::analysis_options(&args.analysis)?,
+            robust,
         })
     }
 

@@ -3,6 +3,9 @@
 
 use std::num::NonZeroUsize;
 
+/// Most worker counts one spec may expand to: a sweep of more points than this never ends.
+pub const MAX_COUNTS: usize = 10_000;
+
 /// Parses a worker spec into ascending, distinct worker counts.
 /// `A..B` is every count from A to B; `A..B:S` is A, every multiple of S above A, and B.
 /// The error is one sentence naming `--workers` and what is accepted.
@@ -38,6 +41,13 @@ pub fn parse_workers(spec: &str) -> Result<Vec<NonZeroUsize>, String> {
                         })?
                         .get(),
                 };
+                // Refused before expanding: `1..10000000000` would otherwise fill memory.
+                if (hi - lo) / step >= MAX_COUNTS {
+                    return Err(format!(
+                        "--workers: the range {item} expands to more than {MAX_COUNTS} worker counts; use a stepped range such as {lo}..{hi}:{}",
+                        ((hi - lo) / 20).max(1)
+                    ));
+                }
                 out.push(nz(lo));
                 let mut v = (lo / step + 1) * step;
                 while v <= hi {
@@ -109,5 +119,8 @@ mod tests {
             assert!(e.starts_with("--workers"), "{bad}: {e}");
         }
         assert!(parse_workers("8..2").unwrap_err().contains("2..8"));
+        let huge = parse_workers("1..100000000000").unwrap_err();
+        assert!(huge.contains("stepped range"), "{huge}");
+        assert_eq!(ws("1..100000:10000").len(), 11);
     }
 }

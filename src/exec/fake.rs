@@ -20,6 +20,8 @@ pub struct FakeExecutor {
     pub jitter: f64,
     /// Fail every batch at this worker count, as a crashed worker would.
     pub fail_at_workers: Option<usize>,
+    /// Jitter overriding `jitter` at particular worker counts (a noisy point).
+    pub jitter_at: std::collections::BTreeMap<usize, f64>,
     rng: SplitMix64,
 }
 
@@ -32,6 +34,7 @@ impl FakeExecutor {
             oversub_penalty: 0.01,
             jitter: 0.01,
             fail_at_workers: None,
+            jitter_at: Default::default(),
             rng: SplitMix64::new(seed),
         }
     }
@@ -64,7 +67,8 @@ impl Executor for FakeExecutor {
             });
         }
         let u = self.rng.next_u64() as f64 / u64::MAX as f64;
-        let wall = self.model_wall(w, spec.tasks) * (1.0 + self.jitter * (2.0 * u - 1.0));
+        let jitter = self.jitter_at.get(&w).copied().unwrap_or(self.jitter);
+        let wall = self.model_wall(w, spec.tasks) * (1.0 + jitter * (2.0 * u - 1.0));
         Ok(Sample {
             wall_s: wall,
             startup_s: 1e-4 * w as f64,

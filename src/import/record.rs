@@ -115,6 +115,8 @@ pub fn to_record(
             interrupted: false,
             price_per_hour: None,
             command_line: ctx.command_line.clone(),
+            stop_reason: None,
+            resumed_at: vec![],
         },
         machine,
         config: ConfigRecord {
@@ -138,6 +140,7 @@ pub fn to_record(
             schedule: "unknown".into(),
             pin: false,
             seed: IMPORT_SEED,
+            adaptive: None,
         },
         points,
         analysis: None,

@@ -3,6 +3,7 @@
 
 pub mod affinity;
 pub mod cgroup;
+pub mod load;
 
 use crate::model::MachineInfo;
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};

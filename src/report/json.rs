@@ -1,8 +1,15 @@
-//! results.json: the run record as pretty JSON, and reading it back with a clear error.
+//! results.json: the run record as pretty JSON, and reading it back with a clear error. The
+//! reader never panics: missing, empty, huge, truncated, malformed, newer or ill-typed files
+//! each get one sentence naming the file (and the line and column where serde knows them).
 
 use crate::error::usage;
 use crate::model::{RunRecord, SCHEMA_VERSION};
+use std::io::Read;
 use std::path::Path;
+
+/// Largest results.json read: far above any real sweep (a 1,000-point sweep with 500 samples
+/// each is about 150 MiB), and refused before reading so a wrong file cannot exhaust memory.
+pub const MAX_BYTES: u64 = 256 << 20;
 
 /// The record as pretty-printed JSON with a final newline.
 pub fn render(record: &RunRecord) -> Vec<u8> {
@@ -14,34 +21,135 @@ pub fn render(record: &RunRecord) -> Vec<u8> {
 /// Parses results.json text; `source` names the file in errors.
 pub fn parse(text: &str, source: &Path) -> anyhow::Result<RunRecord> {
     let shown = source.display();
+    if text.trim().is_empty() {
+        return Err(usage(format!(
+            "{shown} is empty; give a results.json written by plateau run"
+        )));
+    }
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let what = if e.is_eof() {
+            "ends early (truncated?)"
+        } else {
+            "is not valid JSON"
+        };
         usage(format!(
-            "{shown} is not valid JSON ({e}); give a results.json written by plateau"
+            "{shown} {what} at line {} column {} ({}); give a results.json written by plateau",
+            e.line(),
+            e.column(),
+            without_position(&e)
         ))
     })?;
+    if !value.is_object() {
+        return Err(usage(format!(
+            "{shown} holds JSON but not an object; a plateau results.json is an object with schema_version, machine, config and points"
+        )));
+    }
     let version = value.get("schema_version").and_then(|v| v.as_u64());
     match version {
-        None => Err(usage(format!(
-            "{shown} has no schema_version; it is not a plateau results.json"
-        ))),
-        Some(v) if v > u64::from(SCHEMA_VERSION) => Err(usage(format!(
-            "{shown} has schema_version {v}, newer than this plateau reads ({SCHEMA_VERSION}); upgrade plateau"
-        ))),
-        Some(_) => serde_json::from_value(value).map_err(|e| {
-            usage(format!(
-                "{shown} does not match the results.json schema ({e})"
-            ))
-        }),
+        None => {
+            return Err(usage(format!(
+                "{shown} has no whole-number schema_version; it is not a plateau results.json"
+            )));
+        }
+        Some(v) if v > u64::from(SCHEMA_VERSION) => {
+            return Err(usage(format!(
+                "{shown} has schema_version {v}, newer than this plateau reads ({SCHEMA_VERSION}); upgrade plateau"
+            )));
+        }
+        Some(0) => {
+            return Err(usage(format!(
+                "{shown} has schema_version 0, which no plateau writes; give a results.json written by plateau"
+            )));
+        }
+        Some(_) => {}
+    }
+    drop(value);
+    // Deserialized from the text (not the Value) so type errors carry a line and column.
+    let record: RunRecord = serde_json::from_str(text).map_err(|e| {
+        usage(format!(
+            "{shown} does not match the results.json schema at line {} column {} ({}); was it edited by hand?",
+            e.line(),
+            e.column(),
+            without_position(&e)
+        ))
+    })?;
+    check(&record).map_err(|what| usage(format!("{shown} {what}; was it edited by hand?")))?;
+    Ok(record)
+}
+
+/// serde_json's message without its trailing " at line L column C" (we say it ourselves).
+fn without_position(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
     }
 }
 
-/// Reads and parses a results.json file.
+/// Checks what the types cannot: worker counts, samples and the plan agree with each other.
+fn check(r: &RunRecord) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &r.points {
+        if p.workers == 0 {
+            return Err("has a point with 0 workers".into());
+        }
+        if !seen.insert(p.workers) {
+            return Err(format!("has two points at {} workers", p.workers));
+        }
+        if let Some(s) = p
+            .samples
+            .iter()
+            .find(|s| !(s.wall_s.is_finite() && s.wall_s >= 0.0))
+        {
+            return Err(format!(
+                "has a sample at {} workers with wall_s {}, not a time",
+                p.workers, s.wall_s
+            ));
+        }
+    }
+    if r.config.workers.contains(&0) {
+        return Err("lists 0 in config.workers".into());
+    }
+    Ok(())
+}
+
+/// Reads and parses a results.json file, refusing files over `MAX_BYTES` before reading them.
 pub fn read(path: &Path) -> anyhow::Result<RunRecord> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(usage(format!(
+            "{shown} is a folder; give the results.json file inside it"
+        )));
+    }
+    let too_big = || {
         usage(format!(
-            "cannot read {} ({e}); check the path",
-            path.display()
+            "{shown} is larger than {} MiB; a plateau results.json is far smaller, so this is not one",
+            MAX_BYTES >> 20
+        ))
+    };
+    if meta.len() > MAX_BYTES {
+        return Err(too_big());
+    }
+    // `take` bounds what is read even when the size was unknown (a pipe) or grew meanwhile.
+    let mut bytes = Vec::new();
+    file.by_ref()
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_big());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        usage(format!(
+            "{shown} is not UTF-8 text (invalid byte at offset {}); give a results.json written by plateau",
+            e.utf8_error().valid_up_to()
         ))
     })?;
     parse(&text, path)
 }
+
+#[cfg(test)]
+mod fuzz;

@@ -47,6 +47,17 @@ pub fn render(m: &MachineInfo) -> String {
         "\nSize a CPU-bound pool by the effective CPUs: {}.",
         m.effective_cpus
     );
+    if crate::machine::load::is_busy(m.load_average_1m, m.effective_cpus) {
+        let _ = writeln!(
+            o,
+            "note: the machine is busy now (load {:.2}, quiet is below {:.2}); a run now would be noisy, or use `plateau run --wait-idle`",
+            m.load_average_1m,
+            crate::machine::load::busy_threshold(m.effective_cpus)
+        );
+    }
+    if let Some(n) = crate::report::notes::governor_note(m) {
+        let _ = writeln!(o, "{n}");
+    }
     o
 }
 
@@ -71,5 +82,22 @@ mod tests {
         ] {
             assert!(t.contains(needle), "missing {needle} in\n{t}");
         }
+    }
+
+    #[test]
+    fn a_busy_machine_and_a_slow_governor_are_noted() {
+        let mut m = crate::machine::detect();
+        m.effective_cpus = 2;
+        m.load_average_1m = 3.0;
+        m.cpu_governor = Some("powersave".into());
+        let t = render(&m);
+        assert!(
+            t.contains("busy now (load 3.00, quiet is below 0.50)"),
+            "{t}"
+        );
+        assert!(t.contains("\"powersave\""), "{t}");
+        m.load_average_1m = 0.1;
+        m.cpu_governor = Some("performance".into());
+        assert!(!render(&m).contains("note:"));
     }
 }

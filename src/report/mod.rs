@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod machine_text;
 pub mod markdown;
+pub mod notes;
 pub mod outdir;
 pub mod overlay_chart;
 pub mod pick;

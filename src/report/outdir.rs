@@ -75,7 +75,13 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, target)
+        fs::rename(&tmp, target)?;
+        // The rename itself is durable only once the folder is synced; best effort, as some
+        // file systems refuse to sync a folder and the data is already safe in the file.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -127,5 +133,40 @@ mod tests {
         d.write("r.json", b"two").unwrap();
         assert_eq!(fs::read(tmp.path().join("r.json")).unwrap(), b"two");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_file_intact() {
+        // Fails for root too: the temporary's name is taken by a non-empty folder.
+        let tmp = tempfile::tempdir().unwrap();
+        let d = OutputDir::existing(tmp.path());
+        d.write("results.json", b"previous").unwrap();
+        let blocker = tmp
+            .path()
+            .join(format!(".results.json.tmp-{}", std::process::id()));
+        fs::create_dir(&blocker).unwrap();
+        fs::write(blocker.join("x"), b"").unwrap();
+        let err = d.write("results.json", b"new and longer").unwrap_err();
+        assert!(format!("{err:#}").contains("could not write"), "{err:#}");
+        assert_eq!(
+            fs::read(tmp.path().join("results.json")).unwrap(),
+            b"previous"
+        );
+    }
+
+    #[test]
+    fn a_target_that_is_a_folder_is_not_clobbered_and_no_temporary_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("chart.svg");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep"), b"k").unwrap();
+        let err = write_atomic(&target, b"<svg/>").unwrap_err();
+        assert!(format!("{err:#}").contains("chart.svg"), "{err:#}");
+        assert_eq!(fs::read(target.join("keep")).unwrap(), b"k");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("chart.svg")]);
     }
 }

@@ -8,8 +8,6 @@ use std::io::IsTerminal;
 pub struct Progress {
     bar: ProgressBar,
     effective_cpus: usize,
-    rounds: u32,
-    warmup: u32,
 }
 
 /// Expected relative cost of a batch at `workers`: tasks are shared by at most the effective
@@ -20,19 +18,15 @@ fn cost(workers: usize, effective: usize) -> u64 {
 
 impl Progress {
     /// A bar for `rounds` rounds over `workers`, shown only when `visible` and stderr is a terminal.
-    /// `warmup` of the `rounds` come first and are labelled as warmup.
-    pub fn new(
-        workers: &[usize],
-        rounds: u32,
-        warmup: u32,
-        effective_cpus: usize,
-        visible: bool,
-    ) -> Self {
-        let total: u64 = workers
-            .iter()
-            .map(|&w| cost(w, effective_cpus))
-            .sum::<u64>()
-            * u64::from(rounds);
+    pub fn new(workers: &[usize], rounds: u32, effective_cpus: usize, visible: bool) -> Self {
+        let batches: Vec<usize> = (0..rounds).flat_map(|_| workers.iter().copied()).collect();
+        Self::for_batches(&batches, effective_cpus, visible)
+    }
+
+    /// A bar for one batch at each of `batches` (worker counts), shown only when `visible`
+    /// and stderr is a terminal.
+    pub fn for_batches(batches: &[usize], effective_cpus: usize, visible: bool) -> Self {
+        let total: u64 = batches.iter().map(|&w| cost(w, effective_cpus)).sum();
         let target = if visible && std::io::stderr().is_terminal() {
             ProgressDrawTarget::stderr()
         } else {
@@ -48,23 +42,20 @@ impl Progress {
         Self {
             bar,
             effective_cpus,
-            rounds,
-            warmup,
         }
     }
 
+    /// Lengthens the bar by one batch at each of `batches` (an adaptive round).
+    pub fn extend(&self, batches: &[usize]) {
+        let more: u64 = batches.iter().map(|&w| cost(w, self.effective_cpus)).sum();
+        self.bar.inc_length(more);
+    }
+
     /// A batch is starting.
-    pub fn starting(&self, round: u32, workers: usize) {
-        let text = if round < self.warmup {
-            format!("warmup {}/{}, {workers} workers", round + 1, self.warmup)
-        } else {
-            let measured = self.rounds - self.warmup;
-            format!(
-                "round {}/{measured}, {workers} workers",
-                round - self.warmup + 1
-            )
-        };
-        self.bar.set_message(text);
+    pub fn starting(&self, round: u32, rounds: u32, workers: usize, warmup: bool) {
+        let kind = if warmup { "warmup" } else { "round" };
+        self.bar
+            .set_message(format!("{kind} {}/{rounds}, {workers} workers", round + 1));
     }
 
     /// A batch finished.

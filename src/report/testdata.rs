@@ -57,6 +57,8 @@ pub fn record() -> RunRecord {
                 "--label".into(),
                 "box a".into(),
             ],
+            stop_reason: None,
+            resumed_at: vec![],
         },
         machine: MachineInfo {
             hostname: "host-1".into(),
@@ -88,6 +90,7 @@ pub fn record() -> RunRecord {
             schedule: "dynamic".into(),
             pin: false,
             seed: 7,
+            adaptive: None,
         },
         points,
         analysis: None,

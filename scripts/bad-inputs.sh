@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Feeds plateau every bad input we know of and prints a markdown table: the input, the exit code,
+# the message it got (first line of stderr) and whether anything panicked. Every row should exit 2
+# with one sentence naming the flag or file, and the panic count must be 0.
+# Subcommands this build lacks (analyze, report, compare) are skipped, so the script can be rerun
+# as they land. Usage: scripts/bad-inputs.sh [path/to/plateau]   (default: a fresh debug build).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [[ $# -ge 1 ]]; then
+  bin=$1
+else
+  cargo build --quiet || exit 1
+  bin=target/debug/plateau
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Fixtures: a valid run, then broken copies of its results.json.
+"$bin" run --workers 1,2 --tasks 4 --iterations 1000 --repetitions 2 --seed 1 --quiet \
+  --out "$tmp/ok" 2>/dev/null || { echo "could not make the fixture run" >&2; exit 1; }
+ok="$tmp/ok/results.json"
+mkdir -p "$tmp/resume"/{empty,truncated,malformed,array,unversioned,huge,newer,typed,binary,folder,missing,other,partial}
+for d in empty truncated malformed array unversioned huge newer typed binary folder other partial; do
+  cp -r "$tmp/ok/." "$tmp/resume/$d/"
+done
+interrupt() { python3 -c 'import json,sys; p=sys.argv[1]; v=json.load(open(p)); v["run"]["interrupted"]=True; v["run"]["stop_reason"]="interrupted"; json.dump(v,open(p,"w"))' "$1"; }
+for d in empty truncated malformed huge newer typed binary other partial; do interrupt "$tmp/resume/$d/results.json"; done
+: > "$tmp/resume/empty/results.json"
+head -c 700 "$ok" > "$tmp/resume/truncated/results.json"
+printf '{"schema_version": 1,, "tool": {}}\n' > "$tmp/resume/malformed/results.json"
+printf '[1, 2]\n' > "$tmp/resume/array/results.json"
+printf '{"tool": {"name": "plateau"}}\n' > "$tmp/resume/unversioned/results.json"
+rm "$tmp/resume/huge/results.json"; truncate -s 300M "$tmp/resume/huge/results.json"
+sed -i 's/"schema_version": *1/"schema_version": 2/' "$tmp/resume/newer/results.json"
+sed -i 's/"tasks": *4/"tasks": "four"/' "$tmp/resume/typed/results.json"
+printf '{\xff\xfe}' > "$tmp/resume/binary/results.json"
+rm "$tmp/resume/folder/results.json"; mkdir "$tmp/resume/folder/results.json"
+python3 -c 'import json,sys; p=sys.argv[1]; v=json.load(open(p)); v["machine"]["hostname"]="another-host"; json.dump(v,open(p,"w"))' "$tmp/resume/other/results.json"
+# Standalone files for readers of results.json and CSV.
+cp "$tmp/resume/empty/results.json" "$tmp/empty.json"
+cp "$tmp/resume/truncated/results.json" "$tmp/truncated.json"
+cp "$tmp/resume/malformed/results.json" "$tmp/malformed.json"
+cp "$tmp/resume/newer/results.json" "$tmp/newer.json"
+cp "$tmp/resume/typed/results.json" "$tmp/typed.json"
+truncate -s 300M "$tmp/huge.json"
+printf 'workers,wall_s\n1,-2.0\n2,1.0\n' > "$tmp/negative.csv"
+printf 'workers,wall_s\n1,abc\n2,1.0\n' > "$tmp/nonnumeric.csv"
+printf 'name,value\na,1\n' > "$tmp/nocolumns.csv"
+: > "$tmp/empty.csv"
+
+has() { "$bin" help "$1" >/dev/null 2>&1; }
+out="$tmp/out"
+rows=0; twos=0; panics=0
+echo "| input | exit | message | panics |"
+echo "| --- | --- | --- | --- |"
+row() {
+  local shown=$1; shift
+  local err rc n msg
+  err=$("$bin" "$@" 2>&1 >/dev/null)
+  rc=$?
+  n=$(grep -c 'panicked' <<<"$err")
+  msg=$(grep -v '^\s*$' <<<"$err" | head -1 | sed 's/^error: //; s/|/\\|/g')
+  shown=${shown//$tmp/\$TMP}
+  msg=${msg//$tmp/\$TMP}
+  echo "| \`$shown\` | $rc | $msg | $n |"
+  rows=$((rows + 1)); panics=$((panics + n))
+  [[ $rc == 2 ]] && twos=$((twos + 1))
+}
+run() { row "plateau run $*" run "$@" --out "$out" --quiet; }
+
+# Flags of run: wrong values, out of range, conflicts.
+run --workers 0
+run --workers 8..2
+run --workers abc
+run --workers ""
+run --workers 1,,2
+run --workers -2
+run --workers 1..8:0
+run --workers 1..100000000000
+run --workers 1000
+run --tasks 0
+run --tasks -1
+run --tasks many
+run --tasks 99999999999999999999999
+run --iterations 0
+run --iterations -5
+run --repetitions 0
+run --repetitions -3
+run --repetitions 20000
+run --warmup -1
+run --warmup 5000
+run --seed -1
+run --seed x
+run --price-per-hour -1
+run --price-per-hour nan
+run --price-per-hour free
+run --label ""
+run --workload gpu
+run --mode fibers
+run --schedule random
+run --target-ci 0
+run --target-ci -2%
+run --target-ci 150%
+run --target-ci two
+run --target-ci 2% --max-time 0
+run --target-ci 2% --max-time -5m
+run --target-ci 2% --max-time 10x
+run --target-ci 2% --max-time 8d
+run --max-time 10m
+run --wait-idle soon
+run --wait-idle 0s
+run --bogus-flag
+row "plateau run --out <a file>" run --out "$ok" --quiet
+row "plateau run --resume DIR --out X" run --resume "$tmp/ok" --out "$out"
+# --resume: what it cannot continue, and every broken results.json.
+row "plateau run --resume <missing folder>" run --resume "$tmp/resume/missing-nothing"
+row "plateau run --resume <folder without results.json>" run --resume "$tmp/resume/missing"
+row "plateau run --resume <completed run>" run --resume "$tmp/ok"
+row "plateau run --resume <run from another host>" run --resume "$tmp/resume/other"
+row "plateau run --resume <interrupted run> --tasks 9 --seed 2" run --resume "$tmp/resume/partial" --tasks 9 --seed 2
+row "plateau run --resume <interrupted run> --target-ci 2%" run --resume "$tmp/resume/partial" --target-ci 2%
+for d in empty truncated malformed array unversioned huge newer typed binary folder; do
+  row "plateau run --resume <$d results.json>" run --resume "$tmp/resume/$d"
+done
+row "plateau info --bogus" info --bogus
+row "plateau info extra" info extra
+row "plateau frobnicate" frobnicate
+# Readers of other subcommands, when this build has them.
+for sub in analyze report; do
+  has "$sub" || continue
+  for f in missing.json empty.json truncated.json malformed.json newer.json typed.json huge.json \
+    empty.csv negative.csv nonnumeric.csv nocolumns.csv; do
+    row "plateau $sub $f" "$sub" "$tmp/$f"
+  done
+done
+if has compare; then
+  for f in missing.json empty.json truncated.json malformed.json newer.json typed.json huge.json; do
+    row "plateau compare ok.json $f" compare "$ok" "$tmp/$f"
+    row "plateau compare $f ok.json" compare "$tmp/$f" "$ok"
+  done
+fi
+
+echo
+echo "$rows bad inputs: $twos exited 2, $((rows - twos)) did not; panics: $panics"

@@ -1,0 +1,363 @@
+//! `plateau run --resume DIR`: continues an interrupted run with the settings recorded in
+//! DIR/results.json. Refuses a run that is not interrupted, one measured on another machine,
+//! and flags given beside `--resume` that differ from the recorded settings, saying what differs.
+
+use super::run::config_record;
+use crate::cli::{Cli, Command};
+use crate::clock::UtcTime;
+use crate::config::{OutDir, RunConfig};
+use crate::error::usage;
+use crate::model::{MachineInfo, Point, RunRecord};
+use crate::report::json;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, Parser};
+use serde_json::Value;
+use std::num::{NonZeroU64, NonZeroUsize};
+use std::path::Path;
+
+/// The run to continue: its rebuilt config and its record so far.
+#[derive(Debug)]
+pub struct Resumed {
+    /// The recorded settings, writing into DIR.
+    pub config: RunConfig,
+    /// The record, with a new entry in `run.resumed_at`.
+    pub record: RunRecord,
+}
+
+/// A flag that may be given beside `--resume` if it agrees with the record.
+struct Compared {
+    /// clap's id of the flag.
+    id: &'static str,
+    /// The flag as typed.
+    flag: &'static str,
+    /// Where its value sits in results.json.
+    pointer: &'static str,
+}
+
+const COMPARED: &[Compared] = &[
+    Compared {
+        id: "workload",
+        flag: "--workload",
+        pointer: "/config/workload/name",
+    },
+    Compared {
+        id: "iterations",
+        flag: "--iterations",
+        pointer: "/config/workload/iterations",
+    },
+    Compared {
+        id: "workers",
+        flag: "--workers",
+        pointer: "/config/workers",
+    },
+    Compared {
+        id: "tasks",
+        flag: "--tasks",
+        pointer: "/config/tasks",
+    },
+    Compared {
+        id: "repetitions",
+        flag: "--repetitions",
+        pointer: "/config/repetitions",
+    },
+    Compared {
+        id: "warmup",
+        flag: "--warmup",
+        pointer: "/config/warmup",
+    },
+    Compared {
+        id: "mode",
+        flag: "--mode",
+        pointer: "/config/mode",
+    },
+    Compared {
+        id: "schedule",
+        flag: "--schedule",
+        pointer: "/config/schedule",
+    },
+    Compared {
+        id: "seed",
+        flag: "--seed",
+        pointer: "/config/seed",
+    },
+    Compared {
+        id: "target_ci",
+        flag: "--target-ci",
+        pointer: "/config/adaptive/target_ci",
+    },
+    Compared {
+        id: "max_time",
+        flag: "--max-time",
+        pointer: "/config/adaptive/max_time_s",
+    },
+    Compared {
+        id: "label",
+        flag: "--label",
+        pointer: "/run/label",
+    },
+    Compared {
+        id: "price_per_hour",
+        flag: "--price-per-hour",
+        pointer: "/run/price_per_hour",
+    },
+];
+
+/// Flags that change how this session runs or prints, never what is measured.
+const FREE: &[&str] = &["resume", "quiet", "json", "wait_idle", "force"];
+
+/// Loads DIR/results.json and checks it can be continued with `current`'s explicit flags.
+pub fn load(
+    dir: &Path,
+    current: &RunConfig,
+    command_line: &[String],
+    machine: &MachineInfo,
+) -> anyhow::Result<Resumed> {
+    let shown = dir.display();
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "--resume {shown} is not a folder; give the folder of an interrupted run (it holds results.json)"
+        )));
+    }
+    let path = dir.join("results.json");
+    if !path.exists() {
+        return Err(usage(format!(
+            "--resume {shown} holds no results.json; give the folder an interrupted plateau run wrote"
+        )));
+    }
+    let mut record = json::read(&path)?;
+    if !record.run.interrupted {
+        let reason = record.run.stop_reason.map_or("completed", |r| r.as_str());
+        return Err(usage(format!(
+            "--resume {shown}: that run was not interrupted (it ended: {reason}); start a new run instead"
+        )));
+    }
+    let moved = machine_differences(&record.machine, machine);
+    if !moved.is_empty() {
+        return Err(usage(format!(
+            "--resume {shown} was measured on another machine ({}); resume it there or start a new run",
+            moved.join(", ")
+        )));
+    }
+    let changed = flag_differences(current, &record, &explicit_flags(command_line));
+    if !changed.is_empty() {
+        return Err(usage(format!(
+            "--resume {shown}: {}; drop those flags (a resumed run keeps its recorded settings) or start a new run",
+            changed.join("; ")
+        )));
+    }
+    let config = rebuild(&record, dir, current, machine)?;
+    align_points(&mut record, &config).map_err(|what| {
+        usage(format!(
+            "--resume {shown}: results.json {what}; was it edited by hand?"
+        ))
+    })?;
+    record.run.resumed_at.push(UtcTime::now().rfc3339());
+    Ok(Resumed { config, record })
+}
+
+/// The identity fields that differ between the recorded machine and this one.
+pub fn machine_differences(recorded: &MachineInfo, here: &MachineInfo) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cmp = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} was {a}, is {b}"));
+        }
+    };
+    cmp(
+        "hostname",
+        format!("{:?}", recorded.hostname),
+        format!("{:?}", here.hostname),
+    );
+    cmp("arch", recorded.arch.clone(), here.arch.clone());
+    cmp(
+        "cpu",
+        format!("{:?}", recorded.cpu_brand),
+        format!("{:?}", here.cpu_brand),
+    );
+    cmp(
+        "logical CPUs",
+        recorded.logical_cpus.to_string(),
+        here.logical_cpus.to_string(),
+    );
+    cmp(
+        "physical cores",
+        recorded.physical_cores.to_string(),
+        here.physical_cores.to_string(),
+    );
+    cmp(
+        "effective CPUs",
+        recorded.effective_cpus.to_string(),
+        here.effective_cpus.to_string(),
+    );
+    out
+}
+
+/// clap ids of the `run` flags typed on `command_line` (not defaults).
+fn explicit_flags(command_line: &[String]) -> Vec<String> {
+    let cli = Cli::command();
+    // Only real flags: clap also reports the id of the `RunArgs` group.
+    let flags: Vec<String> = cli
+        .find_subcommand("run")
+        .map(|run| {
+            run.get_arguments()
+                .map(|a| a.get_id().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let Ok(matches) = cli.try_get_matches_from(command_line) else {
+        return vec![];
+    };
+    let Some(run) = matches.subcommand_matches("run") else {
+        return vec![];
+    };
+    run.ids()
+        .filter(|id| flags.iter().any(|f| f == id.as_str()))
+        .filter(|id| run.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+        .map(|id| id.as_str().to_string())
+        .collect()
+}
+
+/// One phrase per explicit flag that disagrees with the record or cannot be changed.
+fn flag_differences(current: &RunConfig, record: &RunRecord, explicit: &[String]) -> Vec<String> {
+    let given = comparable(
+        &config_record(current),
+        &current.label,
+        current.price_per_hour,
+    );
+    let recorded = comparable(&record.config, &record.run.label, record.run.price_per_hour);
+    let show = |v: Option<&Value>| v.map_or("none".to_string(), |v| v.to_string());
+    let mut out = Vec::new();
+    for id in explicit.iter().filter(|id| !FREE.contains(&id.as_str())) {
+        match COMPARED.iter().find(|c| c.id == id) {
+            Some(c) => {
+                let (a, b) = (given.pointer(c.pointer), recorded.pointer(c.pointer));
+                if a != b {
+                    out.push(format!(
+                        "{} gives {} but the run recorded {}",
+                        c.flag,
+                        show(a),
+                        show(b)
+                    ));
+                }
+            }
+            None => out.push(format!(
+                "--{} cannot be changed on resume",
+                id.replace('_', "-")
+            )),
+        }
+    }
+    out
+}
+
+fn comparable(config: &crate::model::ConfigRecord, label: &str, price: Option<f64>) -> Value {
+    serde_json::json!({
+        "config": config,
+        "run": {"label": label, "price_per_hour": price},
+    })
+}
+
+/// The recorded run's config, rebuilt from its command line and pinned to its recorded seed,
+/// plan and folder; refused if the rebuild does not reproduce the recorded settings.
+fn rebuild(
+    record: &RunRecord,
+    dir: &Path,
+    current: &RunConfig,
+    machine: &MachineInfo,
+) -> anyhow::Result<RunConfig> {
+    let shown = dir.display();
+    let cannot = |why: String| {
+        usage(format!(
+            "--resume {shown}: the recorded command line cannot be replayed ({why}); start a new run"
+        ))
+    };
+    let argv = &record.run.command_line;
+    let cli = Cli::try_parse_from(argv)
+        .map_err(|e| cannot(e.to_string().lines().next().unwrap_or("").to_string()))?;
+    let Command::Run(args) = cli.command else {
+        return Err(cannot("it is not a `plateau run`".into()));
+    };
+    let mut config = RunConfig::from_args(&args, machine, "resume", argv.clone())
+        .map_err(|e| cannot(e.to_string()))?;
+    config.seed = record.config.seed;
+    config.workers = record
+        .config
+        .workers
+        .iter()
+        .filter_map(|&w| NonZeroUsize::new(w))
+        .collect();
+    config.tasks =
+        NonZeroU64::new(record.config.tasks).ok_or_else(|| cannot("tasks is 0".into()))?;
+    config.out = OutDir {
+        path: dir.to_path_buf(),
+        dated: false,
+    };
+    config.label = record.run.label.clone();
+    config.price_per_hour = record.run.price_per_hour;
+    config.json = current.json;
+    config.quiet = current.quiet;
+    config.robust.wait_idle = current.robust.wait_idle;
+    config.robust.resume = Some(dir.to_path_buf());
+    let rebuilt = serde_json::to_value(config_record(&config))?;
+    let recorded = serde_json::to_value(&record.config)?;
+    if rebuilt != recorded {
+        let field = rebuilt
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(k, v)| recorded.get(k.as_str()) != Some(v))
+            .map_or("a field".to_string(), |(k, _)| format!("config.{k}"));
+        return Err(cannot(format!("{field} differs from results.json")));
+    }
+    Ok(config)
+}
+
+/// One point per planned worker count, in plan order; points outside the plan are refused.
+fn align_points(record: &mut RunRecord, config: &RunConfig) -> Result<(), String> {
+    let plan = config.worker_counts();
+    if let Some(p) = record.points.iter().find(|p| !plan.contains(&p.workers)) {
+        return Err(format!(
+            "has a point at {} workers that config.workers does not list",
+            p.workers
+        ));
+    }
+    for &w in &plan {
+        if !record.points.iter().any(|p| p.workers == w) {
+            record.points.push(Point {
+                workers: w,
+                samples: vec![],
+                summary: None,
+            });
+        }
+    }
+    record.points.sort_by_key(|p| p.workers);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_differences_name_each_field() {
+        let a = crate::machine::detect();
+        let mut b = a.clone();
+        assert!(machine_differences(&a, &b).is_empty());
+        b.hostname = "elsewhere".into();
+        b.effective_cpus = a.effective_cpus + 4;
+        let d = machine_differences(&a, &b);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("hostname was"), "{d:?}");
+        assert!(d[1].starts_with("effective CPUs was"), "{d:?}");
+    }
+
+    #[test]
+    fn explicit_flags_are_only_the_typed_ones() {
+        let argv: Vec<String> = ["plateau", "run", "--resume", "d", "--tasks", "8", "-q"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut ids = explicit_flags(&argv);
+        ids.sort();
+        assert_eq!(ids, vec!["quiet", "resume", "tasks"]);
+    }
+}

@@ -1,0 +1,67 @@
+//! Hidden fault injection for end-to-end tests of failure handling, off unless a test sets
+//! the environment variable. `PLATEAU_TEST_PANIC_AT_WORKERS=N` makes one worker thread panic
+//! (on task 0) in every batch at N workers, through the real threads executor.
+
+use crate::exec::{BatchError, BatchSpec, Executor};
+use crate::model::Sample;
+use crate::workload::{SharedWorkload, TaskError, Workload};
+use std::sync::Arc;
+
+/// The variable that arms the panic hook.
+pub const PANIC_AT_WORKERS: &str = "PLATEAU_TEST_PANIC_AT_WORKERS";
+
+/// `executor` as is, or wrapped by the panic hook when the variable holds a worker count.
+pub fn wrap(executor: Box<dyn Executor>) -> Box<dyn Executor> {
+    match std::env::var(PANIC_AT_WORKERS)
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(workers) => Box::new(PanicAt {
+            inner: executor,
+            workers,
+        }),
+        None => executor,
+    }
+}
+
+struct PanicAt {
+    inner: Box<dyn Executor>,
+    workers: usize,
+}
+
+impl Executor for PanicAt {
+    fn mode(&self) -> &'static str {
+        self.inner.mode()
+    }
+
+    fn run_batch(
+        &mut self,
+        spec: &BatchSpec,
+        workload: &SharedWorkload,
+    ) -> Result<Sample, BatchError> {
+        if spec.workers.get() != self.workers {
+            return self.inner.run_batch(spec, workload);
+        }
+        let panicking: SharedWorkload = Arc::new(PanicOnFirstTask(workload.clone()));
+        self.inner.run_batch(spec, &panicking)
+    }
+}
+
+struct PanicOnFirstTask(SharedWorkload);
+
+impl Workload for PanicOnFirstTask {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn describe(&self) -> serde_json::Value {
+        self.0.describe()
+    }
+
+    fn run_task(&self, task: u64) -> Result<(), TaskError> {
+        if task == 0 {
+            panic!("test hook {PANIC_AT_WORKERS}: a worker panics on task 0");
+        }
+        self.0.run_task(task)
+    }
+}
