@@ -10,8 +10,6 @@ use crate::model::RunRecord;
 pub const HIGH_CV: f64 = 0.05;
 /// Samples per count below which a bootstrap CI of the median is not to be trusted.
 pub const MIN_SAMPLES_FOR_CI: usize = 3;
-/// 1-minute load average per effective CPU above which the machine was busy at the start.
-pub const BUSY_LOAD_PER_CPU: f64 = 0.5;
 
 /// Warnings about the measurements and the machine they ran on.
 pub fn collect(record: &RunRecord, obs: &[Obs], prov: &Provenance) -> Vec<String> {
@@ -30,12 +28,16 @@ rerun with more --repetitions or on a quieter machine.",
             list(&noisy)
         ));
     }
-    if prov.machine_recorded && m.load_average_1m > BUSY_LOAD_PER_CPU * m.effective_cpus as f64 {
+    if prov.machine_recorded && crate::machine::load::is_busy(m.load_average_1m, m.effective_cpus) {
         out.push(format!(
             "The machine was busy when the run started (1-minute load average {:.2} on {} \
-effective CPUs): other work competed for the CPUs, so the curve may flatten early.",
+effective CPUs): other work competed for the CPUs, so the curve may flatten early; rerun with \
+--wait-idle.",
             m.load_average_1m, m.effective_cpus
         ));
+    }
+    if prov.machine_recorded {
+        out.extend(governor(m));
     }
     let tasks = record.config.tasks;
     if prov.tasks_known && tasks > 0 {
@@ -121,6 +123,16 @@ more counts, e.g. 1 to 2x the cores.",
 }
 
 /// "a, b and c".
+/// A warning when the CPU frequency governor is known and is not `performance`: clock speed
+/// then follows load, which bends scaling curves.
+pub fn governor(m: &crate::model::MachineInfo) -> Option<String> {
+    let g = m.cpu_governor.as_deref().filter(|g| *g != "performance")?;
+    Some(format!(
+        "The CPU frequency governor is {g:?}, not \"performance\": clock speed follows load, \
+which bends scaling curves (set it with `cpupower frequency-set -g performance`)."
+    ))
+}
+
 fn list(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -161,6 +173,7 @@ mod tests {
     fn each_warning_fires() {
         let mut r = record_from_samples(&[(2, vec![4.0, 5.0, 3.0]), (3, vec![3.0, 3.0])], 8, 2);
         r.machine.load_average_1m = 3.0;
+        r.machine.cpu_governor = Some("powersave".into());
         r.machine.binding_limit = "cgroup_quota".into();
         r.machine.cgroup_cpu_quota = Some(1.5);
         r.run.interrupted = true;
@@ -168,6 +181,7 @@ mod tests {
         for needle in [
             "High spread",
             "busy",
+            "\"powersave\"",
             "8 tasks do not divide evenly over 3 workers",
             "quota of 1.50",
             "only 2 samples",

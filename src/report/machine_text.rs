@@ -55,8 +55,8 @@ pub fn render(m: &MachineInfo) -> String {
             crate::machine::load::busy_threshold(m.effective_cpus)
         );
     }
-    if let Some(n) = crate::report::notes::governor_note(m) {
-        let _ = writeln!(o, "{n}");
+    if let Some(w) = crate::analysis::warnings::governor(m) {
+        let _ = writeln!(o, "note: {w}");
     }
     o
 }
