@@ -28,6 +28,8 @@ pub struct SweepSpec {
     pub pin_cpus: Vec<usize>,
     /// Stops the sweep (and the batch in flight) when cancelled.
     pub cancel: crate::cancel::CancelToken,
+    /// Tasks per claim under the dynamic schedule.
+    pub chunk: crate::exec::chunking::Chunking,
 }
 
 impl SweepSpec {
@@ -147,6 +149,7 @@ pub fn run_sweep(
                 schedule: spec.schedule,
                 pin_cpus: spec.pin_cpus.clone(),
                 cancel: spec.cancel.clone(),
+                chunk: spec.chunk,
             };
             let sample = match executor.run_batch(&batch, workload) {
                 Ok(sample) => sample,
@@ -211,6 +214,7 @@ mod tests {
             schedule: Schedule::Dynamic,
             pin_cpus: vec![],
             cancel: crate::cancel::CancelToken::new(),
+            chunk: Default::default(),
         }
     }
 

@@ -2,11 +2,11 @@
 //! then write results.json and chart.svg and print the table or the JSON.
 
 use super::print_stdout;
-use crate::cli::{Mode, RunArgs};
+use crate::cli::RunArgs;
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::error::RunFailed;
-use crate::exec::{Executor, threads::ThreadsExecutor};
+use crate::exec::Executor;
 use crate::model::{
     ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
 };
@@ -34,10 +34,9 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             vec![]
         },
         cancel: crate::cancel::CancelToken::new(),
+        chunk: config.chunk,
     };
-    let mut executor: Box<dyn Executor> = match config.mode {
-        Mode::Threads => Box::new(ThreadsExecutor),
-    };
+    let mut executor: Box<dyn Executor> = super::executor::for_config(&config)?;
     let workload = config.workload.build();
     let mut observer = RunObserver {
         progress: Progress::new(
@@ -123,9 +122,7 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
         machine,
         config: ConfigRecord {
             workload: workload.describe(),
-            mode: match config.mode {
-                Mode::Threads => "threads".into(),
-            },
+            mode: config.mode.as_str().into(),
             tasks: config.tasks.get(),
             workers: config.worker_counts(),
             repetitions: config.repetitions.get(),
