@@ -99,7 +99,8 @@ pub struct RunArgs {
     pub workers: Option<String>,
 
     /// Tasks per batch. Default: at least 32, chosen so every planned worker count gets an
-    /// even share (load imbalance at most 5%).
+    /// even share (load imbalance at most 5%). With a command, choose it: each task is one
+    /// run of your command (e.g. --tasks 64).
     #[arg(long, short = 't', value_name = "N")]
     pub tasks: Option<u64>,
 

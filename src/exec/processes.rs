@@ -147,7 +147,10 @@ impl Pool {
     /// Writes one line to worker `i`; a closed pipe means it died.
     fn send(&mut self, i: usize, line: &str, spec: &BatchSpec) -> Result<(), BatchError> {
         let w = &mut self.workers[i];
-        match writeln!(w.stdin, "{line}").and_then(|_| w.stdin.flush()) {
+        // One write per message: the pipe is unbuffered, and a formatted write would make
+        // one system call per piece.
+        let msg = format!("{line}\n");
+        match w.stdin.write_all(msg.as_bytes()) {
             Ok(()) => Ok(()),
             Err(_) => Err(self.died(i, spec)),
         }
