@@ -150,6 +150,7 @@ fn keep_going_records_failures_instead_of_stopping() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tasks failed"), "{}", stderr(&o));
     let v = results(&out);
     for p in v["points"].as_array().unwrap() {
         assert_eq!(

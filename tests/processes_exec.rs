@@ -118,3 +118,35 @@ fn cancelling_kills_the_workers_promptly() {
     assert_eq!(exe.last_worker_pids().len(), 2);
     assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
 }
+
+/// A stand-in worker program speaking the protocol: ready, then `reply` to the first chunk.
+fn fake_worker(dir: &std::path::Path, reply: &str) -> ProcessesExecutor {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("worker.sh");
+    let script = format!("#!/bin/sh\nread setup\necho K\nread chunk\necho '{reply}'\nread quit\n");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ProcessesExecutor::new(path)
+}
+
+#[test]
+fn a_task_failure_reported_by_a_worker_fails_the_batch_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let w: SharedWorkload = Arc::new(CpuWorkload::new(10));
+    let sp = spec(1, 5, Schedule::Dynamic, Chunking::Adaptive);
+    let err = fake_worker(dir.path(), "E 3 \"the sum was wrong\"")
+        .run_batch(&sp, &w)
+        .unwrap_err();
+    assert!(
+        matches!(err, BatchError::Task(ref t) if t.task == 3 && t.reason == "the sum was wrong"),
+        "{err}"
+    );
+    // A worker that answers nonsense is treated as broken, and is named.
+    let mut exe = fake_worker(dir.path(), "what?");
+    let err = exe.run_batch(&sp, &w).unwrap_err();
+    assert!(
+        matches!(err, BatchError::WorkerDied { worker: 0, .. }),
+        "{err}"
+    );
+    assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
+}

@@ -15,3 +15,16 @@ pub fn for_config(config: &RunConfig) -> anyhow::Result<Box<dyn Executor>> {
         _ => Box::new(ThreadsExecutor),
     })
 }
+
+/// A warning line when `--keep-going` recorded failed tasks, for the end of a run.
+pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
+    let failed: u64 = record
+        .points
+        .iter()
+        .flat_map(|p| &p.samples)
+        .filter_map(|s| s.failed_tasks)
+        .sum();
+    (failed > 0).then(|| {
+        format!("warning: {failed} tasks failed and were recorded (--keep-going); see failed_tasks in results.json")
+    })
+}

@@ -66,6 +66,9 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         Ok(end) => {
             record.run.interrupted = end == SweepEnd::Stopped;
             write_outputs(&out, &record)?;
+            if let Some(note) = super::executor::failed_tasks_note(&record) {
+                eprintln!("{note}");
+            }
             if config.json {
                 print_stdout(&String::from_utf8_lossy(&json::render(&record)))?;
             } else if !config.quiet {

@@ -152,3 +152,61 @@ fn kind_name(k: WorkloadKind) -> &'static str {
         WorkloadKind::Tiny => "tiny",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use crate::config::{RunConfig, WorkloadSpec};
+    use clap::Parser;
+
+    fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
+        let mut full = vec!["plateau", "run"];
+        full.extend_from_slice(argv);
+        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
+            panic!("not run")
+        };
+        let mut m = crate::machine::detect();
+        m.last_level_cache_bytes = Some(8 << 20);
+        RunConfig::from_args(&args, &m, "stamp", vec![])
+    }
+
+    #[test]
+    fn workloads_get_their_defaults_and_a_command_implies_its_mode() {
+        let c = config(&["--workload", "memory"]).unwrap();
+        assert_eq!(c.workload.build().describe()["buffer_bytes"], 32 << 20);
+        let c = config(&["--workload", "io"]).unwrap();
+        assert_eq!(c.workload.build().describe()["io_ms"], 20);
+        let c = config(&["--", "true", "{task}"]).unwrap();
+        assert_eq!(c.mode, crate::cli::Mode::Command);
+        assert!(matches!(c.workload, WorkloadSpec::Command(ref s) if s.argv == ["true", "{task}"]));
+        assert!(config(&["--pin"]).unwrap().pin);
+    }
+
+    #[test]
+    fn mismatched_flags_are_usage_errors_naming_them() {
+        for (argv, needle) in [
+            (
+                vec!["--mode", "processes", "--", "true"],
+                "--mode processes",
+            ),
+            (vec!["--workload", "io", "--", "true"], "--workload"),
+            (vec!["--mode", "command"], "--mode command"),
+            (vec!["--keep-going"], "--keep-going"),
+            (vec!["--shell"], "--shell"),
+            (vec!["--updates", "5"], "--updates"),
+            (
+                vec!["--workload", "tiny", "--work-ns", "2000000000"],
+                "--work-ns",
+            ),
+            (vec!["--chunk", "3", "--", "true"], "--chunk"),
+            (vec!["--timeout", "soon", "--", "true"], "--timeout"),
+        ] {
+            let err = config(&argv).unwrap_err();
+            assert!(
+                err.downcast_ref::<crate::error::UsageError>().is_some(),
+                "{argv:?}"
+            );
+            assert!(err.to_string().contains(needle), "{argv:?}: {err}");
+        }
+    }
+}
