@@ -4,6 +4,7 @@
 pub mod child;
 pub mod chunking;
 pub mod command;
+pub mod command_spec;
 pub mod fake;
 pub mod pool_worker;
 pub mod processes;
