@@ -62,15 +62,25 @@ impl CommandSpec {
     /// Starts task `task` as worker `worker` in its own process group; returns its pid.
     fn spawn(&self, task: u64, worker: usize, stderr: File) -> std::io::Result<i32> {
         let argv = self.argv_for(task, worker);
-        let child = std::process::Command::new(&argv[0])
-            .args(&argv[1..])
+        let mut cmd = std::process::Command::new(&argv[0]);
+        cmd.args(&argv[1..])
             .env("PLATEAU_TASK", task.to_string())
             .env("PLATEAU_WORKER", worker.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
-            .process_group(0)
-            .spawn()?;
+            .process_group(0);
+        // In its own group the child does not get the terminal's Ctrl-C: have the kernel kill
+        // it if plateau dies first, so an interrupted run leaves no orphans behind.
+        #[cfg(target_os = "linux")]
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn()?;
         // The Child handle is dropped unwaited: `child::reap` waits for the pid itself.
         Ok(child.id() as i32)
     }

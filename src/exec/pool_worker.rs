@@ -66,6 +66,12 @@ impl Hooks {
 
 /// Runs a worker on this process's stdin and stdout.
 pub fn main() -> anyhow::Result<()> {
+    // A worker must not outlive its coordinator, even in the middle of a long chunk.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with these arguments only sets this process's parent-death signal.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
     serve(stdin, std::io::BufWriter::new(stdout))
