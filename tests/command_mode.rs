@@ -266,3 +266,37 @@ fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
         "the 1-worker batch measured before the crash is kept: {err}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn pinned_workers_start_commands_on_their_cpu() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let script = format!(
+        "echo {{worker}} $(grep Cpus_allowed_list /proc/self/status | cut -f2) >> {}",
+        log.display()
+    );
+    let o = plateau(
+        &tmp.path().join("out"),
+        &[
+            "--workers",
+            "2",
+            "--tasks",
+            "4",
+            "--schedule",
+            "static",
+            "--pin",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let allowed = plateau::machine::affinity::allowed_cpus(1);
+    for line in std::fs::read_to_string(&log).unwrap().lines() {
+        let (worker, cpus) = line.split_once(' ').unwrap();
+        let want = allowed[worker.parse::<usize>().unwrap() % allowed.len()];
+        assert_eq!(cpus, want.to_string(), "worker {worker}");
+    }
+}
