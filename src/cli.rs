@@ -23,9 +23,9 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
-// Parsed once per process: boxing the large `run` flags would buy nothing.
+// Parsed once per process: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sweep a workload over worker counts and write results.json, chart.svg and a table.
     Run(RunArgs),
@@ -36,6 +36,9 @@ pub enum Command {
     /// Analyse measurements made elsewhere (CSV, hyperfine JSON, results.json): the same table,
     /// verdict, results.json and chart.svg as `run`.
     Analyze(AnalyzeArgs),
+    /// A worker process of `--mode processes` (internal: started by plateau itself).
+    #[command(name = "__worker", hide = true)]
+    Worker(WorkerArgs),
 }
 
 /// The built-in workloads.
@@ -44,6 +47,16 @@ pub enum WorkloadKind {
     /// CPU-bound arithmetic with no shared state (the Python seed's task): scales to the
     /// cores, then plateaus.
     Cpu,
+    /// Streams a buffer larger than the last-level cache (--buffer-mib): bound by memory
+    /// bandwidth, so it can plateau before the core count.
+    Memory,
+    /// Blocks like a network call (--io-ms) plus a little CPU: scales far past the cores.
+    Io,
+    /// Every task updates one shared counter under a lock (Python's Value + get_lock()):
+    /// workers queue for the lock, so more workers can be slower.
+    Contended,
+    /// Tasks of about a microsecond (--work-ns, 0 for none): dispatch overhead dominates.
+    Tiny,
 }
 
 /// Execution models.
@@ -51,13 +64,32 @@ pub enum WorkloadKind {
 pub enum Mode {
     /// Workers are OS threads of this process.
     Threads,
+    /// Workers are processes (plateau re-executed), fed tasks over pipes, like
+    /// multiprocessing.Pool.
+    Processes,
+    /// Each task runs the command given after `--` (implied by giving one).
+    Command,
+}
+
+impl Mode {
+    /// The name recorded in results.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Threads => "threads",
+            Mode::Processes => "processes",
+            Mode::Command => "command",
+        }
+    }
 }
 
 /// Flags of `plateau run`.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  plateau run                          default sweep of the cpu task\n  \
-plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n\n\
+plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n  \
+plateau run --workload io --workers 1..16        I/O-bound tasks scale past the cores\n  \
+plateau run --mode processes --workload memory   a process pool on the memory workload\n  \
+plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n\n\
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
@@ -74,7 +106,8 @@ pub struct RunArgs {
     pub workers: Option<String>,
 
     /// Tasks per batch. Default: at least 32, chosen so every planned worker count gets an
-    /// even share (load imbalance at most 5%).
+    /// even share (load imbalance at most 5%). With a command, choose it: each task is one
+    /// run of your command (e.g. --tasks 64).
     #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true)]
     pub tasks: Option<u64>,
 
@@ -158,7 +191,54 @@ pub struct RunArgs {
     /// Allow more than 64 workers per logical CPU.
     #[arg(long)]
     pub force: bool,
+    /// memory workload: MiB of buffer each task streams through (default: twice the
+    /// last-level cache, within 32..1024).
+    #[arg(long, value_name = "MIB")]
+    pub buffer_mib: Option<u64>,
+
+    /// io workload: milliseconds each task blocks [default: 20].
+    #[arg(long, value_name = "MS")]
+    pub io_ms: Option<u64>,
+
+    /// contended workload: locked updates of the shared counter per task [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub updates: Option<u64>,
+
+    /// tiny workload: nanoseconds of work per task, 0 for none [default: 1000].
+    #[arg(long, value_name = "NS")]
+    pub work_ns: Option<u64>,
+
+    /// Tasks a worker claims at once under the dynamic schedule. Default: adaptive (large
+    /// claims first, single tasks at the end, so the balance stays dynamic).
+    #[arg(long, value_name = "N")]
+    pub chunk: Option<u64>,
+
+    /// Pin worker i to CPU i modulo the allowed CPUs (threads, processes and commands).
+    #[arg(long)]
+    pub pin: bool,
+
+    /// Command: run it through `sh -c` (the arguments joined by spaces). Default: no shell.
+    #[arg(long)]
+    pub shell: bool,
+
+    /// Command: record failing tasks in results.json instead of stopping the run.
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Command: kill a task that runs longer than this, e.g. 30s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Your command, run once per task (at most one per worker at a time). `{task}` and
+    /// `{worker}` in it are replaced, and PLATEAU_TASK / PLATEAU_WORKER are set. Its stdout is
+    /// discarded; the tail of its stderr is shown when it fails.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
+
+/// Flags of the hidden `__worker` subcommand (the setup arrives on stdin).
+#[derive(Debug, Args)]
+pub struct WorkerArgs {}
 
 /// Flags of `plateau info`.
 #[derive(Debug, Args)]

@@ -212,6 +212,21 @@ pub struct Sample {
     pub involuntary_ctx_switches: u64,
     /// Peak resident set size in bytes (the process's high-water mark so far).
     pub peak_rss_bytes: u64,
+    /// Peak RSS in bytes of each worker process (processes mode) or of the largest command
+    /// each worker ran (command mode): the memory price of processes. Absent for threads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worker_peak_rss_bytes: Vec<u64>,
+    /// Tasks that failed but were recorded instead of stopping the run (`--keep-going`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_tasks: Option<u64>,
+    /// Quota periods in which the cgroup was throttled during the batch (cpu.stat
+    /// `nr_throttled` delta); absent when no cgroup CPU quota applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttled_periods: Option<u64>,
+    /// Seconds the cgroup spent throttled during the batch (cpu.stat `throttled_usec` or
+    /// `throttled_time` delta); absent when no cgroup CPU quota applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttled_s: Option<f64>,
 }
 
 /// Statistics of one worker count's samples.

@@ -36,6 +36,8 @@ pub struct SweepSpec {
     pub cancel: crate::cancel::CancelToken,
     /// Rounds added after the planned ones until every CI is narrow enough (`--target-ci`).
     pub adaptive: Option<AdaptiveSpec>,
+    /// Tasks per claim under the dynamic schedule.
+    pub chunk: crate::exec::chunking::Chunking,
 }
 
 impl SweepSpec {
@@ -249,6 +251,7 @@ impl Batches<'_> {
                 schedule: self.spec.schedule,
                 pin_cpus: self.spec.pin_cpus.clone(),
                 cancel: self.spec.cancel.clone(),
+                chunk: self.spec.chunk,
             };
             let sample = match self.executor.run_batch(&batch, self.workload) {
                 Ok(sample) => sample,
@@ -320,6 +323,7 @@ mod tests {
             pin_cpus: vec![],
             cancel: crate::cancel::CancelToken::new(),
             adaptive: None,
+            chunk: Default::default(),
         }
     }
 

@@ -4,11 +4,11 @@
 
 use super::print_stdout;
 use super::{noise, resume, signals, test_hooks};
-use crate::cli::{Mode, RunArgs};
+use crate::cli::RunArgs;
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::error::RunFailed;
-use crate::exec::{Executor, threads::ThreadsExecutor};
+use crate::exec::Executor;
 use crate::model::{
     AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
     StopReason, ToolInfo,
@@ -55,10 +55,9 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         },
         cancel: cancel.clone(),
         adaptive: config.robust.adaptive,
+        chunk: config.chunk,
     };
-    let mut executor: Box<dyn Executor> = test_hooks::wrap(match config.mode {
-        Mode::Threads => Box::new(ThreadsExecutor),
-    });
+    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
     let workload = config.workload.build();
     let planned = rounds::planned_batches(
         &record.points,
@@ -95,6 +94,9 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             record.run.stop_reason = Some(reason);
             record.run.interrupted = reason == StopReason::Interrupted;
             super::write_outputs(&out, &record)?;
+            if let Some(note) = super::executor::failed_tasks_note(&record) {
+                eprintln!("{note}");
+            }
             print_results(&config, &record, &out)?;
             if reason == StopReason::Interrupted {
                 return Err(RunFailed(format!(
@@ -187,9 +189,7 @@ pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
     let workload = config.workload.build();
     ConfigRecord {
         workload: workload.describe(),
-        mode: match config.mode {
-            Mode::Threads => "threads".into(),
-        },
+        mode: config.mode.as_str().into(),
         tasks: config.tasks.get(),
         workers: config.worker_counts(),
         repetitions: config.repetitions.get(),

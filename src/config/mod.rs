@@ -2,18 +2,26 @@
 //! `run` is raised here, before anything is measured.
 
 pub mod analyze;
+pub mod command;
+pub mod duration;
 pub mod fraction;
 pub mod plan;
 pub mod report;
 pub mod robust;
 pub mod units;
 pub mod workers;
+pub mod workload;
 
-use crate::cli::{Mode, RunArgs, WorkloadKind};
+use crate::cli::{Mode, RunArgs};
 use crate::error::usage;
 use crate::exec::Schedule;
+use crate::exec::chunking::Chunking;
+use crate::exec::command::{CommandSpec, CommandWorkload};
 use crate::model::MachineInfo;
 use crate::workload::{SharedWorkload, cpu::CpuWorkload};
+use crate::workload::{
+    contended::ContendedWorkload, io::IoWorkload, memory::MemoryWorkload, tiny::TinyWorkload,
+};
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +34,30 @@ pub enum WorkloadSpec {
         /// Iterations per task.
         iterations: NonZeroU64,
     },
+    /// Each task streams a buffer of this many bytes.
+    Memory {
+        /// Buffer size in bytes.
+        buffer_bytes: NonZeroU64,
+    },
+    /// Each task blocks this long, then does a little CPU work.
+    Io {
+        /// Milliseconds each task blocks.
+        io_ms: NonZeroU64,
+    },
+    /// Each task makes this many locked updates of one shared counter.
+    Contended {
+        /// Updates per task.
+        updates: NonZeroU64,
+    },
+    /// Tasks of about `work_ns` nanoseconds.
+    Tiny {
+        /// Requested nanoseconds of work per task (0 for none).
+        work_ns: u64,
+        /// Kernel iterations that take about `work_ns` here, calibrated once.
+        iterations: u64,
+    },
+    /// The user's command, once per task.
+    Command(CommandSpec),
 }
 
 impl WorkloadSpec {
@@ -33,6 +65,19 @@ impl WorkloadSpec {
     pub fn build(&self) -> SharedWorkload {
         match self {
             WorkloadSpec::Cpu { iterations } => Arc::new(CpuWorkload::new(iterations.get())),
+            WorkloadSpec::Memory { buffer_bytes } => {
+                Arc::new(MemoryWorkload::new(buffer_bytes.get()))
+            }
+            WorkloadSpec::Io { io_ms } => Arc::new(IoWorkload::new(
+                io_ms.get(),
+                crate::workload::io::CPU_ITERATIONS,
+            )),
+            WorkloadSpec::Contended { updates } => Arc::new(ContendedWorkload::new(updates.get())),
+            WorkloadSpec::Tiny {
+                work_ns,
+                iterations,
+            } => Arc::new(TinyWorkload::new(*work_ns, *iterations)),
+            WorkloadSpec::Command(c) => Arc::new(CommandWorkload::new(c.clone())),
         }
     }
 }
@@ -65,6 +110,8 @@ pub struct RunConfig {
     pub schedule: Schedule,
     /// Pin worker i to allowed CPU i modulo their count.
     pub pin: bool,
+    /// Tasks per claim under the dynamic schedule.
+    pub chunk: Chunking,
     /// Seed of the shuffles and the bootstrap.
     pub seed: u64,
     /// Where the outputs go.
@@ -128,9 +175,9 @@ impl RunConfig {
                 )));
             }
         }
-        let workload = match args.workload {
-            WorkloadKind::Cpu => WorkloadSpec::Cpu { iterations },
-        };
+        let (workload, mode) = workload::workload_and_mode(args, machine, iterations)?;
+        workload::check_memory_fits(&workload, mode, &workers, machine)?;
+        let chunk = workload::chunking(args, mode)?;
         let out = match &args.out {
             Some(p) => OutDir {
                 path: p.clone(),
@@ -148,9 +195,10 @@ impl RunConfig {
             tasks: NonZeroU64::new(tasks).expect("checked above"),
             repetitions,
             warmup: args.warmup,
-            mode: args.mode,
+            mode,
             schedule: args.schedule,
-            pin: false,
+            pin: args.pin,
+            chunk,
             seed: args.seed.unwrap_or_else(crate::rng::fresh_seed),
             out,
             label: args
@@ -175,6 +223,11 @@ impl RunConfig {
 fn workload_name(w: &WorkloadSpec) -> &'static str {
     match w {
         WorkloadSpec::Cpu { .. } => "cpu",
+        WorkloadSpec::Memory { .. } => "memory",
+        WorkloadSpec::Io { .. } => "io",
+        WorkloadSpec::Contended { .. } => "contended",
+        WorkloadSpec::Tiny { .. } => "tiny",
+        WorkloadSpec::Command(_) => "command",
     }
 }
 

@@ -77,6 +77,7 @@ impl Executor for FakeExecutor {
             voluntary_ctx_switches: w as u64,
             involuntary_ctx_switches: w.saturating_sub(self.cores) as u64 * 10,
             peak_rss_bytes: 10 << 20,
+            ..Sample::default()
         })
     }
 }

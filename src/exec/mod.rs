@@ -1,9 +1,16 @@
 //! How a batch is run: the `Executor` trait, the threads executor, and a deterministic fake
 //! that makes whole-pipeline tests repeatable.
 
+pub mod child;
+pub mod chunking;
+pub mod command;
+pub mod command_spec;
 pub mod fake;
+pub mod pool_worker;
+pub mod processes;
 pub mod rusage;
 pub mod threads;
+pub mod throttle;
 
 use crate::model::Sample;
 use crate::workload::SharedWorkload;
@@ -43,6 +50,8 @@ pub struct BatchSpec {
     pub pin_cpus: Vec<usize>,
     /// Checked between tasks: once cancelled, the batch stops and returns `Cancelled`.
     pub cancel: crate::cancel::CancelToken,
+    /// Tasks per claim under the dynamic schedule (`--chunk`, adaptive by default).
+    pub chunk: chunking::Chunking,
 }
 
 /// A batch failed: a task's check, a worker's crash, or the executor itself.
@@ -62,6 +71,9 @@ pub enum BatchError {
     /// The executor could not start or run the batch.
     #[error("{0}")]
     Setup(String),
+    /// Every task ran, but a per-batch check (`Workload::end_batch`) did not add up.
+    #[error("the batch's check failed: {0}")]
+    BatchCheck(String),
     /// The batch was stopped by a cancel request; its measurements are void.
     #[error("the batch was cancelled")]
     Cancelled,

@@ -27,6 +27,47 @@ pub enum Who {
     Children,
 }
 
+/// Converts the kernel's record (from getrusage or wait4).
+#[cfg(unix)]
+pub fn from_raw(ru: &libc::rusage) -> Usage {
+    let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    // ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    let rss_unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
+    Usage {
+        user_s: secs(ru.ru_utime),
+        sys_s: secs(ru.ru_stime),
+        nvcsw: ru.ru_nvcsw as u64,
+        nivcsw: ru.ru_nivcsw as u64,
+        maxrss_bytes: ru.ru_maxrss as u64 * rss_unit,
+    }
+}
+
+impl Usage {
+    /// Adds another process's usage (of a child, a worker); the peak RSS is the larger one.
+    pub fn add(&mut self, o: &Usage) {
+        self.user_s += o.user_s;
+        self.sys_s += o.sys_s;
+        self.nvcsw += o.nvcsw;
+        self.nivcsw += o.nivcsw;
+        self.maxrss_bytes = self.maxrss_bytes.max(o.maxrss_bytes);
+    }
+
+    /// A sample of a batch whose workers were other processes using `self` in all: its CPU
+    /// time and switches are theirs; `peak_rss_bytes` stays this coordinating process's own.
+    pub fn into_sample(self, wall: std::time::Duration, startup: std::time::Duration) -> Sample {
+        Sample {
+            wall_s: wall.as_secs_f64(),
+            startup_s: startup.as_secs_f64(),
+            user_s: self.user_s,
+            sys_s: self.sys_s,
+            voluntary_ctx_switches: self.nvcsw,
+            involuntary_ctx_switches: self.nivcsw,
+            peak_rss_bytes: read(Who::SelfProcess).maxrss_bytes,
+            ..Sample::default()
+        }
+    }
+}
+
 /// Reads resource usage now; zeros where the platform cannot say.
 pub fn read(who: Who) -> Usage {
     #[cfg(unix)]
@@ -40,16 +81,7 @@ pub fn read(who: Who) -> Usage {
         if unsafe { libc::getrusage(target, &mut ru) } != 0 {
             return Usage::default();
         }
-        let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-        // ru_maxrss is in kilobytes on Linux, bytes on macOS.
-        let rss_unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
-        Usage {
-            user_s: secs(ru.ru_utime),
-            sys_s: secs(ru.ru_stime),
-            nvcsw: ru.ru_nvcsw as u64,
-            nivcsw: ru.ru_nivcsw as u64,
-            maxrss_bytes: ru.ru_maxrss as u64 * rss_unit,
-        }
+        from_raw(&ru)
     }
     #[cfg(not(unix))]
     {

@@ -1,12 +1,13 @@
 //! The threads executor: W OS threads started before timing, held at a barrier, then fed
-//! tasks from a shared counter (dynamic) or a fixed contiguous share (static).
+//! chunks of tasks from a shared counter (dynamic) or a fixed contiguous share (static).
 
+use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
-use super::{BatchError, BatchSpec, Executor, Schedule};
+use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
 use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
 use crate::workload::{SharedWorkload, TaskError};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64
 }
 
 struct Shared {
-    next: AtomicU64,
+    queue: TaskQueue,
     abort: AtomicBool,
     arrived: AtomicUsize,
     failure: Mutex<Option<TaskError>>,
@@ -33,20 +34,30 @@ struct Shared {
 
 /// The start barrier: workers wait until the main thread opens it, once. Unlike
 /// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
-struct Gate {
+pub(crate) struct Gate {
     open: Mutex<bool>,
     cv: Condvar,
 }
 
 impl Gate {
-    fn wait(&self) {
+    /// A closed gate.
+    pub(crate) fn new() -> Self {
+        Self {
+            open: Mutex::new(false),
+            cv: Condvar::new(),
+        }
+    }
+
+    /// Blocks until the gate is opened.
+    pub(crate) fn wait(&self) {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         while !*open {
             open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
         }
     }
 
-    fn open(&self) {
+    /// Opens the gate for every waiter, present and future.
+    pub(crate) fn open(&self) {
         *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
         self.cv.notify_all();
     }
@@ -63,19 +74,18 @@ impl Executor for ThreadsExecutor {
         workload: &SharedWorkload,
     ) -> Result<Sample, BatchError> {
         let workers = spec.workers.get();
+        workload.prepare().map_err(BatchError::Setup)?;
         let shared = Shared {
-            next: AtomicU64::new(0),
+            queue: TaskQueue::new(spec.tasks, workers, spec.chunk),
             abort: AtomicBool::new(false),
             arrived: AtomicUsize::new(0),
             failure: Mutex::new(None),
-            gate: Gate {
-                open: Mutex::new(false),
-                cv: Condvar::new(),
-            },
+            gate: Gate::new(),
         };
         let spawn_start = Instant::now();
         let mut release = spawn_start;
         let mut before = rusage::Usage::default();
+        let mut throttled_before = None;
 
         let outcome: Result<Vec<Instant>, BatchError> = std::thread::scope(|scope| {
             let mut handles = Vec::with_capacity(workers);
@@ -111,6 +121,8 @@ impl Executor for ThreadsExecutor {
             while shared.arrived.load(Ordering::Acquire) < workers {
                 std::thread::sleep(Duration::from_micros(50));
             }
+            workload.begin_batch(spec.tasks);
+            throttled_before = throttle::read();
             before = rusage::read(Who::SelfProcess);
             release = Instant::now();
             shared.gate.open();
@@ -132,6 +144,7 @@ impl Executor for ThreadsExecutor {
         });
         let finishes = outcome?;
         let after = rusage::read(Who::SelfProcess);
+        let throttled_after = throttle::read();
         if let Some(err) = shared
             .failure
             .lock()
@@ -143,6 +156,9 @@ impl Executor for ThreadsExecutor {
         if spec.cancel.is_cancelled() {
             return Err(BatchError::Cancelled);
         }
+        workload
+            .end_batch(spec.tasks)
+            .map_err(BatchError::BatchCheck)?;
         let last = finishes.into_iter().max().unwrap_or(release);
         let mut sample = Sample {
             wall_s: last.saturating_duration_since(release).as_secs_f64(),
@@ -150,6 +166,7 @@ impl Executor for ThreadsExecutor {
             ..Sample::default()
         };
         rusage::fill_delta(&mut sample, &before, &after);
+        throttle::fill_delta(&mut sample, throttled_before, throttled_after);
         Ok(sample)
     }
 }
@@ -171,12 +188,13 @@ fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workl
         true
     };
     match spec.schedule {
-        Schedule::Dynamic => loop {
-            let task = shared.next.fetch_add(1, Ordering::Relaxed);
-            if task >= spec.tasks || !run(task) {
-                break;
+        Schedule::Dynamic => {
+            while let Some(chunk) = shared.queue.claim() {
+                if !chunk.into_iter().all(&run) {
+                    break;
+                }
             }
-        },
+        }
         Schedule::Static => {
             for task in static_share(spec.tasks, spec.workers.get(), i) {
                 if !run(task) {
@@ -200,9 +218,11 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::chunking::Chunking;
     use crate::workload::Workload;
-    use std::num::NonZeroUsize;
+    use std::num::{NonZeroU64, NonZeroUsize};
     use std::sync::Arc;
+    use std::sync::atomic::AtomicU64;
 
     /// Counts how often each task ran; fails task `fail_at` when set; panics at `panic_at`.
     struct Counting {
@@ -248,18 +268,23 @@ mod tests {
             schedule,
             pin_cpus: vec![],
             cancel: crate::cancel::CancelToken::new(),
+            chunk: Default::default(),
         }
     }
 
     #[test]
     fn every_task_runs_exactly_once_in_both_schedules() {
+        let chunkings = [
+            Chunking::Adaptive,
+            Chunking::Fixed(NonZeroU64::new(5).unwrap()),
+        ];
         for schedule in [Schedule::Dynamic, Schedule::Static] {
-            for workers in [1, 3, 8] {
+            for (workers, chunk) in [1, 3, 8].into_iter().zip(chunkings.into_iter().cycle()) {
                 let w = counting(37, None, None);
                 let shared: SharedWorkload = w.clone();
-                let s = ThreadsExecutor
-                    .run_batch(&spec(workers, 37, schedule), &shared)
-                    .unwrap();
+                let mut sp = spec(workers, 37, schedule);
+                sp.chunk = chunk;
+                let s = ThreadsExecutor.run_batch(&sp, &shared).unwrap();
                 assert!(s.wall_s >= 0.0 && s.startup_s >= 0.0);
                 assert!(
                     w.seen.iter().all(|c| c.load(Ordering::Relaxed) == 1),

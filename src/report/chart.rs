@@ -116,6 +116,18 @@ impl Ranged for WorkerCoord {
     }
 }
 
+/// The top of a value axis: 15% headroom over the largest value, always finite and positive.
+/// plotters' tick search never ends on an infinite range, and a hand-edited or corrupted
+/// results.json can hold values near f64::MAX, so the range is clamped.
+pub fn axis_top(data_max: f64) -> f64 {
+    let top = data_max * 1.15;
+    if top.is_nan() {
+        1e-12
+    } else {
+        top.clamp(1e-12, 1e300)
+    }
+}
+
 /// Renders the chart of a run.
 pub fn render(record: &RunRecord) -> anyhow::Result<String> {
     let mut svg = String::new();
@@ -208,7 +220,7 @@ fn draw_throughput<'a>(
     let data_max = pts.iter().map(|p| p.x_hi.max(p.x)).fold(0.0, f64::max);
     // The ideal line is drawn up to twice the measured peak, so it shows the gap without
     // flattening the data on a 192-core axis.
-    let y_max = (data_max * 1.15).max(1e-9);
+    let y_max = axis_top(data_max);
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .caption(
@@ -412,7 +424,7 @@ fn draw_wall<'a>(
     pts: &[Pt],
     axis: XAxis,
 ) -> DrawResult<()> {
-    let y_max = (pts.iter().map(|p| p.t_hi.max(p.t)).fold(0.0, f64::max) * 1.15).max(1e-12);
+    let y_max = axis_top(pts.iter().map(|p| p.t_hi.max(p.t)).fold(0.0, f64::max));
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .caption(
@@ -449,6 +461,27 @@ fn draw_wall<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_top_is_always_finite_and_positive() {
+        for v in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::MAX, 1e-20, 5.0] {
+            let t = axis_top(v);
+            assert!(t.is_finite() && t > 0.0, "{v} -> {t}");
+        }
+        assert!((axis_top(100.0) - 115.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn extreme_values_render_instead_of_hanging() {
+        let text = include_str!("../../tests/data/results-v1.json");
+        let mut r = crate::report::json::parse(text, std::path::Path::new("x")).unwrap();
+        let s = r.points[0].summary.as_mut().unwrap();
+        s.tasks_per_sec = f64::MAX;
+        s.tasks_per_sec_ci95 = [f64::MAX, f64::MAX];
+        s.median_s = f64::MAX;
+        s.ci95_s = [0.0, f64::MAX];
+        assert!(render(&r).is_ok());
+    }
 
     #[test]
     fn axis_is_linear_for_small_and_log_for_large_plans() {

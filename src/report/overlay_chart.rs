@@ -114,7 +114,7 @@ fn draw(
         .iter()
         .flat_map(|s| s.points.iter().map(|p| s.value(p, scale)))
         .fold(0.0, f64::max);
-    let y_max = (y_top * 1.15).max(1e-9);
+    let y_max = super::chart::axis_top(y_top);
     let mut chart = ChartBuilder::on(root)
         .margin(14)
         .caption(title, ("sans-serif", 18))

@@ -1,7 +1,13 @@
 //! What one task does: the `Workload` trait and one file per built-in workload.
 //! A workload's task must really do its work, and checks its own result.
 
+pub mod contended;
 pub mod cpu;
+pub mod io;
+pub mod memory;
+pub mod setup;
+pub mod shm;
+pub mod tiny;
 
 use std::sync::Arc;
 
@@ -16,6 +22,11 @@ pub struct TaskError {
 }
 
 /// A unit of work run many times per batch, by any number of workers at once.
+///
+/// An executor calls, in order: `prepare` once in every process that runs tasks (untimed:
+/// allocate buffers, map shared memory), `begin_batch` in the coordinating process before the
+/// clock starts, `run_task` for every task, and `end_batch` in the coordinator after the clock
+/// stops, to check totals that no single task can see (a shared counter's final value).
 pub trait Workload: Send + Sync {
     /// The name used on the command line and in results.json.
     fn name(&self) -> &'static str;
@@ -25,6 +36,27 @@ pub trait Workload: Send + Sync {
 
     /// Runs task `task` (0-based within the batch) and verifies its result.
     fn run_task(&self, task: u64) -> Result<(), TaskError>;
+
+    /// Untimed per-process setup before the first task; an error is a sentence.
+    fn prepare(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Resets per-batch state in the coordinator before the batch's clock starts.
+    fn begin_batch(&self, _tasks: u64) {}
+
+    /// Checks per-batch totals in the coordinator after every task of the batch ran; an error
+    /// is a sentence saying what did not add up.
+    fn end_batch(&self, _tasks: u64) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// What a worker process needs to rebuild this workload (see `setup::from_setup`), in the
+    /// coordinator, which may create shared state here. By default the description, which
+    /// holds every parameter.
+    fn worker_setup(&self) -> Result<serde_json::Value, String> {
+        Ok(self.describe())
+    }
 }
 
 /// A shared handle to a workload, as executors take it.

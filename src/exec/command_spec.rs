@@ -1,0 +1,241 @@
+//! The user's command and one run of it: `{task}` and `{worker}` replaced, PLATEAU_TASK /
+//! PLATEAU_WORKER set, started in its own process group (so a kill reaches anything it
+//! started), waited for, and judged by its exit status, with the tail of its stderr on failure.
+
+use super::child::{self, Killed, Watchdog};
+use super::rusage::Usage;
+use crate::workload::{TaskError, Workload};
+use serde_json::json;
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// Bytes of a failed command's stderr shown in the error.
+const STDERR_TAIL_BYTES: usize = 1500;
+
+/// The user's command and how to run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandSpec {
+    /// The program and its arguments as given after `--`.
+    pub argv: Vec<String>,
+    /// Run `sh -c` on the arguments joined by spaces.
+    pub shell: bool,
+    /// Kill a task that runs longer than this.
+    pub timeout: Option<Duration>,
+    /// Record failures instead of stopping.
+    pub keep_going: bool,
+}
+
+/// Replaces `{task}` and `{worker}` in one argument.
+pub fn substitute(arg: &str, task: u64, worker: usize) -> String {
+    arg.replace("{task}", &task.to_string())
+        .replace("{worker}", &worker.to_string())
+}
+
+impl CommandSpec {
+    /// The argv of task `task` on worker `worker` (with `sh -c` in front under `--shell`).
+    pub fn argv_for(&self, task: u64, worker: usize) -> Vec<String> {
+        if self.shell {
+            let line = substitute(&self.argv.join(" "), task, worker);
+            vec!["sh".into(), "-c".into(), line]
+        } else {
+            self.argv
+                .iter()
+                .map(|a| substitute(a, task, worker))
+                .collect()
+        }
+    }
+
+    /// `{"name": "command", "argv": [...], "shell": bool, ...}` for results.json.
+    pub fn describe(&self) -> serde_json::Value {
+        json!({
+            "name": "command",
+            "argv": self.argv,
+            "shell": self.shell,
+            "timeout_s": self.timeout.map(|t| t.as_secs_f64()),
+            "keep_going": self.keep_going,
+        })
+    }
+
+    /// Starts task `task` as worker `worker` in its own process group; returns its pid.
+    fn spawn(&self, task: u64, worker: usize, stderr: File) -> std::io::Result<i32> {
+        let argv = self.argv_for(task, worker);
+        let mut cmd = std::process::Command::new(&argv[0]);
+        cmd.args(&argv[1..])
+            .env("PLATEAU_TASK", task.to_string())
+            .env("PLATEAU_WORKER", worker.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .process_group(0);
+        // In its own group the child does not get the terminal's Ctrl-C: have the kernel kill
+        // it if plateau dies first, so an interrupted run leaves no orphans behind.
+        #[cfg(target_os = "linux")]
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn()?;
+        // The Child handle is dropped unwaited: `child::reap` waits for the pid itself.
+        Ok(child.id() as i32)
+    }
+
+    /// Runs task `task` as worker `worker` to its end, with `watch` enforcing the timeout.
+    pub(crate) fn run(
+        &self,
+        task: u64,
+        worker: usize,
+        stderr_path: &Path,
+        watch: Option<&Watchdog>,
+    ) -> TaskRun {
+        let fail = |reason: String| TaskRun {
+            usage: Usage::default(),
+            outcome: Err(TaskError { task, reason }),
+        };
+        let file = match File::create(stderr_path) {
+            Ok(f) => f,
+            Err(e) => return fail(format!("cannot capture the command's stderr: {e}")),
+        };
+        let pid = match self.spawn(task, worker, file) {
+            Ok(pid) => pid,
+            Err(e) => {
+                return fail(format!(
+                    "could not start {:?}: {e}",
+                    self.argv_for(task, worker)[0]
+                ));
+            }
+        };
+        let deadline = self.timeout.map(|t| Instant::now() + t);
+        if let Some(w) = watch {
+            w.register(worker, pid, deadline);
+        }
+        let waited = child::wait_exit(pid);
+        let killed = watch.and_then(|w| w.unregister(worker));
+        let (status, usage) = match child::reap(pid) {
+            Ok(r) => r,
+            Err(e) => return fail(format!("waiting for the command failed: {e} ({waited:?})")),
+        };
+        let outcome = match killed {
+            Some(Killed::Stop) => Ok(Outcome::Stopped),
+            Some(Killed::Timeout) => Err(format!(
+                "ran longer than --timeout {:?} and was killed",
+                self.timeout.unwrap_or_default()
+            )),
+            None if child::succeeded(status) => Ok(Outcome::Done),
+            None => Err(child::describe_status(status)),
+        };
+        TaskRun {
+            usage,
+            outcome: outcome.map_err(|how| TaskError {
+                task,
+                reason: format!(
+                    "`{}` {how}{}",
+                    self.argv_for(task, worker).join(" "),
+                    stderr_tail(stderr_path)
+                ),
+            }),
+        }
+    }
+}
+
+/// The last lines of a captured stderr, as a suffix for an error message.
+fn stderr_tail(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let start = bytes.len().saturating_sub(STDERR_TAIL_BYTES);
+    let text = String::from_utf8_lossy(&bytes[start..]);
+    let text = text.trim_end();
+    if text.is_empty() {
+        "; its stderr was empty".into()
+    } else {
+        let body: Vec<String> = text.lines().map(|l| format!("  | {l}")).collect();
+        format!("; the end of its stderr:\n{}", body.join("\n"))
+    }
+}
+
+/// How a run that did not fail ended.
+pub(crate) enum Outcome {
+    /// It exited with status 0.
+    Done,
+    /// The watchdog killed it because the batch is stopping.
+    Stopped,
+}
+
+/// One run of the command: what it used and how it ended.
+pub(crate) struct TaskRun {
+    pub(crate) usage: Usage,
+    pub(crate) outcome: Result<Outcome, TaskError>,
+}
+
+/// The command as a workload: it describes the command for results.json; `run_task` runs it
+/// once as worker 0 (without `--timeout`, which the executor's watchdog enforces).
+#[derive(Debug, Clone)]
+pub struct CommandWorkload(CommandSpec);
+
+impl CommandWorkload {
+    /// The workload of a validated command.
+    pub fn new(spec: CommandSpec) -> Self {
+        Self(spec)
+    }
+}
+
+impl Workload for CommandWorkload {
+    fn name(&self) -> &'static str {
+        "command"
+    }
+
+    fn describe(&self) -> serde_json::Value {
+        self.0.describe()
+    }
+
+    fn run_task(&self, task: u64) -> Result<(), TaskError> {
+        let dir = tempfile::tempdir().map_err(|e| TaskError {
+            task,
+            reason: format!("cannot make a folder for the command's stderr: {e}"),
+        })?;
+        self.0
+            .run(task, 0, &dir.path().join("stderr"), None)
+            .outcome
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_replaced_everywhere() {
+        let spec = CommandSpec {
+            argv: vec!["echo".into(), "t={task}".into(), "{worker}/{task}".into()],
+            shell: false,
+            timeout: None,
+            keep_going: false,
+        };
+        assert_eq!(spec.argv_for(7, 2), vec!["echo", "t=7", "2/7"]);
+        let sh = CommandSpec {
+            shell: true,
+            ..spec.clone()
+        };
+        assert_eq!(sh.argv_for(7, 2), vec!["sh", "-c", "echo t=7 2/7"]);
+        assert_eq!(spec.describe()["argv"][1], "t={task}");
+        assert_eq!(spec.describe()["shell"], false);
+    }
+
+    #[test]
+    fn the_workload_form_runs_the_command_once() {
+        let ok = CommandWorkload::new(CommandSpec {
+            argv: vec!["sh".into(), "-c".into(), "test {task} = 4".into()],
+            shell: false,
+            timeout: None,
+            keep_going: false,
+        });
+        ok.run_task(4).unwrap();
+        let err = ok.run_task(5).unwrap_err();
+        assert!(err.reason.contains("exited with status 1"), "{err}");
+    }
+}
