@@ -1,0 +1,447 @@
+//! `compare`: a baseline run against a current run, as a CI gate. Pure: two `RunRecord`s in,
+//! a `Comparison` out (the app reads files and writes the outputs).
+//!
+//! # How the gate decides
+//!
+//! Points are matched by worker count. At every count with at least `MIN_SAMPLES` samples on
+//! both sides, throughput samples (tasks / wall_s of each batch; with equal task counts these
+//! rank exactly like the wall times) are compared by:
+//! - the throughput ratio current / baseline (ratio of medians) with a 95% percentile
+//!   bootstrap CI over the raw samples, seeded from both runs' seeds (`ratio_ci`);
+//! - one-sided Mann-Whitney U tests, "current slower" and "current faster" (`mann_whitney`):
+//!   rank-based, so the skewed noise of wall times (a preempted batch is slow, never fast) and
+//!   single outliers do not drive them.
+//!
+//! The whole curve is tested too: a stratified Mann-Whitney test (`stratified`) pools the U
+//! statistics of every worker count, and its ratio is the geometric mean of the per-count
+//! ratios. A code change usually slows every count a little; per-count tests alone would need
+//! many samples each to see that through a multiple-comparison correction.
+//!
+//! Multiple comparisons: the curve test and the per-count tests form one family, corrected by
+//! Holm's step-down method, so the chance of any false alarm from sampling noise is at most
+//! alpha however many worker counts there are (Holm is uniformly more powerful than Bonferroni
+//! and needs no independence). "Slower" and "faster" are separate one-sided families: the
+//! gate asks a directional question, and one-sided exact p-values halve the smallest
+//! reachable p (1/252 for 5 against 5, instead of 2/252).
+//!
+//! A regression (at a count, or of the whole curve) needs both: a slowdown larger than the
+//! threshold (ratio < 1 - threshold, by the point estimate) AND significance at alpha after
+//! Holm. Significance alone would fail CI on real but tiny changes; the threshold alone would
+//! fail it on one noisy batch. Using the point estimate rather than the CI's far end keeps a
+//! real 10% slowdown visible at the default 5% threshold with only 5 samples per point.
+//! Improvements are judged the same way. A change beyond the threshold that is not
+//! significant is reported as inconclusive, never as a regression.
+//!
+//! What statistics cannot fix: these tests assume the two runs' samples are exchangeable when
+//! nothing changed. A runner that is uniformly slower during one whole run (a noisy
+//! neighbour, thermal state) breaks that, and no test can tell it from a regression; the
+//! threshold absorbs drifts below it. The cure is in how the runs are measured: baseline and
+//! candidate in the same job with their rounds interleaved (docs/ci.md), so drift hits both.
+//!
+//! A point with fewer than `MIN_SAMPLES` samples on either side is reported as too few to
+//! decide and takes no part in any test.
+
+pub mod config_diff;
+pub mod curve;
+pub mod holm;
+pub mod mann_whitney;
+pub mod ratio_ci;
+pub mod side;
+pub mod stratified;
+#[cfg(test)]
+mod tests;
+
+use crate::model::RunRecord;
+use crate::summary::BOOTSTRAP_RESAMPLES;
+use config_diff::{ConfigDifference, config_differences, machine_notes};
+use curve::{CurveChecks, curve_checks};
+use mann_whitney::{Alternative, PMethod, min_p_value, u_test};
+use ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
+use serde::Serialize;
+pub use side::Side;
+use std::collections::BTreeMap;
+use stratified::{Stratum, stratified_u_test};
+
+/// Fewer samples than this on either side at a worker count: too few to decide.
+pub const MIN_SAMPLES: usize = 5;
+
+/// The gate's settings, already validated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompareOptions {
+    /// Smallest relative change that counts, as a fraction (0.05 = 5%).
+    pub threshold: f64,
+    /// Significance level of the Holm-corrected family of tests.
+    pub alpha: f64,
+}
+
+/// The overall outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No regression found among the points that could be decided.
+    Pass,
+    /// At least one regression (a worker count or the whole curve): exit code 1.
+    Regression,
+    /// No worker count had enough samples on both sides to decide anything.
+    Undecided,
+}
+
+/// What the comparison found at one worker count (or for the whole curve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Slower by more than the threshold, and significant.
+    Regression,
+    /// Faster by more than the threshold, and significant.
+    Improvement,
+    /// The change is within the threshold.
+    WithinThreshold,
+    /// Changed by more than the threshold, but not significantly: too noisy to call.
+    Inconclusive,
+    /// Fewer than `MIN_SAMPLES` samples on a side.
+    TooFewSamples,
+    /// Measured in the baseline only.
+    OnlyInBaseline,
+    /// Measured in the current run only.
+    OnlyInCurrent,
+}
+
+/// Whether a figure moved beyond the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    /// Lower by more than the threshold.
+    Lower,
+    /// Higher by more than the threshold.
+    Higher,
+    /// Within the threshold.
+    Steady,
+}
+
+impl Movement {
+    /// The movement of `ratio` (current / baseline) against `threshold`.
+    pub fn of(ratio: f64, threshold: f64) -> Self {
+        if ratio < 1.0 - threshold {
+            Movement::Lower
+        } else if ratio > 1.0 + threshold {
+            Movement::Higher
+        } else {
+            Movement::Steady
+        }
+    }
+}
+
+/// The tests' outcome for a worker count or the whole curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Throughput ratio current / baseline with its 95% bootstrap CI.
+    pub ratio: RatioCi,
+    /// One-sided p-value of "current is slower".
+    pub p_slower: f64,
+    /// `p_slower` after Holm's correction over the family (curve + every decided count).
+    pub p_slower_holm: f64,
+    /// One-sided p-value of "current is faster".
+    pub p_faster: f64,
+    /// `p_faster` after Holm's correction.
+    pub p_faster_holm: f64,
+}
+
+/// One worker count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointComparison {
+    /// Workers.
+    pub workers: usize,
+    /// Usable samples (finite, positive wall time) in the baseline.
+    pub baseline_samples: usize,
+    /// Usable samples in the current run.
+    pub current_samples: usize,
+    /// Median tasks/s in the baseline; null when not measured there.
+    pub baseline_tasks_per_sec: Option<f64>,
+    /// Median tasks/s in the current run; null when not measured there.
+    pub current_tasks_per_sec: Option<f64>,
+    /// The tests; null when the point was not decided.
+    pub evidence: Option<Evidence>,
+    /// "exact" or "normal": how the Mann-Whitney p-values were computed; null when not tested.
+    pub p_method: Option<PMethod>,
+    /// What was found.
+    pub status: Status,
+}
+
+/// The whole curve: the pooled test over every decided worker count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WholeCurve {
+    /// Worker counts pooled.
+    pub workers: Vec<usize>,
+    /// Ratio = geometric mean of the per-count ratios, with its bootstrap CI; stratified
+    /// Mann-Whitney p-values (normal approximation).
+    pub evidence: Evidence,
+    /// What was found.
+    pub status: Status,
+}
+
+/// Which run a side is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRef {
+    /// `run.label`.
+    pub label: String,
+    /// `run.started_at`.
+    pub started_at: String,
+    /// `tool.version` of the plateau that measured it.
+    pub tool_version: String,
+}
+
+/// The comparison: everything the writers and the exit code need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// pass, regression or undecided.
+    pub verdict: Verdict,
+    /// Threshold as a fraction (0.05 = 5%).
+    pub threshold: f64,
+    /// Significance level.
+    pub alpha: f64,
+    /// Minimum samples per side for a worker count to be decided.
+    pub min_samples: usize,
+    /// The baseline run.
+    pub baseline: RunRef,
+    /// The current run.
+    pub current: RunRef,
+    /// Settings that differ (non-empty only when the change was allowed).
+    pub config_differences: Vec<ConfigDifference>,
+    /// The pooled test over the whole curve; null when no count was decided.
+    pub whole_curve: Option<WholeCurve>,
+    /// One entry per worker count found in either run, ascending.
+    pub points: Vec<PointComparison>,
+    /// Peak, recommendation and efficiency checks.
+    pub curve: CurveChecks,
+    /// Worker counts found to regress (the whole curve is not counted here).
+    pub regressions: Vec<usize>,
+    /// Worker counts found to improve.
+    pub improvements: Vec<usize>,
+    /// Plain sentences: skipped checks, too few samples, machine differences.
+    pub notes: Vec<String>,
+}
+
+/// Classifies a tested change: beyond the threshold and significant, or not.
+pub fn classify(e: &Evidence, opts: &CompareOptions) -> Status {
+    match Movement::of(e.ratio.ratio, opts.threshold) {
+        Movement::Lower if e.p_slower_holm < opts.alpha => Status::Regression,
+        Movement::Higher if e.p_faster_holm < opts.alpha => Status::Improvement,
+        Movement::Lower | Movement::Higher => Status::Inconclusive,
+        Movement::Steady => Status::WithinThreshold,
+    }
+}
+
+/// Raw test results of one decided worker count, before the correction.
+struct Tested {
+    ratio: RatioCi,
+    p_slower: f64,
+    p_faster: f64,
+    method: PMethod,
+}
+
+/// Compares `current` against `baseline`.
+pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions) -> Comparison {
+    let b = Side::new(baseline);
+    let c = Side::new(current);
+    let seed = baseline.config.seed ^ current.config.seed.rotate_left(29);
+    let mut notes = machine_notes(&baseline.machine, &current.machine);
+
+    let mut all_workers: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
+    all_workers.sort_unstable();
+    all_workers.dedup();
+
+    // Test every decidable count, then correct the family (curve first, then the counts).
+    let mut tested: BTreeMap<usize, Tested> = BTreeMap::new();
+    for &w in &all_workers {
+        let (xb, xc) = (b.throughput(w), c.throughput(w));
+        if xb.len() < MIN_SAMPLES || xc.len() < MIN_SAMPLES {
+            continue;
+        }
+        let point_seed = seed ^ (w as u64).wrapping_mul(0x9E37_79B9);
+        let (Some(ratio), Some(slower), Some(faster)) = (
+            ratio_of_medians_ci(xb, xc, 0.95, BOOTSTRAP_RESAMPLES, point_seed),
+            u_test(xc, xb, Alternative::Less),
+            u_test(xc, xb, Alternative::Greater),
+        ) else {
+            continue;
+        };
+        tested.insert(
+            w,
+            Tested {
+                ratio,
+                p_slower: slower.p_value,
+                p_faster: faster.p_value,
+                method: slower.method,
+            },
+        );
+    }
+    let whole = whole_curve_raw(&b, &c, &tested, seed);
+    let (slower_holm, faster_holm) = holm_family(whole.as_ref(), &tested);
+
+    let evidence_at = |i: usize, t: &Tested| Evidence {
+        ratio: t.ratio,
+        p_slower: t.p_slower,
+        p_slower_holm: slower_holm[i],
+        p_faster: t.p_faster,
+        p_faster_holm: faster_holm[i],
+    };
+    let whole_curve = whole.map(|t| {
+        let evidence = evidence_at(0, &t);
+        WholeCurve {
+            workers: tested.keys().copied().collect(),
+            status: classify(&evidence, opts),
+            evidence,
+        }
+    });
+    let offset = usize::from(whole_curve.is_some());
+    let mut points = Vec::new();
+    let mut too_few = Vec::new();
+    for &w in &all_workers {
+        let (nb, nc) = (b.throughput(w).len(), c.throughput(w).len());
+        let index = tested.keys().position(|&k| k == w);
+        let (evidence, p_method, status) = match (index, tested.get(&w)) {
+            (Some(i), Some(t)) => {
+                let e = evidence_at(i + offset, t);
+                (Some(e), Some(t.method), classify(&e, opts))
+            }
+            _ if nb == 0 => (None, None, Status::OnlyInCurrent),
+            _ if nc == 0 => (None, None, Status::OnlyInBaseline),
+            _ => {
+                too_few.push(format!("{w} ({nb} baseline, {nc} current)"));
+                (None, None, Status::TooFewSamples)
+            }
+        };
+        points.push(PointComparison {
+            workers: w,
+            baseline_samples: nb,
+            current_samples: nc,
+            baseline_tasks_per_sec: b.median_tasks_per_sec(w),
+            current_tasks_per_sec: c.median_tasks_per_sec(w),
+            evidence,
+            p_method,
+            status,
+        });
+    }
+    if !too_few.is_empty() {
+        notes.push(format!(
+            "Too few samples to decide at worker count {}: at least {MIN_SAMPLES} per side are needed, so no verdict is given there (rerun with --repetitions {MIN_SAMPLES} or more).",
+            too_few.join(", ")
+        ));
+    }
+    if let Some(note) = power_note(&b, &c, &tested, opts.alpha) {
+        notes.push(note);
+    }
+    let curve = curve_checks(&b, &c, opts.threshold, seed, &mut notes);
+    let with = |s: Status| -> Vec<usize> {
+        points
+            .iter()
+            .filter(|p| p.status == s)
+            .map(|p| p.workers)
+            .collect()
+    };
+    let regressions = with(Status::Regression);
+    let improvements = with(Status::Improvement);
+    let curve_regressed = whole_curve
+        .as_ref()
+        .is_some_and(|w| w.status == Status::Regression);
+    let verdict = if tested.is_empty() {
+        Verdict::Undecided
+    } else if curve_regressed || !regressions.is_empty() {
+        Verdict::Regression
+    } else {
+        Verdict::Pass
+    };
+    Comparison {
+        verdict,
+        threshold: opts.threshold,
+        alpha: opts.alpha,
+        min_samples: MIN_SAMPLES,
+        baseline: run_ref(baseline),
+        current: run_ref(current),
+        config_differences: config_differences(&baseline.config, &current.config),
+        whole_curve,
+        points,
+        curve,
+        regressions,
+        improvements,
+        notes,
+    }
+}
+
+fn run_ref(r: &RunRecord) -> RunRef {
+    RunRef {
+        label: r.run.label.clone(),
+        started_at: r.run.started_at.clone(),
+        tool_version: r.tool.version.clone(),
+    }
+}
+
+/// The pooled whole-curve test over the decided counts; `None` when there are none.
+fn whole_curve_raw(
+    b: &Side<'_>,
+    c: &Side<'_>,
+    tested: &BTreeMap<usize, Tested>,
+    seed: u64,
+) -> Option<Tested> {
+    if tested.is_empty() {
+        return None;
+    }
+    let pairs: Vec<SamplePair<'_>> = tested
+        .keys()
+        .map(|&w| SamplePair {
+            baseline: b.throughput(w),
+            current: c.throughput(w),
+        })
+        .collect();
+    let strata: Vec<Stratum<'_>> = pairs
+        .iter()
+        .map(|p| Stratum {
+            x: p.current,
+            y: p.baseline,
+        })
+        .collect();
+    Some(Tested {
+        ratio: geomean_ratio_ci(&pairs, 0.95, BOOTSTRAP_RESAMPLES, seed ^ 0x00C0_FFEE)?,
+        p_slower: stratified_u_test(&strata, Alternative::Less)?.p_value,
+        p_faster: stratified_u_test(&strata, Alternative::Greater)?.p_value,
+        method: PMethod::Normal,
+    })
+}
+
+/// Holm-adjusted p-values of the slower and faster families: index 0 is the whole curve
+/// (when present), then the decided counts in ascending order.
+fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec<f64>, Vec<f64>) {
+    let family: Vec<&Tested> = whole.into_iter().chain(tested.values()).collect();
+    let slower: Vec<f64> = family.iter().map(|t| t.p_slower).collect();
+    let faster: Vec<f64> = family.iter().map(|t| t.p_faster).collect();
+    (holm::holm_adjust(&slower), holm::holm_adjust(&faster))
+}
+
+/// A plain warning when a change confined to one worker count cannot reach significance with
+/// these sample sizes after the correction, and how many repetitions would allow it.
+fn power_note(
+    b: &Side<'_>,
+    c: &Side<'_>,
+    tested: &BTreeMap<usize, Tested>,
+    alpha: f64,
+) -> Option<String> {
+    let family = tested.len() + 1;
+    let fewest = tested
+        .keys()
+        .map(|&w| b.throughput(w).len().min(c.throughput(w).len()))
+        .min()?;
+    let best = tested
+        .keys()
+        .map(|&w| min_p_value(b.throughput(w).len(), c.throughput(w).len()))
+        .fold(1.0f64, f64::max);
+    if best * family as f64 <= alpha {
+        return None;
+    }
+    let needed = (fewest..=200)
+        .find(|&n| min_p_value(n, n) * (family as f64) < alpha)
+        .unwrap_or(200);
+    Some(format!(
+        "With {fewest} samples per side and {family} tests (the whole curve and {} worker counts), a change at a single worker count cannot reach significance at alpha {alpha} after the Holm correction; a change of the whole curve still can. Use --repetitions {needed} or more to judge single worker counts.",
+        tested.len()
+    ))
+}
