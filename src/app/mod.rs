@@ -1,6 +1,7 @@
 //! The subcommands' orchestration: each file wires config, measurement, analysis and writers
 //! for one subcommand. `run` dispatches.
 
+pub mod compare;
 pub mod info;
 pub mod run;
 
@@ -12,6 +13,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args, command_line),
         Command::Info(args) => info::info(&args),
+        Command::Compare(args) => compare::compare(&args),
     }
 }
 

@@ -106,6 +106,21 @@ pub enum Status {
     OnlyInCurrent,
 }
 
+impl Status {
+    /// The status in a few words, for tables.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Regression => "REGRESSION",
+            Status::Improvement => "improvement",
+            Status::WithinThreshold => "within threshold",
+            Status::Inconclusive => "inconclusive (noisy)",
+            Status::TooFewSamples => "too few samples",
+            Status::OnlyInBaseline => "baseline only",
+            Status::OnlyInCurrent => "current only",
+        }
+    }
+}
+
 /// Whether a figure moved beyond the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -119,6 +134,15 @@ pub enum Movement {
 }
 
 impl Movement {
+    /// The movement in a word, for tables.
+    pub fn words(self) -> &'static str {
+        match self {
+            Movement::Lower => "lower",
+            Movement::Higher => "higher",
+            Movement::Steady => "steady",
+        }
+    }
+
     /// The movement of `ratio` (current / baseline) against `threshold`.
     pub fn of(ratio: f64, threshold: f64) -> Self {
         if ratio < 1.0 - threshold {
@@ -188,6 +212,8 @@ pub struct RunRef {
     pub started_at: String,
     /// `tool.version` of the plateau that measured it.
     pub tool_version: String,
+    /// The file it was read from; null when compared in memory.
+    pub file: Option<String>,
 }
 
 /// The comparison: everything the writers and the exit code need.
@@ -373,6 +399,7 @@ fn run_ref(r: &RunRecord) -> RunRef {
         label: r.run.label.clone(),
         started_at: r.run.started_at.clone(),
         tool_version: r.tool.version.clone(),
+        file: None,
     }
 }
 
@@ -433,7 +460,7 @@ fn power_note(
     let best = tested
         .keys()
         .map(|&w| min_p_value(b.throughput(w).len(), c.throughput(w).len()))
-        .fold(1.0f64, f64::max);
+        .fold(0.0f64, f64::max);
     if best * family as f64 <= alpha {
         return None;
     }

@@ -73,6 +73,11 @@ fn the_same_curve_passes() {
     assert!(c.points.iter().all(|p| p.status == Status::WithinThreshold));
     assert!(c.regressions.is_empty() && c.improvements.is_empty());
     assert_eq!(c.whole_curve.unwrap().status, Status::WithinThreshold);
+    assert!(
+        c.notes.iter().all(|n| !n.contains("cannot reach")),
+        "{:?}",
+        c.notes
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Validated settings: raw CLI flags become a `RunConfig` here, once. Every bad-input error of
 //! `run` is raised here, before anything is measured.
 
+pub mod compare;
 pub mod plan;
 pub mod workers;
 

@@ -2,6 +2,9 @@
 //! progress bar, and the output folder that owns where bytes go.
 
 pub mod chart;
+pub mod compare_fmt;
+pub mod compare_md;
+pub mod compare_text;
 pub mod json;
 pub mod machine_text;
 pub mod outdir;
