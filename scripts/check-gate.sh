@@ -71,8 +71,11 @@ for mode in $modes; do
         ratios=()
         for ((i = 1; i <= pairs; i++)); do
             read -r verdict ratio < <(measure_pair "$mode" "$iter" "$i")
-            [[ "$verdict" == flagged ]] && flagged=$((flagged + 1))
-            ratios+=("$ratio$([[ "$verdict" == flagged ]] && echo "*")")
+            if [[ "$verdict" == flagged ]]; then
+                flagged=$((flagged + 1))
+                ratio="$ratio*"
+            fi
+            ratios+=("$ratio")
         done
         echo "$mode, $case build: flagged $flagged of $pairs pairs (load average before: $start_load; after: $(load))"
         echo "  whole-curve throughput ratios (* = flagged): ${ratios[*]}"
