@@ -187,6 +187,12 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     if let Some(note) = power_note(&b, &c, &tested, opts.alpha) {
         notes.push(note);
     }
+    if let Some(note) = whole_curve
+        .as_ref()
+        .and_then(|w| resolution_note(w, opts.threshold))
+    {
+        notes.push(note);
+    }
     let curve = curve_checks(&b, &c, opts.threshold, seed, &mut notes);
     let with = |s: Status| -> Vec<usize> {
         points
@@ -272,6 +278,23 @@ fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec
     let slower: Vec<f64> = family.iter().map(|t| t.p_slower).collect();
     let faster: Vec<f64> = family.iter().map(|t| t.p_faster).collect();
     (holm::holm_adjust(&slower), holm::holm_adjust(&faster))
+}
+
+/// A plain warning when the whole curve's ratio is known less precisely than the threshold:
+/// then a change of about the threshold (or twice it) cannot be told reliably from noise,
+/// whatever the verdict says this time. The CI narrows roughly as 1 / sqrt(samples).
+fn resolution_note(w: &WholeCurve, threshold: f64) -> Option<String> {
+    let r = &w.evidence.ratio;
+    let half_width = (r.hi - r.lo) / 2.0 / r.ratio;
+    (half_width > threshold).then(|| {
+        let factor = (half_width / (threshold / 2.0)).powi(2).ceil();
+        format!(
+            "The whole-curve ratio is only known to about +-{:.1}% (95% CI), wider than the {:.1}% threshold: changes near the threshold cannot be told reliably from noise. Interleave the runs and use about {factor:.0}x the samples (or longer batches) to resolve +-{:.1}%.",
+            half_width * 100.0,
+            threshold * 100.0,
+            threshold * 50.0
+        )
+    })
 }
 
 /// A plain warning when a change confined to one worker count cannot reach significance with

@@ -124,6 +124,13 @@ fn a_large_but_noisy_change_is_inconclusive() {
     let c = compare(&record(&base, 1), &record(&cur, 2), &OPTS);
     assert_eq!(c.points[0].status, Status::Inconclusive);
     assert_eq!(c.verdict, Verdict::Pass);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("cannot be told reliably from noise")),
+        "{:?}",
+        c.notes
+    );
 }
 
 #[test]
