@@ -39,6 +39,8 @@ pub enum Command {
     /// A worker process of `--mode processes` (internal: started by plateau itself).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
+    /// CI gate: compare a run with a baseline; exit 1 on a real regression.
+    Compare(CompareArgs),
 }
 
 /// The built-in workloads.
@@ -340,4 +342,47 @@ pub struct AnalyzeArgs {
     /// How the analysis judges the curve.
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+}
+
+/// Flags of `plateau compare`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plateau compare baseline.json results.json\n  \
+plateau compare base.json cur.json --threshold 10% --markdown compare.md\n  \
+plateau compare base.json cur.json --json > verdict.json\n\n\
+A regression is a throughput drop larger than --threshold that is also significant at --alpha\n\
+(one-sided Mann-Whitney U on the raw samples, Holm-corrected over the worker counts and the\n\
+whole curve). Worker counts with fewer than 5 samples on a side are reported, never judged.\n\
+When $GITHUB_STEP_SUMMARY is set, the markdown table is appended to it.\n\
+Exit codes: 0 no regression, 1 regression, 2 bad input (or nothing could be decided)."
+)]
+pub struct CompareArgs {
+    /// The baseline results.json (e.g. from the main branch).
+    #[arg(value_name = "BASELINE.json")]
+    pub baseline: PathBuf,
+
+    /// The results.json to judge.
+    #[arg(value_name = "CURRENT.json")]
+    pub current: PathBuf,
+
+    /// Smallest throughput change that counts, in percent: 5% or 5.
+    #[arg(long, value_name = "PERCENT", default_value = "5%")]
+    pub threshold: String,
+
+    /// Significance level after the Holm correction.
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub alpha: f64,
+
+    /// Also write the markdown table to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Print the verdict as JSON (for machines) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Compare runs whose workload, task count, mode, schedule or pinning differ (the
+    /// output lists the differences).
+    #[arg(long)]
+    pub allow_config_change: bool,
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cancel;
 pub mod cli;
 pub mod clock;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod exec;

@@ -2,6 +2,7 @@
 //! for one subcommand. `run` dispatches.
 
 pub mod analyze;
+pub mod compare;
 pub mod executor;
 pub mod info;
 pub mod noise;
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Report(args) => report::report(&args),
         Command::Analyze(args) => analyze::analyze(&args, command_line),
         Command::Worker(_) => crate::exec::pool_worker::main(),
+        Command::Compare(args) => compare::compare(&args),
     }
 }
 

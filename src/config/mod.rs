@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod command;
+pub mod compare;
 pub mod duration;
 pub mod fraction;
 pub mod plan;

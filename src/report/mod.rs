@@ -3,6 +3,9 @@
 
 pub mod analysis_text;
 pub mod chart;
+pub mod compare_fmt;
+pub mod compare_md;
+pub mod compare_text;
 pub mod comparison;
 pub mod facts;
 pub mod fits_text;

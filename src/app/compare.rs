@@ -1,0 +1,85 @@
+//! `plateau compare`: read both results.json files, refuse mismatched settings unless allowed,
+//! compare, then print the table (or the JSON verdict), write the markdown where asked and
+//! append it to `$GITHUB_STEP_SUMMARY`. The verdict becomes the exit code.
+
+use super::print_stdout;
+use crate::cli::CompareArgs;
+use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
+use crate::config::compare::CompareConfig;
+use crate::error::{RegressionFound, usage};
+use crate::report::{compare_fmt, compare_md, compare_text, json};
+use std::io::Write;
+use std::path::Path;
+
+/// Runs `plateau compare`.
+pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into);
+    let config = CompareConfig::from_args(args, step_summary)?;
+    let baseline = json::read(&config.baseline)?;
+    let current = json::read(&config.current)?;
+    let differences = config_diff::config_differences(&baseline.config, &current.config);
+    if !differences.is_empty() && !config.allow_config_change {
+        let list: Vec<String> = differences.iter().map(ToString::to_string).collect();
+        return Err(usage(format!(
+            "{} and {} measured different things: {}. Compare runs of the same workload, task count and mode, or pass --allow-config-change if the change is deliberate",
+            config.baseline.display(),
+            config.current.display(),
+            list.join("; ")
+        )));
+    }
+    let mut comparison = compare_runs(&baseline, &current, &config.options);
+    comparison.baseline.file = Some(config.baseline.display().to_string());
+    comparison.current.file = Some(config.current.display().to_string());
+
+    let markdown = compare_md::render(&comparison);
+    if let Some(path) = &config.markdown {
+        std::fs::write(path, &markdown).map_err(|e| {
+            usage(format!(
+                "cannot write --markdown {} ({e}); check the folder exists and is writable",
+                path.display()
+            ))
+        })?;
+    }
+    if let Some(path) = &config.step_summary {
+        // A lost step summary must not change the verdict: warn and carry on.
+        if let Err(e) = append(path, &markdown) {
+            eprintln!(
+                "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
+                path.display()
+            );
+        }
+    }
+    if config.json {
+        let mut text = serde_json::to_string_pretty(&comparison)?;
+        text.push('\n');
+        print_stdout(&text)?;
+    } else {
+        print_stdout(&compare_text::render(&comparison))?;
+    }
+    verdict_result(&comparison)
+}
+
+/// Appends `text` to the file at `path`, creating it when missing.
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")
+}
+
+/// Exit 0 on pass, 1 on a regression, 2 when nothing could be decided.
+fn verdict_result(c: &Comparison) -> anyhow::Result<()> {
+    match c.verdict {
+        Verdict::Pass => Ok(()),
+        Verdict::Regression => Err(RegressionFound(compare_fmt::headline(c)).into()),
+        Verdict::Undecided => Err(usage(format!(
+            "too few samples to decide: no worker count has {} or more samples in both {} and {}; rerun them with --repetitions {} or more",
+            c.min_samples,
+            c.baseline.file.as_deref().unwrap_or("the baseline"),
+            c.current.file.as_deref().unwrap_or("the current run"),
+            c.min_samples
+        ))),
+    }
+}
