@@ -110,6 +110,10 @@ pub struct MachineInfo {
     /// The CPU ids this process may run on (from the affinity mask).
     #[serde(default)]
     pub allowed_cpu_ids: Vec<usize>,
+    /// CPUs' worth of other work measured just before the sweep, when `--wait-idle` looked
+    /// (null otherwise). The busy-machine warning prefers it to the lagging load average.
+    #[serde(default)]
+    pub busy_cpus_at_start: Option<f64>,
 }
 
 /// The validated settings of the sweep.

@@ -27,6 +27,7 @@ pub fn machine(cores: usize) -> MachineInfo {
         last_level_cache_bytes: None,
         cpu_governor: None,
         allowed_cpu_ids: (0..cores).collect(),
+        busy_cpus_at_start: None,
     }
 }
 

@@ -28,13 +28,8 @@ rerun with more --repetitions or on a quieter machine.",
             list(&noisy)
         ));
     }
-    if prov.machine_recorded && crate::machine::load::is_busy(m.load_average_1m, m.effective_cpus) {
-        out.push(format!(
-            "The machine was busy when the run started (1-minute load average {:.2} on {} \
-effective CPUs): other work competed for the CPUs, so the curve may flatten early; rerun with \
---wait-idle.",
-            m.load_average_1m, m.effective_cpus
-        ));
+    if prov.machine_recorded {
+        out.extend(busy_start(m));
     }
     if prov.machine_recorded {
         out.extend(governor(m));
@@ -123,6 +118,29 @@ more counts, e.g. 1 to 2x the cores.",
 }
 
 /// "a, b and c".
+/// A warning when other work competed at the start. A measurement of CPU use just before the
+/// sweep (`--wait-idle`) is preferred to the 1-minute load average, which lags by a minute and
+/// so still counts, for example, the build that produced the binary.
+pub fn busy_start(m: &crate::model::MachineInfo) -> Option<String> {
+    use crate::machine::load::is_busy;
+    let eff = m.effective_cpus;
+    match m.busy_cpus_at_start {
+        Some(busy) if is_busy(busy, eff) => Some(format!(
+            "The machine was busy when the run started ({busy:.2} CPUs' worth of other work on \
+{eff} effective CPUs, measured just before the sweep): other work competed for the CPUs, so the \
+curve may flatten early."
+        )),
+        Some(_) => None,
+        None if is_busy(m.load_average_1m, eff) => Some(format!(
+            "The machine was busy when the run started (1-minute load average {:.2} on {eff} \
+effective CPUs): other work competed for the CPUs, so the curve may flatten early; rerun with \
+--wait-idle.",
+            m.load_average_1m
+        )),
+        None => None,
+    }
+}
+
 /// A warning when the CPU frequency governor is known and is not `performance`: clock speed
 /// then follows load, which bends scaling curves.
 pub fn governor(m: &crate::model::MachineInfo) -> Option<String> {
@@ -190,6 +208,19 @@ mod tests {
         ] {
             assert!(w.contains(needle), "{needle} missing from:\n{w}");
         }
+    }
+
+    #[test]
+    fn a_quiet_measurement_overrides_a_lagging_load_average() {
+        let mut m = crate::machine::detect();
+        m.effective_cpus = 2;
+        m.load_average_1m = 3.0;
+        m.busy_cpus_at_start = None;
+        assert!(busy_start(&m).unwrap().contains("load average 3.00"));
+        m.busy_cpus_at_start = Some(0.1);
+        assert_eq!(busy_start(&m), None);
+        m.busy_cpus_at_start = Some(1.5);
+        assert!(busy_start(&m).unwrap().contains("1.50 CPUs' worth"));
     }
 
     #[test]

@@ -83,27 +83,32 @@ pub fn busy_warning(load_1m: f64, effective_cpus: usize, top: &[BusyProcess]) ->
 }
 
 /// Warns about a busy machine, or with `wait_idle` waits for quiet first. A cancel while
-/// waiting ends the run (exit 3) before anything is measured.
+/// waiting ends the run (exit 3) before anything is measured. Returns the CPUs' worth of other
+/// work seen at the last look when it waited (for results.json), `None` when it did not look.
 pub fn guard(
     machine: &MachineInfo,
     wait_idle: Option<Duration>,
     cancel: &CancelToken,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<f64>> {
     let eff = machine.effective_cpus;
     let Some(timeout) = wait_idle else {
         if load::is_busy(machine.load_average_1m, eff) {
             let top = load::top_processes(3);
             eprintln!("{}", busy_warning(machine.load_average_1m, eff, &top));
         }
-        return Ok(());
+        return Ok(None);
     };
+    let mut last = 0.0;
     eprintln!(
         "waiting for a quiet machine (other work below {:.2} CPUs for {QUIET_WINDOWS} s), at most {}",
         load::busy_threshold(eff),
         show_duration(timeout)
     );
     let waited = wait_for_quiet(
-        &mut || load::busy_cpus(WINDOW),
+        &mut || {
+            last = load::busy_cpus(WINDOW);
+            last
+        },
         eff,
         timeout,
         WINDOW,
@@ -128,7 +133,7 @@ pub fn guard(
             .into());
         }
     }
-    Ok(())
+    Ok(Some(last))
 }
 
 #[cfg(test)]

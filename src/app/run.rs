@@ -40,7 +40,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     };
     let out = OutputDir::prepare(&config.out)?;
     let cancel = signals::install();
-    noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
+    record.machine.busy_cpus_at_start =
+        noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
     let spec = SweepSpec {
         workers: config.workers.clone(),
         tasks: config.tasks.get(),

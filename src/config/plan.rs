@@ -91,6 +91,7 @@ mod tests {
             last_level_cache_bytes: None,
             cpu_governor: None,
             allowed_cpu_ids: (0..logical).collect(),
+            busy_cpus_at_start: None,
         }
     }
 

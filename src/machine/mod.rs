@@ -87,6 +87,7 @@ pub fn detect() -> MachineInfo {
         .ok()
         .map(|s| s.trim().to_string()),
         allowed_cpu_ids: allowed,
+        busy_cpus_at_start: None,
     }
 }
 

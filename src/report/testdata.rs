@@ -79,6 +79,7 @@ pub fn record() -> RunRecord {
             last_level_cache_bytes: Some(32 << 20),
             cpu_governor: Some("performance".into()),
             allowed_cpu_ids: vec![0, 1],
+            busy_cpus_at_start: None,
         },
         config: ConfigRecord {
             workload: serde_json::json!({"name": "cpu", "iterations": 2000}),
