@@ -222,11 +222,24 @@ fn usl_reading(u: &UslFit) -> String {
     } else {
         format!("{:.2e}", u.kappa)
     };
+    if u.r2 < POOR_FIT_R2 {
+        // A hard knee (linear up to the cores, flat after) is not a shape USL can take, so a
+        // poor fit says more about the curve than about contention or coherency.
+        return format!(
+            "The USL fit is poor (r² {:.3}; sigma {:.4}, kappa {kappa}): the curve bends more \
+sharply than the law's smooth shape, as a hard limit such as the core count does, so read its \
+coefficients and modelled peak as rough.",
+            u.r2, u.sigma
+        );
+    }
     format!(
         "The USL fit (r² {:.3}; sigma {:.4}, kappa {kappa}) says {what}{peak}.",
         u.r2, u.sigma
     )
 }
+
+/// r² below which the USL's reading is called rough rather than stated.
+const POOR_FIT_R2: f64 = 0.95;
 
 /// "1 worker", "8 workers".
 fn workers(n: usize) -> String {
@@ -260,7 +273,24 @@ fn pct(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::{AnalysisOptions, analyze};
+    use super::{UslFit, usl_reading};
     use crate::analysis::testdata::{record_from_medians, record_from_throughput};
+
+    #[test]
+    fn a_poor_usl_fit_is_called_rough() {
+        let mut u = UslFit {
+            sigma: 0.27,
+            kappa: 0.035,
+            lambda: 40.0,
+            peak_workers: Some(4.6),
+            peak_tasks_per_sec: Some(80.0),
+            r2: 0.86,
+            constraint: "contention".into(),
+        };
+        assert!(usl_reading(&u).contains("poor"), "{}", usl_reading(&u));
+        u.r2 = 0.99;
+        assert!(usl_reading(&u).contains("models a peak at 4.6"));
+    }
 
     fn verdict(workers: &[usize], xs: &[f64], cores: usize) -> String {
         analyze(
