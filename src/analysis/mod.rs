@@ -2,6 +2,10 @@
 //! config) that find the peak, the plateau, the recommended worker count and oversubscription,
 //! fit Amdahl's law and the USL, and write the verdict and warnings.
 
+/// r² below which a fit's reading is given as rough rather than stated: the curve has a shape
+/// the law cannot take (typically a hard knee at the core count).
+pub const POOR_FIT_R2: f64 = 0.95;
+
 pub mod amdahl;
 pub mod karp_flatt;
 pub mod lm;

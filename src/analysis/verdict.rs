@@ -222,7 +222,7 @@ fn usl_reading(u: &UslFit) -> String {
     } else {
         format!("{:.2e}", u.kappa)
     };
-    if u.r2 < POOR_FIT_R2 {
+    if u.r2 < super::POOR_FIT_R2 {
         // A hard knee (linear up to the cores, flat after) is not a shape USL can take, so a
         // poor fit says more about the curve than about contention or coherency.
         return format!(
@@ -237,9 +237,6 @@ coefficients and modelled peak as rough.",
         u.r2, u.sigma
     )
 }
-
-/// r² below which the USL's reading is called rough rather than stated.
-const POOR_FIT_R2: f64 = 0.95;
 
 /// "1 worker", "8 workers".
 fn workers(n: usize) -> String {

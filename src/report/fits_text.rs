@@ -75,15 +75,24 @@ pub fn fit_lines(a: &Analysis) -> Vec<FitLine> {
 }
 
 fn amdahl_line(f: &AmdahlFit) -> FitLine {
-    FitLine {
-        name: "Amdahl serial fraction".into(),
-        value: format!("{:.3}", f.serial_fraction),
-        meaning: format!(
+    let meaning = if f.r2 < crate::analysis::POOR_FIT_R2 {
+        format!(
+            "The fit is poor (r² {:.3}): the speedup is capped by something Amdahl's law does not model, such as the core count, so the {:.1}% serial fraction is rough, not a measured serial part.",
+            f.r2,
+            f.serial_fraction * 100.0
+        )
+    } else {
+        format!(
             "About {:.1}% of the work behaves as if it cannot run in parallel, so no number of workers can give more than a {} speedup (fit r² {:.3}).",
             f.serial_fraction * 100.0,
             speedup_cap(f.max_speedup),
             f.r2
-        ),
+        )
+    };
+    FitLine {
+        name: "Amdahl serial fraction".into(),
+        value: format!("{:.3}", f.serial_fraction),
+        meaning,
     }
 }
 
@@ -177,6 +186,18 @@ fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use crate::report::testdata;
+
+    #[test]
+    fn a_poor_amdahl_fit_is_called_rough() {
+        let mut f = AmdahlFit {
+            serial_fraction: 0.378,
+            max_speedup: 2.6,
+            r2: 0.501,
+        };
+        assert!(amdahl_line(&f).meaning.contains("rough"));
+        f.r2 = 0.99;
+        assert!(amdahl_line(&f).meaning.starts_with("About 37.8%"));
+    }
 
     #[test]
     fn every_fit_gets_a_meaning_and_missing_fits_say_so() {
