@@ -102,6 +102,10 @@ run --target-ci 0
 run --target-ci -2%
 run --target-ci 150%
 run --target-ci two
+run --target-ci 2
+run --tolerance 5
+run --tolerance 150%
+run --retrograde-threshold -2%
 run --target-ci 2% --max-time 0
 run --target-ci 2% --max-time -5m
 run --target-ci 2% --max-time 10x
@@ -109,6 +113,9 @@ run --target-ci 2% --max-time 8d
 run --max-time 10m
 run --wait-idle soon
 run --wait-idle 0s
+run --wait-idle 1s
+row "plateau run --timeout 5x -- true" run --timeout 5x --quiet --out "$out" -- true
+row "plateau run --timeout 0 -- true" run --timeout 0 --quiet --out "$out" -- true
 run --bogus-flag
 row "plateau run --out <a file>" run --out "$ok" --quiet
 row "plateau run --resume DIR --out X" run --resume "$tmp/ok" --out "$out"
@@ -134,6 +141,9 @@ for sub in analyze report; do
   done
 done
 if has compare; then
+  for t in 5 0.0 -5% 100% five; do
+    row "plateau compare ok.json ok.json --threshold $t" compare "$ok" "$ok" --threshold "$t"
+  done
   for f in missing.json empty.json truncated.json malformed.json newer.json typed.json huge.json; do
     row "plateau compare ok.json $f" compare "$ok" "$tmp/$f"
     row "plateau compare $f ok.json" compare "$tmp/$f" "$ok"

@@ -173,15 +173,18 @@ pub struct RunArgs {
     #[command(flatten)]
     pub analysis: AnalysisArgs,
     /// Adaptive repetitions: after --repetitions, keep adding rounds to the worker counts whose
-    /// 95% CI half-width is above this share of the median (e.g. 2%), until all are within it.
+    /// 95% CI half-width is above this share of the median (2% or the fraction 0.02), until all
+    /// are within it.
     #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
     pub target_ci: Option<String>,
 
-    /// Time budget of --target-ci, counted in batches (e.g. 90s, 10m, 1h; default 10m).
+    /// Time budget of --target-ci, counted in batches (e.g. 90s, 10m, 1h; at least 1s; default
+    /// 10m).
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub max_time: Option<String>,
 
-    /// Before measuring, wait until the machine is quiet, for at most TIMEOUT (default 5m).
+    /// Before measuring, wait until the machine is quiet, for at most TIMEOUT (e.g. 90s, 5m; at
+    /// least 3s; default 5m).
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
     pub wait_idle: Option<String>,
 
@@ -227,8 +230,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub keep_going: bool,
 
-    /// Command: kill a task that runs longer than this, e.g. 30s, 500ms, 2m.
-    #[arg(long, value_name = "DURATION")]
+    /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
+    /// h).
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub timeout: Option<String>,
 
     /// Your command, run once per task (at most one per worker at a time). `{task}` and
@@ -281,14 +285,15 @@ pub struct ReportArgs {
     pub markdown: Option<PathBuf>,
 }
 
-/// Flags of `run` and `analyze` that tune the analysis. Fractions are written `5%` or `0.05`.
+/// Flags of `run` and `analyze` that tune the analysis. Percentages are written `5%` or as the
+/// fraction `0.05`; a bare number of 1 or more is refused as ambiguous.
 #[derive(Debug, Clone, Args)]
 pub struct AnalysisArgs {
-    /// Worker counts whose throughput is within this fraction of the peak form the plateau;
-    /// the fewest of them is the recommendation.
+    /// Worker counts whose throughput is within this share of the peak (5% or 0.05) form the
+    /// plateau; the fewest of them is the recommendation.
     #[arg(
         long,
-        value_name = "FRACTION",
+        value_name = "PERCENT",
         default_value = "5%",
         allow_hyphen_values = true
     )]
@@ -298,7 +303,7 @@ pub struct AnalysisArgs {
     /// this (and, with repeated samples, with confidence intervals apart).
     #[arg(
         long,
-        value_name = "FRACTION",
+        value_name = "PERCENT",
         default_value = "2%",
         allow_hyphen_values = true
     )]
@@ -365,8 +370,13 @@ pub struct CompareArgs {
     #[arg(value_name = "CURRENT.json")]
     pub current: PathBuf,
 
-    /// Smallest throughput change that counts, in percent: 5% or 5.
-    #[arg(long, value_name = "PERCENT", default_value = "5%")]
+    /// Smallest throughput change that counts: 5% (or the fraction 0.05).
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value = "5%",
+        allow_hyphen_values = true
+    )]
     pub threshold: String,
 
     /// Significance level after the Holm correction.

@@ -269,11 +269,17 @@ fn bad_inputs_get_one_sentence_naming_the_file_and_exit_2() {
 fn bad_flags_name_the_flag_and_exit_2() {
     let csv = fixture("writeup.csv");
     for (args, flag) in [
-        (vec!["--tolerance", "5"], "--tolerance"),
-        (vec!["--tolerance", "abc"], "--tolerance"),
+        (
+            vec!["--tolerance", "5"],
+            "--tolerance 5 is ambiguous: write 5% (or the fraction 0.05)",
+        ),
+        (
+            vec!["--tolerance", "abc"],
+            "--tolerance abc is not a percentage",
+        ),
         (
             vec!["--retrograde-threshold", "-2%"],
-            "--retrograde-threshold",
+            "--retrograde-threshold -2% is out of range: give a percentage from 0% to below 100%",
         ),
         (vec!["--tasks", "0"], "--tasks"),
     ] {
@@ -290,7 +296,7 @@ fn bad_flags_name_the_flag_and_exit_2() {
         .args(["run", "--tolerance", "150%", "--out", "/tmp/plateau-never"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--tolerance"));
+        .stderr(predicate::str::contains("--tolerance 150% is out of range"));
 }
 
 #[test]

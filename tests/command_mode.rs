@@ -191,6 +191,29 @@ fn a_hung_command_is_killed_at_the_timeout() {
 }
 
 #[test]
+fn a_bad_timeout_is_one_sentence_before_anything_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    for (given, says) in [
+        (
+            "5x",
+            "--timeout 5x is not a duration: write a number and a unit",
+        ),
+        ("-5s", "--timeout -5s is out of range"),
+        (
+            "0",
+            "--timeout 0 is out of range: give a duration from 1us to 168h",
+        ),
+    ] {
+        let o = plateau(&out, &["--tasks", "2", "--timeout", given, "--", "true"]);
+        assert_eq!(o.status.code(), Some(2), "{given}");
+        let err = stderr(&o);
+        assert!(err.starts_with(&format!("error: {says}")), "{given}: {err}");
+    }
+    assert!(!out.exists(), "nothing was measured or written");
+}
+
+#[test]
 fn a_missing_program_is_a_usage_error_before_anything_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

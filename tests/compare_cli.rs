@@ -111,12 +111,36 @@ fn missing_and_malformed_files_exit_2() {
 
 #[test]
 fn bad_threshold_exits_2() {
-    Pair::new(Recording::new(1), Recording::new(2))
-        .compare()
-        .args(["--threshold", "0.05"])
+    let pair = Pair::new(Recording::new(1), Recording::new(2));
+    pair.compare()
+        .args(["--threshold", "5"])
         .assert()
         .code(2)
-        .stderr(contains("--threshold 0.05 is ambiguous"));
+        .stderr("error: --threshold 5 is ambiguous: write 5% (or the fraction 0.05)\n");
+    pair.compare()
+        .args(["--threshold", "-5%"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "--threshold -5% is out of range: give a percentage above 0% and below 100%",
+        ));
+}
+
+#[test]
+fn a_threshold_is_a_percentage_or_a_fraction_below_1() {
+    let pair = Pair::new(Recording::new(1), Recording::new(2));
+    for given in ["10%", "0.1"] {
+        let out = pair
+            .compare()
+            .args(["--threshold", given, "--json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["threshold"], 0.1, "{given}");
+    }
 }
 
 #[test]

@@ -162,7 +162,7 @@ fn a_second_interrupt_exits_at_once_with_130() {
             "--repetitions",
             "1",
             "--wait-idle",
-            "1ms",
+            "3s",
             "--out",
         ])
         .arg(tmp.path().join("run"))
@@ -181,8 +181,8 @@ fn a_second_interrupt_exits_at_once_with_130() {
             );
         }
     };
-    // The wait for quiet ends (its one-second sample outlasts 1ms) just before the sweep starts,
-    // and the handler was installed before it.
+    // The wait for quiet ends (quiet after 3s, or timed out at the shortest --wait-idle, 3s) just
+    // before the sweep starts, and the handler was installed before it.
     wait_for(&["quiet after", "starting anyway"]);
     signal(&child, libc::SIGINT);
     wait_for(&["stopping after the tasks in flight"]);
@@ -434,17 +434,21 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["--target-ci", "0"],
-            "--target-ci \"0\" is not a percentage",
+            "--target-ci 0 is out of range: give a percentage above 0% and below 100%",
         ),
         (&["--target-ci", "150%"], "--target-ci"),
+        (&["--target-ci", "-2%"], "--target-ci -2% is out of range"),
         (
-            &["--target-ci", "-2%"],
-            "--target-ci \"-2%\" is not a percentage",
+            &["--target-ci", "two"],
+            "--target-ci two is not a percentage",
         ),
-        (&["--target-ci", "two"], "--target-ci"),
+        (
+            &["--target-ci", "2"],
+            "--target-ci 2 is ambiguous: write 2% (or the fraction 0.02)",
+        ),
         (
             &["--target-ci", "2%", "--max-time", "0"],
-            "--max-time \"0\" is not a duration",
+            "--max-time 0 is out of range: give a duration from 1s to 168h",
         ),
         (&["--target-ci", "2%", "--max-time", "-5m"], "--max-time"),
         (&["--target-ci", "2%", "--max-time", "10x"], "--max-time"),
@@ -452,7 +456,14 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
             &["--max-time", "10m"],
             "--max-time 10m bounds the extra rounds of --target-ci",
         ),
-        (&["--wait-idle", "soon"], "--wait-idle"),
+        (
+            &["--wait-idle", "soon"],
+            "--wait-idle soon is not a duration",
+        ),
+        (
+            &["--wait-idle", "1s"],
+            "--wait-idle 1s is out of range: give a duration from 3s to 168h",
+        ),
         (
             &["--repetitions", "20000"],
             "--repetitions 20000 is out of range",

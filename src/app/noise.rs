@@ -13,6 +13,7 @@ use std::time::Duration;
 const WINDOW: Duration = Duration::from_secs(1);
 
 /// Consecutive quiet samples that count as a quiet machine: one quiet second can be a lull.
+/// `config::robust::WAIT_IDLE_RANGE` starts at this quiet period (a test keeps them equal).
 pub const QUIET_WINDOWS: u32 = 3;
 
 /// How a wait for quiet ended.
@@ -155,6 +156,14 @@ mod tests {
             &|| false,
         );
         (w, calls)
+    }
+
+    #[test]
+    fn the_shortest_wait_idle_can_end_quiet() {
+        let min = crate::config::robust::WAIT_IDLE_RANGE.min;
+        assert_eq!(WINDOW * QUIET_WINDOWS, min);
+        let (w, _) = run(&[0.1], min.as_secs());
+        assert_eq!(w, Waited::Quiet { after: min });
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! A validated `plateau analyze`: the input files, the task count, the analysis options and
-//! where the outputs go. Every bad flag of `analyze` is refused here; bad files are refused by
-//! `import`, which reads them.
+//! A validated `plateau analyze`: the input files, the task count, the analysis options (shared
+//! with `run`) and where the outputs go. Every bad flag of `analyze` is refused here; bad files
+//! are refused by `import`, which reads them.
 
 use super::OutDir;
-use super::fraction::analysis_options;
+use super::units::{PercentRange, parse_percent};
 use crate::analysis::AnalysisOptions;
-use crate::cli::AnalyzeArgs;
+use crate::cli::{AnalysisArgs, AnalyzeArgs};
 use crate::error::usage;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
@@ -64,4 +64,15 @@ impl AnalyzeConfig {
             command_line,
         })
     }
+}
+
+/// Validates the analysis flags of `run` and `analyze`: `--tolerance` and
+/// `--retrograde-threshold`, each from 0% to below 100%.
+pub fn analysis_options(args: &AnalysisArgs) -> anyhow::Result<AnalysisOptions> {
+    let fraction =
+        |flag: &str, text: &str| parse_percent(flag, text, PercentRange::FROM_ZERO).map_err(usage);
+    Ok(AnalysisOptions {
+        tolerance: fraction("--tolerance", &args.tolerance)?,
+        retrograde_threshold: fraction("--retrograde-threshold", &args.retrograde_threshold)?,
+    })
 }

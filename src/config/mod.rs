@@ -4,8 +4,6 @@
 pub mod analyze;
 pub mod command;
 pub mod compare;
-pub mod duration;
-pub mod fraction;
 pub mod plan;
 pub mod report;
 pub mod robust;
@@ -210,7 +208,7 @@ impl RunConfig {
             json: args.json,
             quiet: args.quiet,
             command_line,
-            analysis: fraction::analysis_options(&args.analysis)?,
+            analysis: analyze::analysis_options(&args.analysis)?,
             robust,
         })
     }

@@ -2,7 +2,9 @@
 //! `--resume`, `--force`) and the range checks that keep a typo from starting a run that never
 //! ends. Each error is one sentence naming the flag.
 
-use super::units::{parse_duration, parse_percent, show_duration};
+use super::units::{
+    DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent, show_duration,
+};
 use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::model::MachineInfo;
@@ -17,6 +19,19 @@ pub const MAX_WORKERS_PER_CPU: usize = 64;
 
 /// `--max-time` when `--target-ci` is given without it.
 pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(600);
+
+/// `--max-time`: at least a second (a budget for whole rounds of batches), at most a week.
+pub const MAX_TIME_RANGE: DurationRange = DurationRange {
+    min: Duration::from_secs(1),
+    max: MAX_DURATION,
+};
+
+/// `--wait-idle`: at least the quiet period it waits for (`app::noise` wants three quiet
+/// one-second samples in a row), so a shorter wait could only ever time out; at most a week.
+pub const WAIT_IDLE_RANGE: DurationRange = DurationRange {
+    min: Duration::from_secs(3),
+    max: MAX_DURATION,
+};
 
 /// Most kept batches per worker count `--repetitions` accepts.
 pub const MAX_REPETITIONS: u32 = 10_000;
@@ -62,13 +77,13 @@ pub fn validate(
     let target = args
         .target_ci
         .as_deref()
-        .map(|t| parse_percent("--target-ci", t))
+        .map(|t| parse_percent("--target-ci", t, PercentRange::ABOVE_ZERO))
         .transpose()
         .map_err(usage)?;
     let max_time = args
         .max_time
         .as_deref()
-        .map(|t| parse_duration("--max-time", t))
+        .map(|t| parse_duration("--max-time", t, MAX_TIME_RANGE))
         .transpose()
         .map_err(usage)?;
     let adaptive = match (target, max_time) {
@@ -87,7 +102,7 @@ pub fn validate(
     let wait_idle = args
         .wait_idle
         .as_deref()
-        .map(|t| parse_duration("--wait-idle", t))
+        .map(|t| parse_duration("--wait-idle", t, WAIT_IDLE_RANGE))
         .transpose()
         .map_err(usage)?;
     if args.resume.is_some() && args.out.is_some() {
