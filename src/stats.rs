@@ -1,5 +1,6 @@
-//! Pure statistics over samples of seconds: median, spread, bootstrap CI, MAD outliers.
-//! No I/O, no clocks. Every function takes a finite, non-empty slice (checked by `Finite`).
+//! Pure statistics over samples (wall seconds, throughputs): median, mean, stddev, CV, MAD
+//! outliers, bootstrap CI of the median, quantiles. No I/O, no clocks. The methods work on a
+//! `Sorted`, whose constructor refuses an empty sample or a NaN or infinity.
 
 use crate::rng::SplitMix64;
 

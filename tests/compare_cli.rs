@@ -1,5 +1,6 @@
-//! `plateau compare` through the real binary: exit codes 0, 1 and 2, the too-few-samples
-//! message, the markdown file, the JSON verdict and appending to $GITHUB_STEP_SUMMARY.
+//! `plateau compare` through the real binary: exit codes 0, 1 and 2, the `--threshold` forms,
+//! the too-few-samples message, the markdown file, the JSON verdict and appending to
+//! $GITHUB_STEP_SUMMARY.
 
 mod common;
 

@@ -1,6 +1,7 @@
-//! Reasons to distrust or qualify the numbers: high spread, a busy machine at the start, load
-//! imbalance when tasks do not divide evenly, a binding cgroup quota, too few repetitions for a
-//! confidence interval, missing points, and fits that could not be made.
+//! Reasons to distrust or qualify the numbers: high spread, a busy machine at the start, a CPU
+//! governor other than `performance`, load imbalance when tasks do not divide evenly, a binding
+//! cgroup quota, too few repetitions for a confidence interval, missing points, an interrupted
+//! run, imported runs/s of unknown task count, and fits that could not be made.
 
 use super::{Obs, Provenance, usl};
 use crate::config::plan::{MAX_IMBALANCE, imbalance};

@@ -1,6 +1,7 @@
 //! `plateau analyze`: read measurements made elsewhere (CSV, hyperfine JSON, results.json),
-//! pool them into a record, analyse it, write results.json and chart.svg, and print the table
-//! and verdict (or the JSON). Inputs are all read before the output folder is touched.
+//! pool them into a record, analyse it, write the four outputs `run` writes (results.json,
+//! chart.svg, report.html, summary.md, through `app::write_outputs`), and print the table and
+//! verdict (or the JSON). Inputs are all read before the output folder is touched.
 
 use super::print_stdout;
 use crate::cli::AnalyzeArgs;

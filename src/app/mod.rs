@@ -1,5 +1,6 @@
 //! The subcommands' orchestration: each file wires config, measurement, analysis and writers
-//! for one subcommand. `run` dispatches.
+//! for one subcommand. This file dispatches a parsed command line to them, and holds what
+//! several share: `write_outputs` (the four output files) and `print_stdout`.
 
 pub mod analyze;
 pub mod compare;

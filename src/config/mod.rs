@@ -1,5 +1,6 @@
-//! Validated settings: raw CLI flags become a `RunConfig` here, once. Every bad-input error of
-//! `run` is raised here, before anything is measured.
+//! Validated settings: raw CLI flags become a `RunConfig` here, once. Every bad flag of `run` is
+//! refused in this module or its submodules, before anything is measured (the folder given to
+//! `--resume` is checked by `app::resume`, which reads it).
 
 pub mod analyze;
 pub mod command;

@@ -1,5 +1,7 @@
-//! How a batch is run: the `Executor` trait, the threads executor, and a deterministic fake
-//! that makes whole-pipeline tests repeatable.
+//! How a batch is run and measured. This file owns the contract: the `Executor` trait, the
+//! `BatchSpec` it is given (with its `Schedule`) and the `BatchError` it may return. Each
+//! executor has its own file (threads, processes with pool_worker, command with command_spec,
+//! the test fake), beside their helpers (child, chunking, rusage, throttle).
 
 pub mod child;
 pub mod chunking;

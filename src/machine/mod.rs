@@ -1,5 +1,6 @@
 //! What the machine is: cores (logical, physical, affinity, cgroup quota, effective and which
-//! one binds), CPU, memory, OS and load. `detect` reads the OS; `effective_cpus` is pure.
+//! one binds), CPU, memory, OS, load, last-level cache and frequency governor. `detect` reads
+//! the OS; `effective_cpus` and `parse_cache_size` are pure.
 
 pub mod affinity;
 pub mod cgroup;

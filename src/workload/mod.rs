@@ -1,4 +1,5 @@
-//! What one task does: the `Workload` trait and one file per built-in workload.
+//! What one task does: the `Workload` trait and one file per built-in workload (plus `shm`,
+//! the shared counter of `contended`, and `setup`, which rebuilds a workload in a worker).
 //! A workload's task must really do its work, and checks its own result.
 
 pub mod contended;
