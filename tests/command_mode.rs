@@ -181,7 +181,7 @@ fn a_hung_command_is_killed_at_the_timeout() {
     assert_eq!(o.status.code(), Some(3));
     let err = stderr(&o);
     assert!(
-        err.contains("--timeout") && err.contains("killed") && err.contains("task 0"),
+        err.contains("--timeout 200ms") && err.contains("killed") && err.contains("task 0"),
         "{err}"
     );
     assert!(

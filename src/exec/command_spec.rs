@@ -123,8 +123,8 @@ impl CommandSpec {
         let outcome = match killed {
             Some(Killed::Stop) => Ok(Outcome::Stopped),
             Some(Killed::Timeout) => Err(format!(
-                "ran longer than --timeout {:?} and was killed",
-                self.timeout.unwrap_or_default()
+                "ran longer than --timeout {} and was killed",
+                crate::config::units::show_duration(self.timeout.unwrap_or_default())
             )),
             None if child::succeeded(status) => Ok(Outcome::Done),
             None => Err(child::describe_status(status)),
