@@ -224,11 +224,7 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
         points: config
             .worker_counts()
             .into_iter()
-            .map(|workers| Point {
-                workers,
-                samples: vec![],
-                summary: None,
-            })
+            .map(Point::unmeasured)
             .collect(),
         analysis: None,
     }

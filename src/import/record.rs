@@ -69,11 +69,7 @@ pub fn to_record(
             }
             by_workers
                 .entry(m.workers)
-                .or_insert_with(|| Point {
-                    workers: m.workers,
-                    samples: vec![],
-                    summary: None,
-                })
+                .or_insert_with(|| Point::unmeasured(m.workers))
                 .samples
                 .push(sample);
         }
