@@ -19,4 +19,6 @@ pub mod rng;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
+#[doc(hidden)]
+pub mod testdata;
 pub mod workload;

@@ -65,22 +65,8 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sample;
+    use crate::testdata::point;
     use proptest::prelude::*;
-
-    fn point(workers: usize, walls: &[f64]) -> Point {
-        Point {
-            workers,
-            samples: walls
-                .iter()
-                .map(|&w| Sample {
-                    wall_s: w,
-                    ..Sample::default()
-                })
-                .collect(),
-            summary: None,
-        }
-    }
 
     #[test]
     fn speedup_and_efficiency_from_medians() {

@@ -271,7 +271,7 @@ fn pct(f: f64) -> String {
 mod tests {
     use super::super::{AnalysisOptions, analyze};
     use super::{UslFit, usl_reading};
-    use crate::analysis::testdata::{record_from_medians, record_from_throughput};
+    use crate::testdata::{record_from_medians, record_from_throughput};
 
     #[test]
     fn a_poor_usl_fit_is_called_rough() {
