@@ -21,4 +21,5 @@ pub mod summary;
 pub mod sweep;
 #[doc(hidden)]
 pub mod testdata;
+pub mod words;
 pub mod workload;

@@ -6,6 +6,7 @@
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
 use crate::model::{MachineInfo, UslFit};
+use crate::words::workers;
 
 /// Everything the verdict is written from.
 pub struct Facts<'a> {
@@ -236,11 +237,6 @@ coefficients and modelled peak as rough.",
         "The USL fit (r² {:.3}; sigma {:.4}, kappa {kappa}) says {what}{peak}.",
         u.r2, u.sigma
     )
-}
-
-/// "1 worker", "8 workers".
-fn workers(n: usize) -> String {
-    format!("{n} worker{}", if n == 1 { "" } else { "s" })
 }
 
 /// A rate with about three significant digits.

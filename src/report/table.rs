@@ -3,6 +3,7 @@
 
 use crate::analysis::Provenance;
 use crate::model::{RunRecord, Summary};
+use crate::words::workers;
 use std::fmt::Write;
 
 /// The table, one row per measured worker count, with notes at the machine's core counts.
@@ -64,17 +65,17 @@ pub fn summary_line(record: &RunRecord) -> String {
     let line = match peak(record) {
         None => "No worker count was measured.".into(),
         Some((w, s)) if !prov.machine_recorded => format!(
-            "Peak {} {} at {w} worker{} ({:.2}x speedup, {:.0}% efficiency).",
+            "Peak {} {} at {} ({:.2}x speedup, {:.0}% efficiency).",
             rate(s.tasks_per_sec),
             prov.unit,
-            if w == 1 { "" } else { "s" },
+            workers(w),
             s.speedup,
             s.efficiency * 100.0,
         ),
         Some((w, s)) => format!(
-            "Peak {} tasks/s at {w} worker{} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
+            "Peak {} tasks/s at {} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
             rate(s.tasks_per_sec),
-            if w == 1 { "" } else { "s" },
+            workers(w),
             s.speedup,
             s.efficiency * 100.0,
             m.effective_cpus,
