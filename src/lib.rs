@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod exec;
 pub mod import;
+pub mod input;
 pub mod machine;
 pub mod model;
 pub mod report;
