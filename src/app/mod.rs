@@ -15,7 +15,8 @@ pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;
-use crate::report::{chart, html, json, markdown, outdir::OutputDir};
+use crate::report::outdir::{OutputDir, write_atomic};
+use crate::report::{chart, html, json, markdown};
 use std::io::Write;
 
 /// Runs one parsed command line.
@@ -37,6 +38,20 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// Writes the `--markdown FILE` copy atomically; a path that cannot be written is the user's
+/// to fix (exit 2), and names the flag.
+pub fn write_markdown(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    write_atomic(path, text.as_bytes()).map_err(|e| {
+        // The root cause only: write_atomic's context repeats the path this sentence names.
+        crate::error::usage(format!(
+            "cannot write --markdown {} ({}); check the folder exists and is writable",
+            path.display(),
+            e.root_cause()
+        ))
+    })?;
+    Ok(())
 }
 
 /// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
