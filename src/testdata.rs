@@ -5,7 +5,8 @@
 
 use crate::analysis::Obs;
 use crate::model::{
-    ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, Sample, ToolInfo,
+    Analysis, ConfigRecord, MachineInfo, Peak, Plateau, Point, RunInfo, RunRecord, SCHEMA_VERSION,
+    Sample, ToolInfo,
 };
 use crate::summary::summarize_points;
 use crate::sweep::SweepSpec;
@@ -181,6 +182,27 @@ pub fn record_from_medians(workers: &[usize], secs: &[f64], tasks: u64, cores: u
 pub fn record_from_throughput(workers: &[usize], xs: &[f64], cores: usize) -> RunRecord {
     let secs: Vec<f64> = xs.iter().map(|x| 1.0 / x).collect();
     record_from_medians(workers, &secs, 1, cores)
+}
+
+/// An analysis with only its peak, a plateau of the peak alone (5% tolerance) and a
+/// recommendation: no fits, verdict or warnings. Fill more with `..analysis(..)`.
+pub fn analysis(peak: Peak, recommended: usize) -> Analysis {
+    Analysis {
+        plateau: Plateau {
+            from_workers: peak.workers,
+            to_workers: peak.workers,
+            tolerance: 0.05,
+        },
+        peak,
+        recommended_workers: recommended,
+        oversubscribed_from: None,
+        retrograde_drop: None,
+        amdahl: None,
+        usl: None,
+        karp_flatt: vec![],
+        verdict: String::new(),
+        warnings: vec![],
+    }
 }
 
 /// A single-sample observation whose throughput and speedup are both `x`.

@@ -2,8 +2,8 @@
 //! too-few-samples rule and the curve checks.
 
 use super::*;
-use crate::model::{Analysis, Peak, Plateau};
-use crate::testdata::RecordSpec;
+use crate::model::Peak;
+use crate::testdata::{self, RecordSpec};
 
 const OPTS: CompareOptions = CompareOptions {
     threshold: 0.05,
@@ -167,25 +167,11 @@ fn many_counts_with_few_samples_get_a_power_note_but_the_curve_still_gates() {
 }
 
 fn analysed(mut r: RunRecord, recommended: usize) -> RunRecord {
-    r.analysis = Some(Analysis {
-        peak: Peak {
-            workers: 2,
-            tasks_per_sec: 32.0,
-        },
-        plateau: Plateau {
-            from_workers: 2,
-            to_workers: 2,
-            tolerance: 0.05,
-        },
-        recommended_workers: recommended,
-        oversubscribed_from: None,
-        retrograde_drop: None,
-        amdahl: None,
-        usl: None,
-        karp_flatt: vec![],
-        verdict: String::new(),
-        warnings: vec![],
-    });
+    let peak = Peak {
+        workers: 2,
+        tasks_per_sec: 32.0,
+    };
+    r.analysis = Some(testdata::analysis(peak, recommended));
     r
 }
 

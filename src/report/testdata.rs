@@ -81,17 +81,16 @@ fn machine() -> MachineInfo {
 /// from 4, both fits, a verdict and a warning.
 pub fn record_with_analysis() -> RunRecord {
     let mut r = record();
+    let peak = Peak {
+        workers: 3,
+        tasks_per_sec: 200.0,
+    };
     r.analysis = Some(Analysis {
-        peak: Peak {
-            workers: 3,
-            tasks_per_sec: 200.0,
-        },
         plateau: Plateau {
             from_workers: 2,
             to_workers: 3,
             tolerance: 0.05,
         },
-        recommended_workers: 2,
         oversubscribed_from: Some(4),
         retrograde_drop: Some(0.10),
         amdahl: Some(AmdahlFit {
@@ -120,6 +119,7 @@ pub fn record_with_analysis() -> RunRecord {
         ],
         verdict: "Run 2 workers: throughput plateaus at the 2 cores.".into(),
         warnings: vec!["The machine was busy: load average 0.25.".into()],
+        ..testdata::analysis(peak, 2)
     });
     r
 }
