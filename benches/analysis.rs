@@ -3,9 +3,9 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use plateau::analysis::{AnalysisOptions, analyze};
-use plateau::model::{ConfigRecord, Point, RunInfo, RunRecord, SCHEMA_VERSION, Sample, ToolInfo};
+use plateau::model::RunRecord;
 use plateau::rng::SplitMix64;
-use plateau::summary::summarize_points;
+use plateau::testdata::{self, RecordSpec};
 use std::hint::black_box;
 
 /// 50 worker counts, 1..=50, of a machine with contention 0.03 and coherency 0.0004.
@@ -16,50 +16,21 @@ fn sweep() -> RunRecord {
         .map(|w| {
             let n = w as f64;
             let x = 100.0 * n / (1.0 + 0.03 * (n - 1.0) + 0.0004 * n * (n - 1.0));
-            let samples = (0..5)
-                .map(|_| Sample {
-                    wall_s: tasks as f64 / x * (1.0 + 0.02 * (unit(&mut rng) - 0.5)),
-                    ..Sample::default()
-                })
+            let walls: Vec<f64> = (0..5)
+                .map(|_| tasks as f64 / x * (1.0 + 0.02 * (unit(&mut rng) - 0.5)))
                 .collect();
-            Point {
-                workers: w,
-                samples,
-                summary: None,
-            }
+            testdata::point(w, &walls)
         })
         .collect();
-    let mut r = RunRecord {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label: "bench".into(),
-            started_at: "2026-01-01T00:00:00Z".into(),
-            finished_at: None,
-            interrupted: false,
-            price_per_hour: None,
-            command_line: vec![],
-            stop_reason: None,
-            resumed_at: vec![],
-        },
+    RecordSpec {
+        label: "bench".into(),
         machine: plateau::machine::detect(),
-        config: ConfigRecord {
-            workload: serde_json::json!({"name": "synthetic"}),
-            mode: "threads".into(),
-            tasks,
-            workers: (1..=50).collect(),
-            repetitions: 5,
-            warmup: 0,
-            schedule: "dynamic".into(),
-            pin: false,
-            seed: 1,
-            adaptive: None,
-        },
-        points,
-        analysis: None,
-    };
-    summarize_points(&mut r.points, tasks, 1);
-    r
+        workload: serde_json::json!({"name": "synthetic"}),
+        tasks,
+        repetitions: 5,
+        ..RecordSpec::default()
+    }
+    .summarized(points)
 }
 
 /// A uniform number in [0, 1).

@@ -7,11 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-10}"
-cargo build --release --quiet
-bin=target/release/plateau
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-eff=$("$bin" info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["effective_cpus"])')
+. scripts/measure-env.sh
 
 "$bin" run --workers "1,2,$eff" --repetitions "$reps" --quiet --seed 1 --out "$tmp/speedup"
 "$bin" run --workers 1 --tasks 8 --iterations 10000000 --repetitions "$reps" --quiet --seed 1 --out "$tmp/it1"

@@ -6,11 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-5}"
-cargo build --release --quiet
-bin=target/release/plateau
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-eff=$("$bin" info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["effective_cpus"])')
+. scripts/measure-env.sh
 echo "effective CPUs: $eff; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 common=(--repetitions "$reps" --warmup 1 --quiet --seed 1)
 "$bin" run --workload io --workers "1,2,4,8,16" --tasks 64 "${common[@]}" --out "$tmp/io-threads"

@@ -12,11 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-5}"
-cargo build --release --quiet
-bin=target/release/plateau
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-eff=$("$bin" info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["effective_cpus"])')
+. scripts/measure-env.sh
 max=$((2 * eff))
 tasks=$((12 * max))
 py_iter="${PY_ITERATIONS:-300000}"

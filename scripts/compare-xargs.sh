@@ -12,12 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-10}"
 tasks="${2:-500}"
-cargo build --release --quiet
-bin=target/release/plateau
-eff=$("$bin" info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["effective_cpus"])')
+. scripts/measure-env.sh
 workers="${3:-$eff}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bin" run --workers "$workers" --tasks "$tasks" --repetitions "$reps" --warmup 1 --quiet \
   --seed 1 --out "$tmp/plateau" -- true

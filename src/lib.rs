@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod exec;
 pub mod import;
+pub mod input;
 pub mod machine;
 pub mod model;
 pub mod report;
@@ -19,4 +20,7 @@ pub mod rng;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
+#[doc(hidden)]
+pub mod testdata;
+pub mod words;
 pub mod workload;

@@ -199,6 +199,17 @@ pub struct Point {
     pub summary: Option<Summary>,
 }
 
+impl Point {
+    /// A worker count with no samples yet: a planned point before the sweep reaches it.
+    pub fn unmeasured(workers: usize) -> Self {
+        Self {
+            workers,
+            samples: vec![],
+            summary: None,
+        }
+    }
+}
+
 /// One batch: T tasks run by W workers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Sample {

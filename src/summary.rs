@@ -31,6 +31,31 @@ pub fn summarize_walls(walls: &[f64], tasks: u64, seed: u64) -> Option<Summary> 
     })
 }
 
+/// A measured worker count: a point that has a summary.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured<'a> {
+    /// Workers.
+    pub workers: usize,
+    /// The point's summary.
+    pub summary: &'a Summary,
+}
+
+/// Every point that has a summary, in order.
+pub fn measured(points: &[Point]) -> impl Iterator<Item = Measured<'_>> {
+    points.iter().filter_map(|p| {
+        p.summary.as_ref().map(|summary| Measured {
+            workers: p.workers,
+            summary,
+        })
+    })
+}
+
+/// The measured point with the highest median throughput (the last of equal ones), or
+/// `None` when nothing was measured.
+pub fn measured_peak(points: &[Point]) -> Option<Measured<'_>> {
+    measured(points).max_by(|a, b| a.summary.tasks_per_sec.total_cmp(&b.summary.tasks_per_sec))
+}
+
 /// Recomputes every point's summary, then speedup and efficiency relative to the
 /// one-worker point. Without a one-worker point, speedups are relative to the smallest
 /// worker count measured, scaled as if it had scaled perfectly up to there.
@@ -65,21 +90,26 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sample;
+    use crate::testdata::point;
     use proptest::prelude::*;
 
-    fn point(workers: usize, walls: &[f64]) -> Point {
-        Point {
-            workers,
-            samples: walls
-                .iter()
-                .map(|&w| Sample {
-                    wall_s: w,
-                    ..Sample::default()
-                })
-                .collect(),
-            summary: None,
-        }
+    #[test]
+    fn the_measured_peak_skips_unmeasured_points() {
+        let mut pts = vec![
+            point(1, &[4.0]),
+            point(2, &[1.0]),
+            point(3, &[]),
+            point(4, &[2.0]),
+        ];
+        summarize_points(&mut pts, 8, 1);
+        assert_eq!(
+            measured(&pts).map(|m| m.workers).collect::<Vec<_>>(),
+            [1, 2, 4]
+        );
+        let peak = measured_peak(&pts).unwrap();
+        assert_eq!(peak.workers, 2);
+        assert_eq!(peak.summary.tasks_per_sec, 8.0);
+        assert!(measured_peak(&[Point::unmeasured(1)]).is_none());
     }
 
     #[test]

@@ -305,7 +305,7 @@ mod continue_tests;
 mod tests {
     use super::*;
     use crate::exec::fake::FakeExecutor;
-    use crate::model::{ConfigRecord, Point, RunInfo, ToolInfo};
+    use crate::testdata::empty_record;
     use crate::workload::cpu::CpuWorkload;
     use std::sync::Arc;
 
@@ -324,46 +324,6 @@ mod tests {
             cancel: crate::cancel::CancelToken::new(),
             adaptive: None,
             chunk: Default::default(),
-        }
-    }
-
-    pub(crate) fn empty_record(spec: &SweepSpec) -> RunRecord {
-        RunRecord {
-            schema_version: 1,
-            tool: ToolInfo::current(),
-            run: RunInfo {
-                label: "t".into(),
-                started_at: "2026-01-01T00:00:00Z".into(),
-                finished_at: None,
-                interrupted: false,
-                price_per_hour: None,
-                command_line: vec![],
-                stop_reason: None,
-                resumed_at: vec![],
-            },
-            machine: crate::machine::detect(),
-            config: ConfigRecord {
-                workload: serde_json::json!({"name": "cpu"}),
-                mode: "threads".into(),
-                tasks: spec.tasks,
-                workers: spec.workers.iter().map(|w| w.get()).collect(),
-                repetitions: spec.repetitions,
-                warmup: spec.warmup,
-                schedule: "dynamic".into(),
-                pin: false,
-                seed: spec.seed,
-                adaptive: None,
-            },
-            points: spec
-                .workers
-                .iter()
-                .map(|w| Point {
-                    workers: w.get(),
-                    samples: vec![],
-                    summary: None,
-                })
-                .collect(),
-            analysis: None,
         }
     }
 

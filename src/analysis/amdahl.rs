@@ -61,7 +61,7 @@ pub fn fit(obs: &[Obs]) -> Option<AmdahlFit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testdata::obs;
+    use crate::testdata::obs;
     use proptest::prelude::*;
 
     #[test]

@@ -22,7 +22,7 @@ pub fn metric(obs: &[Obs]) -> Vec<KarpFlatt> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testdata::obs;
+    use crate::testdata::obs;
 
     #[test]
     fn amdahl_data_gives_its_serial_fraction_everywhere() {

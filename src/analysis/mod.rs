@@ -162,13 +162,10 @@ pub fn r_squared(observed: &[f64], sse: f64) -> f64 {
 }
 
 #[cfg(test)]
-pub(crate) mod testdata;
-
-#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata::{record_from_medians, record_from_samples, record_from_throughput};
     use proptest::prelude::*;
-    use testdata::{record_from_medians, record_from_samples, record_from_throughput};
 
     #[test]
     fn r_squared_is_finite_on_flat_data() {

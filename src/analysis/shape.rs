@@ -73,7 +73,7 @@ fn apart(peak: &Obs, o: &Obs) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testdata::obs;
+    use crate::testdata::obs;
     use proptest::prelude::*;
 
     fn shape(points: &[(usize, f64)]) -> Option<Shape> {

@@ -125,7 +125,7 @@ pub fn constraint(sigma: f64, kappa: f64, n_max: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testdata::obs;
+    use crate::testdata::obs;
     use proptest::prelude::*;
 
     fn fit_xs(ns: &[usize], xs: &[f64]) -> Option<UslFit> {

@@ -6,6 +6,7 @@
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
 use crate::model::{MachineInfo, UslFit};
+use crate::words::workers;
 
 /// Everything the verdict is written from.
 pub struct Facts<'a> {
@@ -238,11 +239,6 @@ coefficients and modelled peak as rough.",
     )
 }
 
-/// "1 worker", "8 workers".
-fn workers(n: usize) -> String {
-    format!("{n} worker{}", if n == 1 { "" } else { "s" })
-}
-
 /// A rate with about three significant digits.
 fn num(x: f64) -> String {
     let a = x.abs();
@@ -271,7 +267,7 @@ fn pct(f: f64) -> String {
 mod tests {
     use super::super::{AnalysisOptions, analyze};
     use super::{UslFit, usl_reading};
-    use crate::analysis::testdata::{record_from_medians, record_from_throughput};
+    use crate::testdata::{record_from_medians, record_from_throughput};
 
     #[test]
     fn a_poor_usl_fit_is_called_rough() {

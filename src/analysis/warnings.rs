@@ -164,7 +164,7 @@ fn list(items: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::analysis::observations;
-    use crate::analysis::testdata::{record_from_medians, record_from_samples};
+    use crate::testdata::{record_from_medians, record_from_samples};
 
     fn known() -> Provenance {
         Provenance {

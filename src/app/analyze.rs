@@ -8,7 +8,7 @@ use crate::cli::AnalyzeArgs;
 use crate::clock::UtcTime;
 use crate::config::analyze::AnalyzeConfig;
 use crate::import::{self, record::ImportContext};
-use crate::report::{json, outdir::OutputDir, table};
+use crate::report::{json, outdir::OutputDir};
 use crate::summary::summarize_points;
 
 /// Runs `plateau analyze` from the command line's flags.
@@ -34,11 +34,6 @@ pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<
     if config.json {
         print_stdout(&String::from_utf8_lossy(&json::render(&record)))
     } else {
-        print_stdout(&format!(
-            "{}\n{}\n\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
-            table::render(&record),
-            table::summary_line(&record),
-            out.path().display()
-        ))
+        print_stdout(&super::written_text(&record, &[], &out))
     }
 }

@@ -2,7 +2,7 @@
 //! compare, then print the table (or the JSON verdict), write the markdown where asked and
 //! append it to `$GITHUB_STEP_SUMMARY`. The verdict becomes the exit code.
 
-use super::print_stdout;
+use super::{print_stdout, write_markdown};
 use crate::cli::CompareArgs;
 use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
 use crate::config::compare::CompareConfig;
@@ -33,12 +33,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
 
     let markdown = compare_md::render(&comparison);
     if let Some(path) = &config.markdown {
-        std::fs::write(path, &markdown).map_err(|e| {
-            usage(format!(
-                "cannot write --markdown {} ({e}); check the folder exists and is writable",
-                path.display()
-            ))
-        })?;
+        write_markdown(path, &markdown)?;
     }
     if let Some(path) = &config.step_summary {
         // A lost step summary must not change the verdict: warn and carry on.

@@ -16,7 +16,8 @@ pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;
-use crate::report::{chart, html, json, markdown, outdir::OutputDir};
+use crate::report::outdir::{OutputDir, write_atomic};
+use crate::report::{chart, html, json, markdown, table};
 use std::io::Write;
 
 /// Runs one parsed command line.
@@ -38,6 +39,39 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// What the terminal shows once the four files are written: the table, its summary line, any
+/// notes, and the folder the files went to.
+pub fn written_text(record: &RunRecord, notes: &[String], out: &OutputDir) -> String {
+    let mut text = format!(
+        "{}\n{}\n",
+        table::render(record),
+        table::summary_line(record)
+    );
+    for n in notes {
+        text.push_str(n);
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
+        out.path().display()
+    ));
+    text
+}
+
+/// Writes the `--markdown FILE` copy atomically; a path that cannot be written is the user's
+/// to fix (exit 2), and names the flag.
+pub fn write_markdown(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    write_atomic(path, text.as_bytes()).map_err(|e| {
+        // The root cause only: write_atomic's context repeats the path this sentence names.
+        crate::error::usage(format!(
+            "cannot write --markdown {} ({}); check the folder exists and is writable",
+            path.display(),
+            e.root_cause()
+        ))
+    })?;
+    Ok(())
 }
 
 /// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.

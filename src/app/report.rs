@@ -2,12 +2,12 @@
 //! report.html and summary.md (one run's report, or a comparison of several) and the optional
 //! extra markdown copy.
 
-use super::print_stdout;
+use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
 use crate::report::comparison::{Comparison, LoadedRun, compare};
-use crate::report::outdir::{OutputDir, write_atomic};
+use crate::report::outdir::OutputDir;
 use crate::report::{html, json, markdown};
 
 /// The rendered report: the page and its markdown summary.
@@ -40,14 +40,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     out.write("summary.md", rendered.markdown.as_bytes())?;
     match &config.markdown {
         Some(MarkdownTarget::Stdout) => print_stdout(&rendered.markdown)?,
-        Some(MarkdownTarget::File(path)) => {
-            write_atomic(path, rendered.markdown.as_bytes()).map_err(|e| {
-                crate::error::usage(format!(
-                    "--markdown {}: {e:#}; choose a writable path",
-                    path.display()
-                ))
-            })?;
-        }
+        Some(MarkdownTarget::File(path)) => write_markdown(path, &rendered.markdown)?,
         None => {}
     }
     if config.markdown != Some(MarkdownTarget::Stdout) {

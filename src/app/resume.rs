@@ -322,11 +322,7 @@ fn align_points(record: &mut RunRecord, config: &RunConfig) -> Result<(), String
     }
     for &w in &plan {
         if !record.points.iter().any(|p| p.workers == w) {
-            record.points.push(Point {
-                workers: w,
-                samples: vec![],
-                summary: None,
-            });
+            record.points.push(Point::unmeasured(w));
         }
     }
     record.points.sort_by_key(|p| p.workers);

@@ -13,7 +13,7 @@ use crate::model::{
     AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
     StopReason, ToolInfo,
 };
-use crate::report::{json, notes, outdir::OutputDir, progress::Progress, table};
+use crate::report::{json, notes, outdir::OutputDir, progress::Progress};
 use crate::summary::summarize_points;
 use crate::sweep::adaptive::AdaptiveStop;
 use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, rounds, run_sweep};
@@ -167,20 +167,7 @@ fn print_results(config: &RunConfig, record: &RunRecord, out: &OutputDir) -> any
             eprintln!("{n}");
         }
     } else if !config.quiet {
-        let mut text = format!(
-            "{}\n{}\n",
-            table::render(record),
-            table::summary_line(record)
-        );
-        for n in &notes {
-            text.push_str(n);
-            text.push('\n');
-        }
-        text.push_str(&format!(
-            "\nWrote {}/results.json, chart.svg, report.html and summary.md\n",
-            out.path().display()
-        ));
-        print_stdout(&text)?;
+        print_stdout(&super::written_text(record, &notes, out))?;
     }
     Ok(())
 }
@@ -224,11 +211,7 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
         points: config
             .worker_counts()
             .into_iter()
-            .map(|workers| Point {
-                workers,
-                samples: vec![],
-                summary: None,
-            })
+            .map(Point::unmeasured)
             .collect(),
         analysis: None,
     }

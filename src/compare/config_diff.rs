@@ -119,21 +119,19 @@ pub fn machine_notes(baseline: &MachineInfo, current: &MachineInfo) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata::RecordSpec;
     use serde_json::json;
 
     fn config(workload: serde_json::Value, tasks: u64) -> ConfigRecord {
-        ConfigRecord {
+        RecordSpec {
             workload,
-            mode: "threads".into(),
             tasks,
-            workers: vec![1, 2],
             repetitions: 5,
             warmup: 1,
-            schedule: "dynamic".into(),
-            pin: false,
-            seed: 1,
-            adaptive: None,
+            ..RecordSpec::default()
         }
+        .unmeasured(&[1, 2])
+        .config
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::ratio_ci::{RatioCi, ratio_of_medians_ci};
 use super::{Movement, Side};
-use crate::summary::BOOTSTRAP_RESAMPLES;
+use crate::summary::{BOOTSTRAP_RESAMPLES, measured_peak};
 use serde::Serialize;
 
 /// The best worker count and its median throughput, on one side.
@@ -92,15 +92,10 @@ fn peak_of(side: &Side<'_>) -> Option<PeakAt> {
             tasks_per_sec: a.peak.tasks_per_sec,
         });
     }
-    side.points
-        .iter()
-        .filter_map(|p| {
-            p.summary.as_ref().map(|s| PeakAt {
-                workers: p.workers,
-                tasks_per_sec: s.tasks_per_sec,
-            })
-        })
-        .max_by(|a, b| a.tasks_per_sec.total_cmp(&b.tasks_per_sec))
+    measured_peak(&side.points).map(|m| PeakAt {
+        workers: m.workers,
+        tasks_per_sec: m.summary.tasks_per_sec,
+    })
 }
 
 fn peak_check(

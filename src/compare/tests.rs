@@ -2,7 +2,8 @@
 //! too-few-samples rule and the curve checks.
 
 use super::*;
-use crate::model::{Analysis, ConfigRecord, Peak, Plateau, Point, RunInfo, Sample, ToolInfo};
+use crate::model::Peak;
+use crate::testdata::{self, RecordSpec};
 
 const OPTS: CompareOptions = CompareOptions {
     threshold: 0.05,
@@ -11,50 +12,16 @@ const OPTS: CompareOptions = CompareOptions {
 
 /// A record of the given wall times per worker count (16 tasks, seed `seed`).
 fn record(points: &[(usize, Vec<f64>)], seed: u64) -> RunRecord {
-    let mut machine = crate::machine::detect();
-    machine.effective_cpus = 2;
-    RunRecord {
-        schema_version: 1,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label: "t".into(),
-            started_at: "2026-01-01T00:00:00Z".into(),
-            finished_at: None,
-            interrupted: false,
-            price_per_hour: None,
-            command_line: vec![],
-            stop_reason: None,
-            resumed_at: vec![],
-        },
-        machine,
-        config: ConfigRecord {
-            workload: serde_json::json!({"name": "cpu", "iterations": 1000}),
-            mode: "threads".into(),
-            tasks: 16,
-            workers: points.iter().map(|p| p.0).collect(),
-            repetitions: 5,
-            warmup: 1,
-            schedule: "dynamic".into(),
-            pin: false,
-            seed,
-            adaptive: None,
-        },
-        points: points
-            .iter()
-            .map(|(w, walls)| Point {
-                workers: *w,
-                samples: walls
-                    .iter()
-                    .map(|&wall_s| Sample {
-                        wall_s,
-                        ..Sample::default()
-                    })
-                    .collect(),
-                summary: None,
-            })
-            .collect(),
-        analysis: None,
+    RecordSpec {
+        label: "t".into(),
+        workload: serde_json::json!({"name": "cpu", "iterations": 1000}),
+        tasks: 16,
+        repetitions: 5,
+        warmup: 1,
+        seed,
+        ..RecordSpec::default()
     }
+    .with_samples(points)
 }
 
 /// Five walls around `centre` with +-2% spread in a fixed pattern.
@@ -200,25 +167,11 @@ fn many_counts_with_few_samples_get_a_power_note_but_the_curve_still_gates() {
 }
 
 fn analysed(mut r: RunRecord, recommended: usize) -> RunRecord {
-    r.analysis = Some(Analysis {
-        peak: Peak {
-            workers: 2,
-            tasks_per_sec: 32.0,
-        },
-        plateau: Plateau {
-            from_workers: 2,
-            to_workers: 2,
-            tolerance: 0.05,
-        },
-        recommended_workers: recommended,
-        oversubscribed_from: None,
-        retrograde_drop: None,
-        amdahl: None,
-        usl: None,
-        karp_flatt: vec![],
-        verdict: String::new(),
-        warnings: vec![],
-    });
+    let peak = Peak {
+        workers: 2,
+        tasks_per_sec: 32.0,
+    };
+    r.analysis = Some(testdata::analysis(peak, recommended));
     r
 }
 

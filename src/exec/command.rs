@@ -126,8 +126,7 @@ impl Executor for CommandExecutor {
             let mut handles = Vec::with_capacity(workers);
             for i in 0..workers {
                 let shared = &shared;
-                let pin =
-                    (!spec.pin_cpus.is_empty()).then(|| spec.pin_cpus[i % spec.pin_cpus.len()]);
+                let pin = spec.cpu_for(i);
                 let built = std::thread::Builder::new()
                     .name(format!("plateau-command-{i}"))
                     .spawn_scoped(scope, move || {

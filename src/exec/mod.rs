@@ -56,6 +56,13 @@ pub struct BatchSpec {
     pub chunk: chunking::Chunking,
 }
 
+impl BatchSpec {
+    /// The CPU worker `worker` is pinned to, or `None` without pinning.
+    pub fn cpu_for(&self, worker: usize) -> Option<usize> {
+        (!self.pin_cpus.is_empty()).then(|| self.pin_cpus[worker % self.pin_cpus.len()])
+    }
+}
+
 /// A batch failed: a task's check, a worker's crash, or the executor itself.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {

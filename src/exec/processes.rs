@@ -130,8 +130,7 @@ impl Pool {
                 in_flight: VecDeque::new(),
                 finished: None,
             });
-            let pin_cpu =
-                (!spec.pin_cpus.is_empty()).then(|| spec.pin_cpus[i % spec.pin_cpus.len()]);
+            let pin_cpu = spec.cpu_for(i);
             let line = serde_json::to_string(&WorkerSetup {
                 workload: setup.clone(),
                 pin_cpu,

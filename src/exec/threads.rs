@@ -91,8 +91,7 @@ impl Executor for ThreadsExecutor {
             let mut handles = Vec::with_capacity(workers);
             for i in 0..workers {
                 let (shared, workload) = (&shared, workload);
-                let pin =
-                    (!spec.pin_cpus.is_empty()).then(|| spec.pin_cpus[i % spec.pin_cpus.len()]);
+                let pin = spec.cpu_for(i);
                 let built = std::thread::Builder::new()
                     .name(format!("plateau-worker-{i}"))
                     .spawn_scoped(scope, move || {
@@ -334,6 +333,15 @@ mod tests {
         let err = ThreadsExecutor.run_batch(&sp, &shared).unwrap_err();
         assert!(matches!(err, BatchError::Cancelled));
         assert!(w.seen.iter().all(|c| c.load(Ordering::Relaxed) == 0));
+    }
+
+    #[test]
+    fn workers_are_pinned_round_robin_over_the_given_cpus() {
+        let mut sp = spec(3, 1, Schedule::Dynamic);
+        assert_eq!(sp.cpu_for(0), None);
+        sp.pin_cpus = vec![4, 6];
+        let cpus: Vec<Option<usize>> = (0..3).map(|i| sp.cpu_for(i)).collect();
+        assert_eq!(cpus, [Some(4), Some(6), Some(4)]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `nr_throttled`/`throttled_usec`, v1 `nr_throttled`/`throttled_time` in ns), read before and
 //! after a batch. Without a quota there is nothing to read and the sample fields stay absent.
 
-use crate::machine::cgroup::{parse_cfs, parse_cpu_max};
+use crate::machine::cgroup::{Quota, binding_quota};
 use crate::model::Sample;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -40,51 +40,15 @@ pub fn parse_cpu_stat(text: &str) -> Option<CpuStat> {
     })
 }
 
-/// The `cpu.stat` of the cgroup with the tightest quota over this process, if any. v2 walks
-/// from this process's cgroup to the root; v1 looks at the cpu controller's folder.
-fn locate(proc_cgroup: &str, root: &Path) -> Option<PathBuf> {
-    if let Some(rel) = proc_cgroup.lines().find_map(|l| l.strip_prefix("0::")) {
-        let mut dir = root.join(rel.trim_start_matches('/'));
-        let mut best: Option<(f64, PathBuf)> = None;
-        loop {
-            if let Ok(Ok(Some(q))) =
-                std::fs::read_to_string(dir.join("cpu.max")).map(|t| parse_cpu_max(&t))
-            {
-                if best.as_ref().is_none_or(|(b, _)| q < *b) {
-                    best = Some((q, dir.join("cpu.stat")));
-                }
-            }
-            if dir == root || !dir.pop() || !dir.starts_with(root) {
-                break;
-            }
-        }
-        if best.is_some() {
-            return best.map(|(_, p)| p);
-        }
-    }
-    let rel = proc_cgroup.lines().find_map(|l| {
-        let mut f = l.splitn(3, ':');
-        let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
-        ctrls.split(',').any(|c| c == "cpu").then_some(path)
-    })?;
-    for mount in ["cpu,cpuacct", "cpu", "cpuacct,cpu"] {
-        let dir = root.join(mount).join(rel.trim_start_matches('/'));
-        let q = std::fs::read_to_string(dir.join("cpu.cfs_quota_us"));
-        let p = std::fs::read_to_string(dir.join("cpu.cfs_period_us"));
-        if let (Ok(q), Ok(p)) = (q, p) {
-            return matches!(parse_cfs(&q, &p), Ok(Some(_))).then(|| dir.join("cpu.stat"));
-        }
-    }
-    None
+/// Where the throttling under `quota` is counted: the `cpu.stat` of the folder that sets it,
+/// so the quota machine detection reports is the one whose throttling a sample records.
+fn stat_of(quota: Quota) -> PathBuf {
+    quota.dir.join("cpu.stat")
 }
 
 fn stat_path() -> Option<&'static Path> {
     static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
-        locate(&own, Path::new("/sys/fs/cgroup"))
-    })
-    .as_deref()
+    PATH.get_or_init(|| binding_quota().map(stat_of)).as_deref()
 }
 
 /// The throttling counters now, or `None` when no quota applies.
@@ -142,6 +106,10 @@ mod tests {
         fill_delta(&mut s, Some(b), Some(a));
         assert_eq!(s.throttled_periods, Some(3));
         assert_eq!(s.throttled_s, Some(0.5));
+    }
+
+    fn locate(proc_cgroup: &str, root: &Path) -> Option<PathBuf> {
+        crate::machine::cgroup::binding_quota_in(proc_cgroup, root).map(stat_of)
     }
 
     #[test]

@@ -85,13 +85,10 @@ pub struct Imported {
 /// Reads one file, detecting its format from the content. `tasks` is `--tasks`.
 pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
     let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage(format!("cannot read {shown} ({e}); check the path")))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        usage(format!(
-            "{shown} is not text (not UTF-8); give a CSV, a hyperfine --export-json file or a plateau results.json"
-        ))
-    })?;
+    let text = crate::input::read_text(
+        path,
+        "a CSV, a hyperfine --export-json file or a plateau results.json",
+    )?;
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.is_empty() {
         return Err(usage(format!(

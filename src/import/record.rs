@@ -69,11 +69,7 @@ pub fn to_record(
             }
             by_workers
                 .entry(m.workers)
-                .or_insert_with(|| Point {
-                    workers: m.workers,
-                    samples: vec![],
-                    summary: None,
-                })
+                .or_insert_with(|| Point::unmeasured(m.workers))
                 .samples
                 .push(sample);
         }
@@ -170,7 +166,7 @@ mod tests {
     fn files_pool_by_worker_count() {
         let a = csv("a.csv", "workers,seconds\n1,4\n2,2\n", Some(8));
         let b = csv("b.csv", "workers,seconds\n2,2.2\n4,1.1\n", Some(8));
-        let r = to_record(vec![a, b], &ctx(), || crate::analysis::testdata::machine(4)).unwrap();
+        let r = to_record(vec![a, b], &ctx(), || crate::testdata::machine(4)).unwrap();
         assert_eq!(r.config.workers, vec![1, 2, 4]);
         assert_eq!(r.points[1].samples.len(), 2);
         assert_eq!(r.config.tasks, 8);
@@ -184,7 +180,7 @@ mod tests {
     fn batch_sizes_are_reconciled_through_throughput() {
         let a = csv("a.csv", "workers,seconds\n1,4\n", Some(8));
         let b = csv("b.csv", "workers,throughput\n1,2.5\n", None);
-        let r = to_record(vec![a, b], &ctx(), || crate::analysis::testdata::machine(4)).unwrap();
+        let r = to_record(vec![a, b], &ctx(), || crate::testdata::machine(4)).unwrap();
         assert_eq!(r.config.tasks, 8);
         assert_eq!(r.points[0].samples[0].wall_s, 4.0);
         assert!((r.points[0].samples[1].wall_s - 3.2).abs() < 1e-12);
@@ -195,7 +191,7 @@ mod tests {
     fn runs_per_second_do_not_pool_with_tasks_per_second() {
         let a = csv("a.csv", "workers,seconds\n1,4\n", None);
         let b = csv("b.csv", "workers,throughput\n1,2.5\n", None);
-        let e = to_record(vec![b, a], &ctx(), || crate::analysis::testdata::machine(4))
+        let e = to_record(vec![b, a], &ctx(), || crate::testdata::machine(4))
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("a.csv") && e.contains("--tasks"), "{e}");

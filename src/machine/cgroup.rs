@@ -1,5 +1,6 @@
 //! The cgroup CPU quota: parsers for v2 `cpu.max` and v1 `cfs_quota_us`/`cfs_period_us`,
-//! and the lookup of this process's cgroup on Linux.
+//! and the lookup of the quota that binds this process on Linux, with the folder that sets it
+//! (machine detection reads the quota, `exec::throttle` that folder's `cpu.stat`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,23 +39,47 @@ fn quota_ratio(quota: &str, period: &str) -> Result<Option<f64>, String> {
     Ok(Some(q / p))
 }
 
-/// The tightest CPU quota that applies to this process, in CPUs, or `None`.
-/// Walks the cgroup v2 hierarchy from this process's cgroup to the root (a parent's limit
-/// binds its children), then falls back to cgroup v1.
-pub fn detect_quota() -> Option<f64> {
-    let own = fs::read_to_string("/proc/self/cgroup").ok()?;
-    v2_quota(&own, Path::new("/sys/fs/cgroup"))
-        .or_else(|| v1_quota(&own, Path::new("/sys/fs/cgroup")))
+/// A CPU quota and the cgroup folder that sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    /// CPUs' worth of time per period, e.g. 1.5.
+    pub cpus: f64,
+    /// The cgroup folder whose limit this is; its `cpu.stat` counts the throttling.
+    pub dir: PathBuf,
 }
 
-fn v2_quota(proc_cgroup: &str, root: &Path) -> Option<f64> {
+/// The tightest CPU quota that applies to this process, in CPUs, or `None`.
+pub fn detect_quota() -> Option<f64> {
+    binding_quota().map(|q| q.cpus)
+}
+
+/// The tightest CPU quota that applies to this process, with its folder, or `None`.
+pub fn binding_quota() -> Option<Quota> {
+    let own = fs::read_to_string("/proc/self/cgroup").ok()?;
+    binding_quota_in(&own, Path::new("/sys/fs/cgroup"))
+}
+
+/// The tightest quota for a process with this `/proc/self/cgroup` text under the cgroup
+/// mount `root`. Walks the cgroup v2 hierarchy from the process's cgroup to the root (a
+/// parent's limit binds its children), then falls back to cgroup v1.
+pub fn binding_quota_in(proc_cgroup: &str, root: &Path) -> Option<Quota> {
+    v2_quota(proc_cgroup, root).or_else(|| v1_quota(proc_cgroup, root))
+}
+
+fn v2_quota(proc_cgroup: &str, root: &Path) -> Option<Quota> {
     let rel = proc_cgroup.lines().find_map(|l| l.strip_prefix("0::"))?;
     let mut dir: PathBuf = root.join(rel.trim_start_matches('/'));
-    let mut best: Option<f64> = None;
+    let mut best: Option<Quota> = None;
     loop {
         if let Ok(text) = fs::read_to_string(dir.join("cpu.max")) {
-            if let Ok(Some(q)) = parse_cpu_max(&text) {
-                best = Some(best.map_or(q, |b: f64| b.min(q)));
+            if let Ok(Some(cpus)) = parse_cpu_max(&text) {
+                // Strictly tighter only: of equal limits the deepest folder is kept.
+                if best.as_ref().is_none_or(|b| cpus < b.cpus) {
+                    best = Some(Quota {
+                        cpus,
+                        dir: dir.clone(),
+                    });
+                }
             }
         }
         if dir == root || !dir.pop() || !dir.starts_with(root) {
@@ -64,7 +89,7 @@ fn v2_quota(proc_cgroup: &str, root: &Path) -> Option<f64> {
     best
 }
 
-fn v1_quota(proc_cgroup: &str, root: &Path) -> Option<f64> {
+fn v1_quota(proc_cgroup: &str, root: &Path) -> Option<Quota> {
     let rel = proc_cgroup.lines().find_map(|l| {
         let mut f = l.splitn(3, ':');
         let _id = f.next()?;
@@ -78,7 +103,8 @@ fn v1_quota(proc_cgroup: &str, root: &Path) -> Option<f64> {
             let q = fs::read_to_string(dir.join("cpu.cfs_quota_us"));
             let p = fs::read_to_string(dir.join("cpu.cfs_period_us"));
             if let (Ok(q), Ok(p)) = (q, p) {
-                return parse_cfs(&q, &p).ok().flatten();
+                let cpus = parse_cfs(&q, &p).ok().flatten()?;
+                return Some(Quota { cpus, dir });
             }
         }
     }
@@ -114,7 +140,10 @@ mod tests {
         fs::create_dir_all(&child).unwrap();
         fs::write(root.path().join("a/cpu.max"), "150000 100000\n").unwrap();
         fs::write(child.join("cpu.max"), "max 100000\n").unwrap();
-        assert_eq!(v2_quota("0::/a/b\n", root.path()), Some(1.5));
+        assert_eq!(
+            v2_quota("0::/a/b\n", root.path()).map(|q| q.cpus),
+            Some(1.5)
+        );
         assert_eq!(v2_quota("1:cpu:/\n", root.path()), None);
     }
 
@@ -126,7 +155,7 @@ mod tests {
         fs::write(dir.join("cpu.cfs_quota_us"), "300000\n").unwrap();
         fs::write(dir.join("cpu.cfs_period_us"), "100000\n").unwrap();
         assert_eq!(
-            v1_quota("4:memory:/x\n2:cpu,cpuacct:/job\n", root.path()),
+            v1_quota("4:memory:/x\n2:cpu,cpuacct:/job\n", root.path()).map(|q| q.cpus),
             Some(3.0)
         );
     }

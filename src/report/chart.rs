@@ -5,9 +5,8 @@
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
-use anyhow::anyhow;
+use crate::report::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_legend, draw_mesh};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 1000;
@@ -18,130 +17,10 @@ const ORANGE: RGBColor = RGBColor(214, 110, 20);
 const GREEN: RGBColor = RGBColor(40, 150, 70);
 const RED: RGBColor = RGBColor(200, 50, 50);
 
-/// The x axis: linear up to 32 workers, log2 beyond, so 1..768 stays readable.
-#[derive(Debug, Clone, Copy)]
-pub struct XAxis {
-    log: bool,
-    max: usize,
-}
-
-impl XAxis {
-    /// The axis for worker counts up to `max`.
-    pub fn new(max: usize) -> Self {
-        Self {
-            log: max > 32,
-            max: max.max(1),
-        }
-    }
-
-    /// Position of a worker count on the axis.
-    pub fn pos(&self, workers: f64) -> f64 {
-        if self.log {
-            workers.max(1.0).log2()
-        } else {
-            workers
-        }
-    }
-
-    /// The plotters coordinate of this axis: positions with our own tick positions.
-    pub fn coord(&self) -> WorkerCoord {
-        WorkerCoord {
-            range: self.range(),
-            ticks: self.ticks(),
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        if self.log {
-            -0.25..self.pos(self.max as f64) + 0.25
-        } else {
-            0.0..self.max as f64 + 0.75
-        }
-    }
-
-    /// Tick positions: every count (or a nice step) when linear, powers of two when log.
-    pub fn ticks(&self) -> Vec<f64> {
-        if self.log {
-            let top = self.pos(self.max as f64).ceil() as i32;
-            (0..=top).map(f64::from).collect()
-        } else {
-            let step = [1, 2, 4, 5, 10]
-                .into_iter()
-                .find(|s| self.max / s <= 16)
-                .unwrap_or(10);
-            let mut t = vec![1.0];
-            t.extend(
-                (1..=self.max / step)
-                    .map(|k| (k * step) as f64)
-                    .filter(|&v| v > 1.0),
-            );
-            t
-        }
-    }
-
-    /// The label of a tick position.
-    pub fn label(&self, pos: f64) -> String {
-        let w = if self.log { 2f64.powf(pos) } else { pos };
-        format!("{}", w.round() as u64)
-    }
-}
-
-/// A linear coordinate over axis positions whose key points are the axis's ticks.
-#[derive(Debug, Clone)]
-pub struct WorkerCoord {
-    range: std::ops::Range<f64>,
-    ticks: Vec<f64>,
-}
-
-impl Ranged for WorkerCoord {
-    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = self.range.end - self.range.start;
-        let frac = if span > 0.0 {
-            (value - self.range.start) / span
-        } else {
-            0.0
-        };
-        limit.0 + (frac * f64::from(limit.1 - limit.0)).round() as i32
-    }
-
-    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: H) -> Vec<f64> {
-        self.ticks.clone()
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.range.clone()
-    }
-}
-
-/// The top of a value axis: 15% headroom over the largest value, always finite and positive.
-/// plotters' tick search never ends on an infinite range, and a hand-edited or corrupted
-/// results.json can hold values near f64::MAX, so the range is clamped.
-pub fn axis_top(data_max: f64) -> f64 {
-    let top = data_max * 1.15;
-    if top.is_nan() {
-        1e-12
-    } else {
-        top.clamp(1e-12, 1e300)
-    }
-}
-
 /// Renders the chart of a run.
 pub fn render(record: &RunRecord) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, record).map_err(|e| anyhow!("could not draw chart.svg: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("could not draw chart.svg: {e}"))?;
-    }
-    Ok(svg)
+    plot::svg((WIDTH, HEIGHT), "chart.svg", |root| draw(root, record))
 }
-
-type DrawResult<T> =
-    Result<T, DrawingAreaErrorKind<<SVGBackend<'static> as DrawingBackend>::ErrorType>>;
 
 /// One point's plotted values.
 struct Pt {
@@ -230,13 +109,7 @@ fn draw_throughput<'a>(
         .x_label_area_size(36)
         .y_label_area_size(70)
         .build_cartesian_2d(axis.coord(), 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("workers")
-        .y_desc(unit.as_str())
-        .x_label_formatter(&|v| axis.label(*v))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    draw_mesh(&mut chart, axis, &unit)?;
 
     if let Some(a) = &record.analysis {
         let end = axis.range().end;
@@ -384,19 +257,12 @@ fn draw_throughput<'a>(
         }
     }
 
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 13))
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart)
 }
 
 /// Vertical bars from lo to hi with short caps, drawn as plain paths (no markers of their own).
-fn draw_error_bars<'a, 'b>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<WorkerCoord, RangedCoordf64>>,
+fn draw_error_bars(
+    chart: &mut Panel<'_, '_>,
     bars: impl Iterator<Item = (f64, f64, f64)>,
     color: RGBColor,
 ) -> DrawResult<()> {
@@ -434,13 +300,7 @@ fn draw_wall<'a>(
         .x_label_area_size(36)
         .y_label_area_size(70)
         .build_cartesian_2d(axis.coord(), 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("workers")
-        .y_desc("seconds")
-        .x_label_formatter(&|v| axis.label(*v))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    draw_mesh(&mut chart, axis, "seconds")?;
     draw_error_bars(
         &mut chart,
         pts.iter().map(|p| (axis.pos(p.w), p.t_lo, p.t_hi)),
@@ -463,15 +323,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axis_top_is_always_finite_and_positive() {
-        for v in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::MAX, 1e-20, 5.0] {
-            let t = axis_top(v);
-            assert!(t.is_finite() && t > 0.0, "{v} -> {t}");
-        }
-        assert!((axis_top(100.0) - 115.0).abs() < 1e-9);
-    }
-
-    #[test]
     fn extreme_values_render_instead_of_hanging() {
         let text = include_str!("../../tests/data/results-v1.json");
         let mut r = crate::report::json::parse(text, std::path::Path::new("x")).unwrap();
@@ -481,17 +332,5 @@ mod tests {
         s.median_s = f64::MAX;
         s.ci95_s = [0.0, f64::MAX];
         assert!(render(&r).is_ok());
-    }
-
-    #[test]
-    fn axis_is_linear_for_small_and_log_for_large_plans() {
-        let small = XAxis::new(8);
-        assert_eq!(small.pos(4.0), 4.0);
-        assert_eq!(small.ticks(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
-        let big = XAxis::new(768);
-        assert_eq!(big.pos(8.0), 3.0);
-        assert_eq!(big.label(3.0), "8");
-        assert!(big.ticks().len() <= 11);
-        assert!(XAxis::new(32).ticks().len() <= 17);
     }
 }

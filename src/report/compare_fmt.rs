@@ -3,6 +3,7 @@
 
 use crate::compare::{Comparison, Evidence, PointComparison, Verdict};
 use crate::report::table::rate;
+use crate::words::workers;
 
 /// A ratio as a signed change in percent: 0.909 -> "-9.1%".
 pub fn change(ratio: f64) -> String {
@@ -168,11 +169,6 @@ pub fn curve_lines(c: &Comparison) -> Vec<String> {
         ));
     }
     out
-}
-
-/// "1 worker", "4 workers".
-pub fn workers(n: usize) -> String {
-    format!("{n} worker{}", if n == 1 { "" } else { "s" })
 }
 
 /// "file (label, started_at)" for one side.

@@ -4,6 +4,7 @@
 
 use crate::model::{MachineInfo, RunRecord};
 use crate::report::pick;
+use crate::words::count;
 use serde::Serialize;
 
 /// A named figure: one row of the machine or method tables.
@@ -111,12 +112,10 @@ pub fn binding_sentence(m: &MachineInfo) -> String {
             m.logical_cpus
         ),
         _ => format!(
-            "Nothing narrower than the logical CPUs binds: all {} are available ({} physical core{}, {} hardware thread{} per core).",
+            "Nothing narrower than the logical CPUs binds: all {} are available ({}, {} per core).",
             m.logical_cpus,
-            m.physical_cores,
-            if m.physical_cores == 1 { "" } else { "s" },
-            m.threads_per_core,
-            if m.threads_per_core == 1 { "" } else { "s" }
+            count(m.physical_cores, "physical core"),
+            count(m.threads_per_core, "hardware thread")
         ),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::model::{AmdahlFit, Analysis, KarpFlatt, UslFit};
 use crate::report::table::rate;
+use crate::words::workers;
 use serde::Serialize;
 
 /// One fitted figure and what it means.
@@ -20,10 +21,9 @@ pub struct FitLine {
 pub fn shape_lines(a: &Analysis) -> Vec<String> {
     let mut out = vec![
         format!(
-            "Peak: {} tasks/s at {} worker{}.",
+            "Peak: {} tasks/s at {}.",
             rate(a.peak.tasks_per_sec),
-            a.peak.workers,
-            plural(a.peak.workers)
+            workers(a.peak.workers)
         ),
         format!(
             "Plateau: {} to {} workers stay within {:.0}% of the peak; the recommendation is the fewest workers on it ({}).",
@@ -176,10 +176,6 @@ fn karp_flatt_line(kf: &[KarpFlatt]) -> Option<FitLine> {
         value: figures,
         meaning: format!("The serial fraction measured at each worker count. {trend}"),
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

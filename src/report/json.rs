@@ -3,13 +3,9 @@
 //! each get one sentence naming the file (and the line and column where serde knows them).
 
 use crate::error::usage;
+use crate::input;
 use crate::model::{RunRecord, SCHEMA_VERSION};
-use std::io::Read;
 use std::path::Path;
-
-/// Largest results.json read: far above any real sweep (a 1,000-point sweep with 500 samples
-/// each is about 150 MiB), and refused before reading so a wrong file cannot exhaust memory.
-pub const MAX_BYTES: u64 = 256 << 20;
 
 /// The record as pretty-printed JSON with a final newline.
 pub fn render(record: &RunRecord) -> Vec<u8> {
@@ -113,41 +109,10 @@ fn check(r: &RunRecord) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads and parses a results.json file, refusing files over `MAX_BYTES` before reading them.
+/// Reads and parses a results.json file, refusing files over `input::MAX_BYTES` before
+/// reading them.
 pub fn read(path: &Path) -> anyhow::Result<RunRecord> {
-    let shown = path.display();
-    let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(usage(format!(
-            "{shown} is a folder; give the results.json file inside it"
-        )));
-    }
-    let too_big = || {
-        usage(format!(
-            "{shown} is larger than {} MiB; a plateau results.json is far smaller, so this is not one",
-            MAX_BYTES >> 20
-        ))
-    };
-    if meta.len() > MAX_BYTES {
-        return Err(too_big());
-    }
-    // `take` bounds what is read even when the size was unknown (a pipe) or grew meanwhile.
-    let mut bytes = Vec::new();
-    file.by_ref()
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(too_big());
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        usage(format!(
-            "{shown} is not UTF-8 text (invalid byte at offset {}); give a results.json written by plateau",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = input::read_text(path, "a results.json written by plateau")?;
     parse(&text, path)
 }
 

@@ -17,6 +17,7 @@ pub mod notes;
 pub mod outdir;
 pub mod overlay_chart;
 pub mod pick;
+pub mod plot;
 pub mod progress;
 pub mod table;
 pub mod templates;

@@ -1,11 +1,9 @@
 //! The comparison chart: throughput against workers with one line per run, either in total
-//! tasks/s or per effective CPU, on the same workers axis as chart.svg (`chart::XAxis`).
+//! tasks/s or per effective CPU, on the same workers axis as chart.svg (`plot::XAxis`).
 //! Pure: series in, SVG text out.
 
 use crate::model::RunRecord;
-use crate::report::chart::XAxis;
-use anyhow::anyhow;
-use plotters::coord::ranged1d::Ranged;
+use crate::report::plot::{self, DrawResult, XAxis, axis_top, draw_legend, draw_mesh};
 use plotters::prelude::*;
 
 const WIDTH: u32 = 1000;
@@ -83,26 +81,17 @@ impl OverlaySeries {
 
 /// Renders the overlay of `series` with `title` above it.
 pub fn render(series: &[OverlaySeries], scale: Scale, title: &str) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, series, scale, title)
-            .map_err(|e| anyhow!("could not draw the comparison chart: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("could not draw the comparison chart: {e}"))?;
-    }
-    Ok(svg)
+    plot::svg((WIDTH, HEIGHT), "the comparison chart", |root| {
+        draw(root, series, scale, title)
+    })
 }
-
-type DrawResult =
-    Result<(), DrawingAreaErrorKind<<SVGBackend<'static> as DrawingBackend>::ErrorType>>;
 
 fn draw(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     series: &[OverlaySeries],
     scale: Scale,
     title: &str,
-) -> DrawResult {
+) -> DrawResult<()> {
     root.fill(&WHITE)?;
     let max_w = series
         .iter()
@@ -114,24 +103,19 @@ fn draw(
         .iter()
         .flat_map(|s| s.points.iter().map(|p| s.value(p, scale)))
         .fold(0.0, f64::max);
-    let y_max = super::chart::axis_top(y_top);
+    let y_max = axis_top(y_top);
     let mut chart = ChartBuilder::on(root)
         .margin(14)
         .caption(title, ("sans-serif", 18))
         .x_label_area_size(40)
         .y_label_area_size(74)
         .build_cartesian_2d(axis.coord(), 0.0..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("workers")
-        .y_desc(match scale {
-            Scale::Total => "tasks/s",
-            Scale::PerCore => "tasks/s per effective CPU",
-        })
-        .x_label_formatter(&|v| axis.label(*v))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    let x_end = axis.coord().range().end;
+    let y_desc = match scale {
+        Scale::Total => "tasks/s",
+        Scale::PerCore => "tasks/s per effective CPU",
+    };
+    draw_mesh(&mut chart, axis, y_desc)?;
+    let x_end = axis.range().end;
     for (i, s) in series.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         // Each machine's core count, in its colour: where its line should stop rising.
@@ -161,14 +145,7 @@ fn draw(
             chart.draw_series(std::iter::once(TriangleMarker::new(at, 10, color.filled())))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 13))
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart)
 }
 
 #[cfg(test)]

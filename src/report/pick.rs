@@ -2,6 +2,7 @@
 //! measured peak) and the cost per million tasks there. Pure.
 
 use crate::model::RunRecord;
+use crate::summary::{Measured, measured, measured_peak};
 
 /// The worker count a report puts forward for a run, with its measured figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,30 +20,18 @@ pub struct Chosen {
 /// The analysis's recommended count when there is an analysis (and that count was measured),
 /// else the count with the highest median throughput. None when nothing was measured.
 pub fn chosen(record: &RunRecord) -> Option<Chosen> {
-    let measured = || {
-        record
-            .points
-            .iter()
-            .filter_map(|p| p.summary.as_ref().map(|s| (p.workers, s)))
+    let chosen = |m: Measured<'_>, from_analysis: bool| Chosen {
+        workers: m.workers,
+        tasks_per_sec: m.summary.tasks_per_sec,
+        efficiency: m.summary.efficiency,
+        from_analysis,
     };
     if let Some(a) = &record.analysis {
-        if let Some((w, s)) = measured().find(|(w, _)| *w == a.recommended_workers) {
-            return Some(Chosen {
-                workers: w,
-                tasks_per_sec: s.tasks_per_sec,
-                efficiency: s.efficiency,
-                from_analysis: true,
-            });
+        if let Some(m) = measured(&record.points).find(|m| m.workers == a.recommended_workers) {
+            return Some(chosen(m, true));
         }
     }
-    measured()
-        .max_by(|a, b| a.1.tasks_per_sec.total_cmp(&b.1.tasks_per_sec))
-        .map(|(w, s)| Chosen {
-            workers: w,
-            tasks_per_sec: s.tasks_per_sec,
-            efficiency: s.efficiency,
-            from_analysis: false,
-        })
+    measured_peak(&record.points).map(|m| chosen(m, false))
 }
 
 /// USD per million tasks for a machine at `usd_per_hour` running `tasks_per_sec`:

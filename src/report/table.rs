@@ -2,14 +2,16 @@
 //! and the one-line summary under it. Pure: record in, text out.
 
 use crate::analysis::Provenance;
-use crate::model::{RunRecord, Summary};
+use crate::model::RunRecord;
+use crate::summary::{Measured, measured, measured_peak};
+use crate::words::workers;
 use std::fmt::Write;
 
 /// The table, one row per measured worker count, with notes at the machine's core counts.
 pub fn render(record: &RunRecord) -> String {
     let m = &record.machine;
     let prov = Provenance::of(record);
-    let peak = peak(record).map(|(w, _)| w);
+    let peak = peak(record).map(|m| m.workers);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -63,18 +65,24 @@ pub fn summary_line(record: &RunRecord) -> String {
     let prov = Provenance::of(record);
     let line = match peak(record) {
         None => "No worker count was measured.".into(),
-        Some((w, s)) if !prov.machine_recorded => format!(
-            "Peak {} {} at {w} worker{} ({:.2}x speedup, {:.0}% efficiency).",
+        Some(Measured {
+            workers: w,
+            summary: s,
+        }) if !prov.machine_recorded => format!(
+            "Peak {} {} at {} ({:.2}x speedup, {:.0}% efficiency).",
             rate(s.tasks_per_sec),
             prov.unit,
-            if w == 1 { "" } else { "s" },
+            workers(w),
             s.speedup,
             s.efficiency * 100.0,
         ),
-        Some((w, s)) => format!(
-            "Peak {} tasks/s at {w} worker{} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
+        Some(Measured {
+            workers: w,
+            summary: s,
+        }) => format!(
+            "Peak {} tasks/s at {} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
             rate(s.tasks_per_sec),
-            if w == 1 { "" } else { "s" },
+            workers(w),
             s.speedup,
             s.efficiency * 100.0,
             m.effective_cpus,
@@ -88,18 +96,15 @@ pub fn summary_line(record: &RunRecord) -> String {
     }
 }
 
-fn peak(record: &RunRecord) -> Option<(usize, &Summary)> {
+/// The analysis's peak when it was measured, else the measured point with the highest
+/// throughput.
+fn peak(record: &RunRecord) -> Option<Measured<'_>> {
     if let Some(a) = &record.analysis {
-        let at = record.points.iter().find(|p| p.workers == a.peak.workers);
-        if let Some(s) = at.and_then(|p| p.summary.as_ref()) {
-            return Some((a.peak.workers, s));
+        if let Some(m) = measured(&record.points).find(|m| m.workers == a.peak.workers) {
+            return Some(m);
         }
     }
-    record
-        .points
-        .iter()
-        .filter_map(|p| p.summary.as_ref().map(|s| (p.workers, s)))
-        .max_by(|a, b| a.1.tasks_per_sec.total_cmp(&b.1.tasks_per_sec))
+    measured_peak(&record.points)
 }
 
 /// Seconds with a unit that keeps about four significant digits.

@@ -2,6 +2,7 @@
 //! with and without a hand-filled analysis (the analysis itself is computed elsewhere).
 
 use crate::model::*;
+use crate::testdata::{self, RecordSpec};
 
 /// Throughputs of the hand-built run at 1, 2, 3 and 4 workers (peak at 3).
 pub const TPS: [f64; 4] = [100.0, 190.0, 200.0, 180.0];
@@ -42,59 +43,37 @@ pub fn record() -> RunRecord {
             }
         })
         .collect();
-    RunRecord {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label: "box-a".into(),
-            started_at: "2026-01-01T12:00:00Z".into(),
-            finished_at: Some("2026-01-01T12:01:00Z".into()),
-            interrupted: false,
-            price_per_hour: None,
-            command_line: vec![
-                "plateau".into(),
-                "run".into(),
-                "--label".into(),
-                "box a".into(),
-            ],
-            stop_reason: None,
-            resumed_at: vec![],
-        },
-        machine: MachineInfo {
-            hostname: "host-1".into(),
-            os: "Debian 13".into(),
-            kernel: "6.1.0".into(),
-            arch: "x86_64".into(),
-            cpu_brand: "Test CPU @ 3.0GHz".into(),
-            cpu_mhz: 3000,
-            logical_cpus: 2,
-            physical_cores: 2,
-            threads_per_core: 1,
-            affinity_cpus: 2,
-            cgroup_cpu_quota: None,
-            effective_cpus: 2,
-            binding_limit: "logical_cpus".into(),
-            memory_total_bytes: 8 << 30,
-            load_average_1m: 0.25,
-            last_level_cache_bytes: Some(32 << 20),
-            cpu_governor: Some("performance".into()),
-            allowed_cpu_ids: vec![0, 1],
-            busy_cpus_at_start: None,
-        },
-        config: ConfigRecord {
-            workload: serde_json::json!({"name": "cpu", "iterations": 2000}),
-            mode: "threads".into(),
-            tasks,
-            workers: vec![1, 2, 3, 4],
-            repetitions: 2,
-            warmup: 1,
-            schedule: "dynamic".into(),
-            pin: false,
-            seed: 7,
-            adaptive: None,
-        },
-        points,
-        analysis: None,
+    let mut r = RecordSpec {
+        label: "box-a".into(),
+        machine: machine(),
+        workload: serde_json::json!({"name": "cpu", "iterations": 2000}),
+        tasks,
+        repetitions: 2,
+        warmup: 1,
+        seed: 7,
+    }
+    .record(points);
+    r.run.started_at = "2026-01-01T12:00:00Z".into();
+    r.run.finished_at = Some("2026-01-01T12:01:00Z".into());
+    r.run.command_line = ["plateau", "run", "--label", "box a"]
+        .map(String::from)
+        .into();
+    r
+}
+
+/// The 2-core machine of the hand-built run, with every optional fact the OS can give.
+fn machine() -> MachineInfo {
+    MachineInfo {
+        hostname: "host-1".into(),
+        os: "Debian 13".into(),
+        kernel: "6.1.0".into(),
+        cpu_brand: "Test CPU @ 3.0GHz".into(),
+        cpu_mhz: 3000,
+        memory_total_bytes: 8 << 30,
+        load_average_1m: 0.25,
+        last_level_cache_bytes: Some(32 << 20),
+        cpu_governor: Some("performance".into()),
+        ..testdata::machine(2)
     }
 }
 
@@ -102,17 +81,16 @@ pub fn record() -> RunRecord {
 /// from 4, both fits, a verdict and a warning.
 pub fn record_with_analysis() -> RunRecord {
     let mut r = record();
+    let peak = Peak {
+        workers: 3,
+        tasks_per_sec: 200.0,
+    };
     r.analysis = Some(Analysis {
-        peak: Peak {
-            workers: 3,
-            tasks_per_sec: 200.0,
-        },
         plateau: Plateau {
             from_workers: 2,
             to_workers: 3,
             tolerance: 0.05,
         },
-        recommended_workers: 2,
         oversubscribed_from: Some(4),
         retrograde_drop: Some(0.10),
         amdahl: Some(AmdahlFit {
@@ -141,6 +119,7 @@ pub fn record_with_analysis() -> RunRecord {
         ],
         verdict: "Run 2 workers: throughput plateaus at the 2 cores.".into(),
         warnings: vec!["The machine was busy: load average 0.25.".into()],
+        ..testdata::analysis(peak, 2)
     });
     r
 }

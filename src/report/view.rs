@@ -9,6 +9,7 @@ use crate::report::facts::{
 use crate::report::fits_text::{self, FitLine};
 use crate::report::pick::{self, Chosen};
 use crate::report::table::{self, rate, secs};
+use crate::words::workers;
 use serde::Serialize;
 
 /// One worker count in the table of points.
@@ -92,10 +93,9 @@ pub fn run_view(record: &RunRecord) -> RunView {
     let cost = match (record.run.price_per_hour, chosen) {
         (Some(price), Some(c)) => pick::cost_per_million(price, c.tasks_per_sec).map(|cost| {
             format!(
-                "{} per million tasks at {} worker{} ({} tasks/s on a machine at {} per hour).",
+                "{} per million tasks at {} ({} tasks/s on a machine at {} per hour).",
                 pick::usd(cost),
-                c.workers,
-                if c.workers == 1 { "" } else { "s" },
+                workers(c.workers),
                 rate(c.tasks_per_sec),
                 pick::usd(price)
             )
@@ -140,17 +140,15 @@ fn recommendation(chosen: Option<&Chosen>, record: &RunRecord) -> String {
     match chosen {
         None => "No worker count was measured, so there is nothing to recommend.".into(),
         Some(c) if c.from_analysis => format!(
-            "Run {} worker{}: {} tasks/s at {:.0}% efficiency, on a machine with {eff} effective CPUs.",
-            c.workers,
-            if c.workers == 1 { "" } else { "s" },
+            "Run {}: {} tasks/s at {:.0}% efficiency, on a machine with {eff} effective CPUs.",
+            workers(c.workers),
             rate(c.tasks_per_sec),
             c.efficiency * 100.0
         ),
         Some(c) => format!(
-            "No scaling analysis in this file: the highest measured throughput is {} tasks/s at {} worker{} ({:.0}% efficiency, {eff} effective CPUs). Check the plateau in the table before sizing a pool by it.",
+            "No scaling analysis in this file: the highest measured throughput is {} tasks/s at {} ({:.0}% efficiency, {eff} effective CPUs). Check the plateau in the table before sizing a pool by it.",
             rate(c.tasks_per_sec),
-            c.workers,
-            if c.workers == 1 { "" } else { "s" },
+            workers(c.workers),
             c.efficiency * 100.0
         ),
     }

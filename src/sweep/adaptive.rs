@@ -103,22 +103,8 @@ pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration) -> Nex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sample;
     use crate::summary::summarize_points;
-
-    fn point(workers: usize, walls: &[f64]) -> Point {
-        Point {
-            workers,
-            samples: walls
-                .iter()
-                .map(|&w| Sample {
-                    wall_s: w,
-                    ..Sample::default()
-                })
-                .collect(),
-            summary: None,
-        }
-    }
+    use crate::testdata::point;
 
     fn spec(target: f64, secs: u64) -> AdaptiveSpec {
         AdaptiveSpec {

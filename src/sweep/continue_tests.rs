@@ -1,8 +1,9 @@
 //! Sweeps that continue a record (resume) or add adaptive rounds, on the deterministic fake.
 
-use super::tests::{Recorder, empty_record, spec, workload};
+use super::tests::{Recorder, spec, workload};
 use super::*;
 use crate::exec::fake::FakeExecutor;
+use crate::testdata::empty_record;
 
 fn counts(rec: &RunRecord) -> Vec<usize> {
     rec.points.iter().map(|p| p.samples.len()).collect()

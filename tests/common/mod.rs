@@ -3,8 +3,9 @@
 
 use plateau::cancel::CancelToken;
 use plateau::exec::{Schedule, fake::FakeExecutor};
-use plateau::model::{ConfigRecord, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo};
+use plateau::model::RunRecord;
 use plateau::sweep::{Silent, SweepSpec, run_sweep};
+use plateau::testdata::{self, RecordSpec};
 use plateau::workload::{Workload, cpu::CpuWorkload};
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -62,44 +63,13 @@ pub fn record(r: Recording) -> RunRecord {
         chunk: Default::default(),
     };
     let workload = CpuWorkload::new(r.iterations);
-    let mut machine = plateau::machine::detect();
-    machine.effective_cpus = r.cores;
-    let mut rec = RunRecord {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label: format!("fake-{}", r.seed),
-            started_at: "2026-01-01T00:00:00Z".into(),
-            finished_at: None,
-            interrupted: false,
-            price_per_hour: None,
-            command_line: vec![],
-            stop_reason: None,
-            resumed_at: vec![],
-        },
-        machine,
-        config: ConfigRecord {
-            workload: workload.describe(),
-            mode: "threads".into(),
-            tasks: spec.tasks,
-            workers: workers.to_vec(),
-            repetitions: r.repetitions,
-            warmup: 1,
-            schedule: "dynamic".into(),
-            pin: false,
-            seed: r.seed,
-            adaptive: None,
-        },
-        points: workers
-            .iter()
-            .map(|&w| Point {
-                workers: w,
-                samples: vec![],
-                summary: None,
-            })
-            .collect(),
-        analysis: None,
-    };
+    let mut rec = RecordSpec {
+        label: format!("fake-{}", r.seed),
+        machine: testdata::machine(r.cores),
+        workload: workload.describe(),
+        ..RecordSpec::for_sweep(&spec)
+    }
+    .unmeasured(workers);
     let mut fake = FakeExecutor::new(r.cores, r.task_s, r.seed);
     fake.jitter = r.jitter;
     let shared: plateau::workload::SharedWorkload = Arc::new(workload);

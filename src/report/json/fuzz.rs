@@ -105,7 +105,7 @@ fn files_missing_huge_binary_or_folders_are_refused_before_parsing() {
     // Sparse: the size is set without writing (or reading) 300 MiB.
     std::fs::File::create(&huge)
         .unwrap()
-        .set_len(MAX_BYTES + 1)
+        .set_len(crate::input::MAX_BYTES + 1)
         .unwrap();
     let e = read(&huge).unwrap_err();
     assert!(e.to_string().contains("larger than 256 MiB"), "{e}");

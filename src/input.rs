@@ -1,0 +1,73 @@
+//! A user's input file read as text, with one sentence naming the file for each way it can be
+//! wrong: missing or unreadable, a folder, too large, not UTF-8. The results.json reader and
+//! `plateau analyze`'s imports both read through it.
+
+use crate::error::usage;
+use std::io::Read;
+use std::path::Path;
+
+/// Largest input read: far above any real sweep (a 1,000-point sweep with 500 samples each is
+/// about 150 MiB of results.json), and refused before reading so a wrong file cannot exhaust
+/// memory.
+pub const MAX_BYTES: u64 = 256 << 20;
+
+/// The text of `path`. `expected` says what the file should be, for the messages: "a
+/// results.json written by plateau".
+pub fn read_text(path: &Path, expected: &str) -> anyhow::Result<String> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(usage(format!(
+            "{shown} is a folder, not a file; give {expected}"
+        )));
+    }
+    let too_big = || {
+        usage(format!(
+            "{shown} is larger than {} MiB; {expected} is far smaller, so this is not one",
+            MAX_BYTES >> 20
+        ))
+    };
+    if meta.len() > MAX_BYTES {
+        return Err(too_big());
+    }
+    // `take` bounds what is read even when the size was unknown (a pipe) or grew meanwhile.
+    let mut bytes = Vec::new();
+    file.by_ref()
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        usage(format!(
+            "{shown} is not UTF-8 text (invalid byte at offset {}); give {expected}",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_refusal_names_the_file_and_what_was_expected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = read_text(tmp.path(), "a CSV").unwrap_err().to_string();
+        assert!(
+            folder.contains("is a folder, not a file; give a CSV"),
+            "{folder}"
+        );
+        let binary = tmp.path().join("b.csv");
+        std::fs::write(&binary, [b'w', 0xff]).unwrap();
+        let e = read_text(&binary, "a CSV").unwrap_err().to_string();
+        assert!(e.starts_with(&binary.display().to_string()), "{e}");
+        assert!(e.contains("offset 1); give a CSV"), "{e}");
+        let text = tmp.path().join("t.csv");
+        std::fs::write(&text, "workers,seconds\n").unwrap();
+        assert_eq!(read_text(&text, "a CSV").unwrap(), "workers,seconds\n");
+    }
+}
