@@ -117,7 +117,7 @@ pub enum SweepEnd {
 
 /// A batch failed; the record still holds every sample measured before it.
 #[derive(Debug, thiserror::Error)]
-#[error("at {workers} workers (round {round} of {rounds}): {source}")]
+#[error("at {} (round {round} of {rounds}): {source}", crate::words::workers(*.workers))]
 pub struct SweepError {
     /// Workers of the failed batch.
     pub workers: usize,
@@ -404,6 +404,16 @@ mod tests {
         let err = run_sweep(&s, &mut fake, &workload(), &mut rec, &mut Silent).unwrap_err();
         assert_eq!(err.workers, 4);
         assert!(err.to_string().contains("at 4 workers"), "{err}");
+        let one = SweepError {
+            workers: 1,
+            round: 1,
+            rounds: 2,
+            source: crate::exec::BatchError::Setup("x".into()),
+        };
+        assert!(
+            one.to_string().starts_with("at 1 worker (round 1 of 2)"),
+            "{one}"
+        );
         assert!(rec.points.iter().all(|p| p.samples.len() <= 1));
     }
 

@@ -90,7 +90,10 @@ fn check(r: &RunRecord) -> Result<(), String> {
             return Err("has a point with 0 workers".into());
         }
         if !seen.insert(p.workers) {
-            return Err(format!("has two points at {} workers", p.workers));
+            return Err(format!(
+                "has two points at {}",
+                crate::words::workers(p.workers)
+            ));
         }
         if let Some(s) = p
             .samples

@@ -89,7 +89,7 @@ fn named_bad_inputs_get_one_sentence_each() {
     assert!(refused(&negative).contains("schema"));
     let mut v: Value = serde_json::from_str(VALID).unwrap();
     v["points"][1]["workers"] = Value::from(1);
-    assert!(refused(&v.to_string()).contains("two points at 1 workers"));
+    assert!(refused(&v.to_string()).contains("two points at 1 worker"));
     v["points"][1]["workers"] = Value::from(0);
     assert!(refused(&v.to_string()).contains("0 workers"));
 }
