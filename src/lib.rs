@@ -15,6 +15,8 @@ pub mod import;
 pub mod input;
 pub mod machine;
 pub mod model;
+pub mod numbers;
+pub mod plan;
 pub mod report;
 pub mod rng;
 pub mod stats;

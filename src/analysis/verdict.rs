@@ -6,6 +6,7 @@
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
 use crate::model::{MachineInfo, UslFit};
+use crate::numbers::rate;
 use crate::words::workers;
 
 /// Everything the verdict is written from.
@@ -55,14 +56,14 @@ fn where_it_plateaus(f: &Facts<'_>) -> String {
             "Only one worker count was measured ({} workers, {} {unit}): measure several, from 1 \
 to about twice the effective CPUs, to see where throughput plateaus.",
             peak.workers,
-            num(peak.tasks_per_sec)
+            rate(peak.tasks_per_sec)
         );
     }
     if sh.plateau_from == last && peak.workers == last {
         return format!(
             "Throughput still rises at the largest count measured ({last} workers, {} {unit}){}: \
 the plateau lies beyond it, so measure more workers.",
-            num(peak.tasks_per_sec),
+            rate(peak.tasks_per_sec),
             relation(f, last)
         );
     }
@@ -71,7 +72,7 @@ the plateau lies beyond it, so measure more workers.",
             "Throughput is highest at the smallest count measured, {} ({} {unit}): more workers \
 do not help{}.",
             workers(peak.workers),
-            num(peak.tasks_per_sec),
+            rate(peak.tasks_per_sec),
             relation(f, peak.workers)
         );
     }
@@ -79,7 +80,7 @@ do not help{}.",
         return format!(
             "Throughput peaks at {} ({} {unit}) and no smaller count comes within {} of it{}.",
             workers(peak.workers),
-            num(peak.tasks_per_sec),
+            rate(peak.tasks_per_sec),
             pct(f.opts.tolerance),
             relation(f, peak.workers)
         );
@@ -94,9 +95,9 @@ do not help{}.",
         "Throughput plateaus from {} workers ({} {unit}, within {} of the peak of {} {unit} at \
 {} workers){}.",
         sh.plateau_from,
-        num(at),
+        rate(at),
         pct(f.opts.tolerance),
-        num(peak.tasks_per_sec),
+        rate(peak.tasks_per_sec),
         peak.workers,
         relation(f, sh.plateau_from)
     )
@@ -237,20 +238,6 @@ coefficients and modelled peak as rough.",
         "The USL fit (r² {:.3}; sigma {:.4}, kappa {kappa}) says {what}{peak}.",
         u.r2, u.sigma
     )
-}
-
-/// A rate with about three significant digits.
-fn num(x: f64) -> String {
-    let a = x.abs();
-    if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 10.0 {
-        format!("{x:.1}")
-    } else if a >= 0.01 {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.3e}")
-    }
 }
 
 /// A fraction as a percentage with one decimal when it is small.

@@ -4,8 +4,8 @@
 //! run, imported runs/s of unknown task count, and fits that could not be made.
 
 use super::{Obs, Provenance, usl};
-use crate::config::plan::{MAX_IMBALANCE, imbalance};
 use crate::model::RunRecord;
+use crate::plan::{MAX_IMBALANCE, imbalance};
 
 /// Coefficient of variation above which a worker count's samples are called noisy.
 pub const HIGH_CV: f64 = 0.05;

@@ -3,10 +3,10 @@
 //! `--wait-idle` a wait for quiet before anything is measured.
 
 use crate::cancel::CancelToken;
-use crate::config::units::show_duration;
 use crate::error::RunFailed;
 use crate::machine::load::{self, BusyProcess};
 use crate::model::MachineInfo;
+use crate::numbers::show_duration;
 use std::time::Duration;
 
 /// Length of one CPU-use sample while waiting for quiet.

@@ -5,7 +5,6 @@
 pub mod analyze;
 pub mod command;
 pub mod compare;
-pub mod plan;
 pub mod report;
 pub mod robust;
 pub mod units;
@@ -142,7 +141,7 @@ impl RunConfig {
     ) -> anyhow::Result<Self> {
         let mut workers = match &args.workers {
             Some(spec) => workers::parse_workers(spec).map_err(usage)?,
-            None => plan::default_plan(machine)
+            None => crate::plan::default_plan(machine)
                 .into_iter()
                 .filter_map(NonZeroUsize::new)
                 .collect(),
@@ -160,7 +159,7 @@ impl RunConfig {
                 ));
             }
             Some(t) => t,
-            None => plan::default_tasks(&plain),
+            None => crate::plan::default_tasks(&plain),
         };
         let iterations = NonZeroU64::new(args.iterations).ok_or_else(|| {
             usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")

@@ -2,12 +2,11 @@
 //! `--resume`, `--force`) and the range checks that keep a typo from starting a run that never
 //! ends. Each error is one sentence naming the flag.
 
-use super::units::{
-    DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent, show_duration,
-};
+use super::units::{DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent};
 use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::model::MachineInfo;
+use crate::numbers::show_duration;
 use crate::sweep::adaptive::AdaptiveSpec;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;

@@ -13,6 +13,7 @@
 //! Numbers in both are plain decimals (`12`, `1.5`, `.5`): no exponent, no `+`, no `inf`. A
 //! minus sign is read, so that `-5m` is told it is out of range rather than unreadable.
 
+use crate::numbers::show_duration;
 use std::time::Duration;
 
 /// The longest duration any flag accepts: a week. Longer is almost surely a typo, and it keeps
@@ -62,25 +63,6 @@ pub fn parse_duration(flag: &str, text: &str, range: DurationRange) -> Result<Du
         ));
     }
     Ok(Duration::from_secs_f64(secs))
-}
-
-/// A duration as a short human string in the grammar's units: `250us`, `500ms`, `90s` as
-/// `1m 30s`, `10m`, `1h 30m`, `168h`. Below a second it rounds down to whole units.
-pub fn show_duration(d: Duration) -> String {
-    if d < Duration::from_millis(1) {
-        return format!("{}us", d.as_micros());
-    }
-    if d < Duration::from_secs(1) {
-        return format!("{}ms", d.as_millis());
-    }
-    let s = d.as_secs();
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, sec) => format!("{m}m {sec}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, _) => format!("{h}h {m}m"),
-    }
 }
 
 /// One end of a `PercentRange`, as a fraction.

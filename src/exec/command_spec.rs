@@ -124,7 +124,7 @@ impl CommandSpec {
             Some(Killed::Stop) => Ok(Outcome::Stopped),
             Some(Killed::Timeout) => Err(format!(
                 "ran longer than --timeout {} and was killed",
-                crate::config::units::show_duration(self.timeout.unwrap_or_default())
+                crate::numbers::show_duration(self.timeout.unwrap_or_default())
             )),
             None if child::succeeded(status) => Ok(Outcome::Done),
             None => Err(child::describe_status(status)),

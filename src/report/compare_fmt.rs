@@ -2,7 +2,7 @@
 //! headline verdict, changes in percent, p-values, and the curve checks as sentences. Pure.
 
 use crate::compare::{Comparison, Evidence, PointComparison, Verdict};
-use crate::report::table::rate;
+use crate::numbers::rate;
 use crate::words::workers;
 
 /// A ratio as a signed change in percent: 0.909 -> "-9.1%".

@@ -5,9 +5,9 @@
 use crate::config::report::PriceOverride;
 use crate::error::usage;
 use crate::model::RunRecord;
+use crate::numbers::rate;
 use crate::report::facts::workload_text;
 use crate::report::pick::{self, Chosen};
-use crate::report::table::rate;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

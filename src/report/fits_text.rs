@@ -2,7 +2,7 @@
 //! reader's worker pool. Pure: analysis in, sentences out (escaped later by the templates).
 
 use crate::model::{AmdahlFit, Analysis, KarpFlatt, UslFit};
-use crate::report::table::rate;
+use crate::numbers::rate;
 use crate::words::workers;
 use serde::Serialize;
 

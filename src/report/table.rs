@@ -3,6 +3,7 @@
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
+use crate::numbers::{rate, secs};
 use crate::summary::{Measured, measured, measured_peak};
 use crate::words::workers;
 use std::fmt::Write;
@@ -105,55 +106,4 @@ fn peak(record: &RunRecord) -> Option<Measured<'_>> {
         }
     }
     measured_peak(&record.points)
-}
-
-/// Seconds with a unit that keeps about four significant digits.
-pub fn secs(s: f64) -> String {
-    if s >= 100.0 {
-        format!("{s:.1} s")
-    } else if s >= 1.0 {
-        format!("{s:.3} s")
-    } else if s >= 1e-3 {
-        format!("{:.2} ms", s * 1e3)
-    } else {
-        format!("{:.1} µs", s * 1e6)
-    }
-}
-
-/// A rate with thousands grouped, e.g. 12,345.6 or 1.23.
-pub fn rate(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    if x >= 1000.0 {
-        let whole = x.round() as u64;
-        let digits = whole.to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        grouped
-    } else if x >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(secs(1.23456), "1.235 s");
-        assert_eq!(secs(0.0123), "12.30 ms");
-        assert_eq!(secs(0.0000123), "12.3 µs");
-        assert_eq!(rate(1_234_567.8), "1,234,568");
-        assert_eq!(rate(12.34), "12.3");
-        assert_eq!(rate(f64::NAN), "-");
-    }
 }

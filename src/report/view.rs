@@ -3,12 +3,13 @@
 //! markdown writers; pure. Strings are raw here and escaped by the templates.
 
 use crate::model::{Point, RunRecord};
+use crate::numbers::{rate, secs};
 use crate::report::facts::{
     Fact, binding_sentence, machine_facts, method_facts, shell_join, workload_text,
 };
 use crate::report::fits_text::{self, FitLine};
 use crate::report::pick::{self, Chosen};
-use crate::report::table::{self, rate, secs};
+use crate::report::table;
 use crate::words::workers;
 use serde::Serialize;
 
