@@ -10,6 +10,7 @@ pub mod command_spec;
 pub mod fake;
 pub mod pool_worker;
 pub mod processes;
+pub mod protocol;
 pub mod rusage;
 pub mod threads;
 pub mod throttle;

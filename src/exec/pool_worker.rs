@@ -3,10 +3,9 @@
 //! says it is ready, then runs the chunks of tasks it is sent, answering each, until told to
 //! quit; it then reports its own CPU time, context switches and peak RSS and exits.
 //!
-//! Lines from the coordinator: `{setup json}`, `R <lo> <hi>` (run tasks lo..hi), `Q` (quit).
-//! Lines to it: `K` (ready), `D` (chunk done), `E <task> <json reason>` (a task failed),
-//! `F <json reason>` (setup failed), `U <user_s> <sys_s> <nvcsw> <nivcsw> <maxrss_bytes>`.
+//! The messages are those of `exec::protocol`, read and written through its types.
 
+use super::protocol::{FromWorker, ToWorker, WorkerSetup};
 use super::rusage::{self, Who};
 use crate::machine::affinity::pin_current_thread;
 use crate::workload::setup::from_setup;
@@ -17,19 +16,6 @@ use std::io::{BufRead, Write};
 pub const ABORT_HOOK_ENV: &str = "PLATEAU_TEST_WORKER_ABORT";
 /// Test hook, harmless elsewhere: a file every worker appends the number of each task it ran to.
 pub const TASK_LOG_HOOK_ENV: &str = "PLATEAU_TEST_WORKER_TASK_LOG";
-
-/// What a worker is told at start.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct WorkerSetup {
-    /// `Workload::worker_setup` of the coordinator's workload.
-    pub workload: serde_json::Value,
-    /// The CPU to pin this process to, if any.
-    pub pin_cpu: Option<usize>,
-    /// This worker's index in its batch.
-    pub worker: usize,
-    /// Workers in the batch.
-    pub workers: usize,
-}
 
 /// The test hooks as set in this process's environment.
 struct Hooks {
@@ -82,25 +68,26 @@ pub fn serve(mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()>
     let mut hooks = Hooks::from_env();
     let mut line = String::new();
     input.read_line(&mut line)?;
-    let (workload, workers) = match serde_json::from_str::<WorkerSetup>(&line)
-        .map_err(|e| format!("bad worker setup: {e}"))
-        .and_then(|s| {
-            if let Some(cpu) = s.pin_cpu {
-                pin_current_thread(cpu);
-            }
-            let w = from_setup(&s.workload)?;
-            w.prepare()?;
-            Ok((w, s.workers))
-        }) {
+    let (workload, workers) = match WorkerSetup::parse(line.trim_end()).and_then(|s| {
+        if let Some(cpu) = s.pin_cpu {
+            pin_current_thread(cpu);
+        }
+        let w = from_setup(&s.workload)?;
+        w.prepare()?;
+        Ok((w, s.workers))
+    }) {
         Ok(w) => w,
         Err(reason) => {
-            writeln!(out, "F {}", serde_json::to_string(&reason)?)?;
+            let failed = FromWorker::SetupFailed {
+                reason: reason.clone(),
+            };
+            writeln!(out, "{}", failed.encode())?;
             out.flush()?;
             anyhow::bail!("worker setup failed: {reason}");
         }
     };
     let start = rusage::read(Who::SelfProcess);
-    writeln!(out, "K")?;
+    writeln!(out, "{}", FromWorker::Ready.encode())?;
     out.flush()?;
     loop {
         line.clear();
@@ -108,40 +95,35 @@ pub fn serve(mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()>
             // The coordinator went away: nothing left to do.
             return Ok(());
         }
-        let mut words = line.split_whitespace();
-        match words.next() {
-            Some("R") => {
-                let lo: u64 = words.next().unwrap_or("0").parse()?;
-                let hi: u64 = words.next().unwrap_or("0").parse()?;
-                let mut failed = false;
-                for task in lo..hi {
+        match ToWorker::parse(line.trim_end())? {
+            ToWorker::Run(tasks) => {
+                let mut answer = FromWorker::Done;
+                for task in tasks {
                     hooks.before_task(workers, task);
                     if let Err(e) = workload.run_task(task) {
-                        writeln!(out, "E {task} {}", serde_json::to_string(&e.reason)?)?;
-                        failed = true;
+                        answer = FromWorker::TaskFailed {
+                            task,
+                            reason: e.reason,
+                        };
                         break;
                     }
                 }
-                if !failed {
-                    writeln!(out, "D")?;
-                }
+                writeln!(out, "{}", answer.encode())?;
                 out.flush()?;
             }
-            Some("Q") => {
+            ToWorker::Quit => {
                 let end = rusage::read(Who::SelfProcess);
-                writeln!(
-                    out,
-                    "U {} {} {} {} {}",
-                    (end.user_s - start.user_s).max(0.0),
-                    (end.sys_s - start.sys_s).max(0.0),
-                    end.nvcsw.saturating_sub(start.nvcsw),
-                    end.nivcsw.saturating_sub(start.nivcsw),
-                    end.maxrss_bytes
-                )?;
+                let usage = rusage::Usage {
+                    user_s: (end.user_s - start.user_s).max(0.0),
+                    sys_s: (end.sys_s - start.sys_s).max(0.0),
+                    nvcsw: end.nvcsw.saturating_sub(start.nvcsw),
+                    nivcsw: end.nivcsw.saturating_sub(start.nivcsw),
+                    maxrss_bytes: end.maxrss_bytes,
+                };
+                writeln!(out, "{}", FromWorker::Usage(usage).encode())?;
                 out.flush()?;
                 return Ok(());
             }
-            _ => anyhow::bail!("unexpected message from the coordinator: {line:?}"),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! Every path, error and cancel included, kills and reaps every worker it started.
 
 use super::chunking::TaskQueue;
-use super::pool_worker::WorkerSetup;
+use super::protocol::{FromWorker, ToWorker, WorkerSetup};
 use super::threads::static_share;
 use super::{BatchError, BatchSpec, Executor, Schedule, child, throttle};
 use crate::model::Sample;
@@ -86,7 +86,9 @@ impl Drop for Pool {
 
 /// A line from worker `i`, or how it ended.
 enum Event {
-    Line(usize, String),
+    /// Worker `i` said this.
+    Message(usize, FromWorker),
+    /// Worker `i` closed its stdout, or said something outside the protocol.
     Died(usize),
 }
 
@@ -131,13 +133,13 @@ impl Pool {
                 finished: None,
             });
             let pin_cpu = spec.cpu_for(i);
-            let line = serde_json::to_string(&WorkerSetup {
+            let line = WorkerSetup {
                 workload: setup.clone(),
                 pin_cpu,
                 worker: i,
                 workers: n,
-            })
-            .map_err(|e| BatchError::Setup(e.to_string()))?;
+            }
+            .encode();
             pool.send(i, &line, spec)?;
         }
         Ok(pool)
@@ -207,10 +209,11 @@ impl Pool {
             for (i, w) in self.workers.iter_mut().enumerate() {
                 if let Some(pos) = w.pending.iter().position(|&b| b == b'\n') {
                     let line: Vec<u8> = w.pending.drain(..=pos).collect();
-                    return Ok(Event::Line(
-                        i,
-                        String::from_utf8_lossy(&line).trim_end().to_string(),
-                    ));
+                    let line = String::from_utf8_lossy(&line);
+                    return Ok(match FromWorker::parse(line.trim_end()) {
+                        Ok(m) => Event::Message(i, m),
+                        Err(_) => Event::Died(i),
+                    });
                 }
             }
             if spec.cancel.is_cancelled() {
@@ -255,32 +258,11 @@ impl Pool {
     /// Hands worker `i` its next dynamic chunk, if any remain.
     fn feed(&mut self, i: usize, queue: &TaskQueue, spec: &BatchSpec) -> Result<(), BatchError> {
         if let Some(r) = queue.claim() {
-            self.send(i, &format!("R {} {}", r.start, r.end), spec)?;
+            self.send(i, &ToWorker::Run(r.clone()).encode(), spec)?;
             self.workers[i].in_flight.push_back(r);
         }
         Ok(())
     }
-}
-
-fn task_error(line: &str) -> TaskError {
-    let mut parts = line.splitn(3, ' ').skip(1);
-    let task = parts.next().and_then(|t| t.parse().ok()).unwrap_or(0);
-    let reason = parts
-        .next()
-        .and_then(|r| serde_json::from_str::<String>(r).ok())
-        .unwrap_or_else(|| line.to_string());
-    TaskError { task, reason }
-}
-
-fn parse_usage(line: &str) -> Option<super::rusage::Usage> {
-    let v: Vec<&str> = line.split_whitespace().skip(1).collect();
-    Some(super::rusage::Usage {
-        user_s: v.first()?.parse().ok()?,
-        sys_s: v.get(1)?.parse().ok()?,
-        nvcsw: v.get(2)?.parse().ok()?,
-        nivcsw: v.get(3)?.parse().ok()?,
-        maxrss_bytes: v.get(4)?.parse().ok()?,
-    })
 }
 
 impl Executor for ProcessesExecutor {
@@ -307,14 +289,13 @@ impl Executor for ProcessesExecutor {
         let mut ready = 0;
         while ready < n {
             match pool.next_event(spec)? {
-                Event::Line(_, l) if l == "K" => ready += 1,
-                Event::Line(i, l) if l.starts_with("F ") => {
+                Event::Message(_, FromWorker::Ready) => ready += 1,
+                Event::Message(i, FromWorker::SetupFailed { reason }) => {
                     return Err(BatchError::Setup(format!(
-                        "worker process {i} could not set up: {}",
-                        task_error(&format!("F 0 {}", &l[2..])).reason
+                        "worker process {i} could not set up: {reason}"
                     )));
                 }
-                Event::Line(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
+                Event::Message(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
             }
         }
 
@@ -332,7 +313,7 @@ impl Executor for ProcessesExecutor {
                 Schedule::Static => {
                     let r = static_share(spec.tasks, n, i);
                     if !r.is_empty() {
-                        pool.send(i, &format!("R {} {}", r.start, r.end), spec)?;
+                        pool.send(i, &ToWorker::Run(r.clone()).encode(), spec)?;
                         pool.workers[i].in_flight.push_back(r);
                     }
                 }
@@ -341,7 +322,7 @@ impl Executor for ProcessesExecutor {
         let mut outstanding: usize = pool.workers.iter().map(|w| w.in_flight.len()).sum();
         while outstanding > 0 {
             match pool.next_event(spec)? {
-                Event::Line(i, l) if l == "D" => {
+                Event::Message(i, FromWorker::Done) => {
                     outstanding -= 1;
                     pool.workers[i].in_flight.pop_front();
                     pool.workers[i].finished = Some(Instant::now());
@@ -351,10 +332,10 @@ impl Executor for ProcessesExecutor {
                         outstanding += pool.workers[i].in_flight.len() - before;
                     }
                 }
-                Event::Line(_, l) if l.starts_with("E ") => {
-                    return Err(BatchError::Task(task_error(&l)));
+                Event::Message(_, FromWorker::TaskFailed { task, reason }) => {
+                    return Err(BatchError::Task(TaskError { task, reason }));
                 }
-                Event::Line(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
+                Event::Message(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
             }
         }
         let throttled_after = throttle::read();
@@ -369,13 +350,12 @@ impl Executor for ProcessesExecutor {
         let mut usage = super::rusage::Usage::default();
         let mut peaks = vec![0u64; n];
         for i in 0..n {
-            pool.send(i, "Q", spec)?;
+            pool.send(i, &ToWorker::Quit.encode(), spec)?;
         }
         let mut reported = 0;
         while reported < n {
             match pool.next_event(spec)? {
-                Event::Line(i, l) if l.starts_with("U ") => {
-                    let u = parse_usage(&l).unwrap_or_default();
+                Event::Message(i, FromWorker::Usage(u)) => {
                     usage.add(&u);
                     peaks[i] = u.maxrss_bytes;
                     reported += 1;
@@ -383,7 +363,7 @@ impl Executor for ProcessesExecutor {
                         let _ = c.wait();
                     }
                 }
-                Event::Line(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
+                Event::Message(i, _) | Event::Died(i) => return Err(pool.died(i, spec)),
             }
         }
         drop(pool);
@@ -397,21 +377,5 @@ impl Executor for ProcessesExecutor {
         sample.worker_peak_rss_bytes = peaks;
         throttle::fill_delta(&mut sample, throttled_before, throttled_after);
         Ok(sample)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn worker_lines_parse() {
-        let e = task_error("E 12 \"sum is 0\\nbad\"");
-        assert_eq!(e.task, 12);
-        assert_eq!(e.reason, "sum is 0\nbad");
-        let u = parse_usage("U 0.5 0.25 3 4 1048576").unwrap();
-        assert_eq!(u.maxrss_bytes, 1 << 20);
-        assert_eq!(u.nivcsw, 4);
-        assert!(parse_usage("U 1").is_none());
     }
 }
