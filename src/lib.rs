@@ -22,6 +22,7 @@ pub mod rng;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
+#[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testdata;
 pub mod words;
