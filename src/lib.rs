@@ -16,12 +16,14 @@ pub mod input;
 pub mod machine;
 pub mod model;
 pub mod numbers;
+pub mod outdir;
 pub mod plan;
-pub mod report;
+pub mod render;
 pub mod rng;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
+pub mod term;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testdata;

@@ -1,5 +1,8 @@
-//! The serde types of results.json, schema_version 1 (see ../shared/DESIGN.md).
+//! The serde types of results.json, schema_version 1 (the layout is in docs/ARCHITECTURE.md).
 //! Field names are a contract read by tests, scripts, `compare` and users: add, never rename.
+//! `json` writes the record and reads it back.
+
+pub mod json;
 
 use serde::{Deserialize, Serialize};
 

@@ -8,7 +8,8 @@ use crate::cli::AnalyzeArgs;
 use crate::clock::UtcTime;
 use crate::config::analyze::AnalyzeConfig;
 use crate::import::{self, record::ImportContext};
-use crate::report::{json, outdir::OutputDir};
+use crate::model::json;
+use crate::outdir::OutputDir;
 use crate::summary::summarize_points;
 
 /// Runs `plateau analyze` from the command line's flags.

@@ -7,7 +7,10 @@ use crate::cli::CompareArgs;
 use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
 use crate::config::compare::CompareConfig;
 use crate::error::{RegressionFound, usage};
-use crate::report::{compare_fmt, compare_md, compare_text, json};
+use crate::model::json;
+use crate::render::compare_fmt;
+use crate::render::compare_md;
+use crate::term::compare_text;
 use std::io::Write;
 use std::path::Path;
 

@@ -16,8 +16,12 @@ pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;
-use crate::report::outdir::{OutputDir, write_atomic};
-use crate::report::{chart, html, json, markdown, table};
+use crate::model::json;
+use crate::outdir::{OutputDir, write_atomic};
+use crate::render::chart;
+use crate::render::html;
+use crate::render::markdown;
+use crate::term::table;
 use std::io::Write;
 
 /// Runs one parsed command line.

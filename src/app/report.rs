@@ -6,9 +6,11 @@ use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
-use crate::report::comparison::{Comparison, LoadedRun, compare};
-use crate::report::outdir::OutputDir;
-use crate::report::{html, json, markdown};
+use crate::model::json;
+use crate::outdir::OutputDir;
+use crate::render::comparison::{Comparison, LoadedRun, compare};
+use crate::render::html;
+use crate::render::markdown;
 
 /// The rendered report: the page and its markdown summary.
 #[derive(Debug, Clone)]

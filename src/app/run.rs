@@ -9,14 +9,17 @@ use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::error::RunFailed;
 use crate::exec::Executor;
+use crate::model::json;
 use crate::model::{
     AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
     StopReason, ToolInfo,
 };
-use crate::report::{json, notes, outdir::OutputDir, progress::Progress};
+use crate::outdir::OutputDir;
 use crate::summary::summarize_points;
 use crate::sweep::adaptive::AdaptiveStop;
 use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, rounds, run_sweep};
+use crate::term::notes;
+use crate::term::progress::Progress;
 
 /// Runs a sweep from the command line's flags.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {

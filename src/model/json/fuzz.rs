@@ -28,10 +28,10 @@ fn refused(text: &str) -> String {
 fn use_record(mut r: RunRecord) {
     let tasks = r.config.tasks;
     summarize_for_test(&mut r, tasks);
-    let _ = crate::report::chart::render(&r);
-    let _ = crate::report::table::render(&r);
-    let _ = crate::report::table::summary_line(&r);
-    let _ = crate::report::notes::render(&r);
+    let _ = crate::render::chart::render(&r);
+    let _ = crate::term::table::render(&r);
+    let _ = crate::term::table::summary_line(&r);
+    let _ = crate::term::notes::render(&r);
     let _ = render(&r);
 }
 

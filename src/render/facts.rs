@@ -3,7 +3,7 @@
 //! Pure; strings are escaped later by the templates.
 
 use crate::model::{MachineInfo, RunRecord};
-use crate::report::pick;
+use crate::render::pick;
 use crate::words::count;
 use serde::Serialize;
 
@@ -189,12 +189,12 @@ pub fn shell_join(args: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     #[test]
     fn machine_and_method_name_every_core_figure_and_the_command() {
         let r = testdata::record();
-        let v = crate::report::view::run_view(&r);
+        let v = crate::render::view::run_view(&r);
         let names: Vec<&str> = v.machine.iter().map(|f| f.name.as_str()).collect();
         for n in [
             "Logical CPUs",

@@ -55,7 +55,7 @@ pub fn usd(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     #[test]
     fn cost_follows_the_formula() {

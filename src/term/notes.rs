@@ -52,7 +52,7 @@ mod tests {
 
     fn record() -> RunRecord {
         let text = include_str!("../../tests/data/results-v1.json");
-        crate::report::json::parse(text, std::path::Path::new("x")).unwrap()
+        crate::model::json::parse(text, std::path::Path::new("x")).unwrap()
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
-use crate::report::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_legend, draw_mesh};
+use crate::render::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_legend, draw_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn extreme_values_render_instead_of_hanging() {
         let text = include_str!("../../tests/data/results-v1.json");
-        let mut r = crate::report::json::parse(text, std::path::Path::new("x")).unwrap();
+        let mut r = crate::model::json::parse(text, std::path::Path::new("x")).unwrap();
         let s = r.points[0].summary.as_mut().unwrap();
         s.tasks_per_sec = f64::MAX;
         s.tasks_per_sec_ci95 = [f64::MAX, f64::MAX];

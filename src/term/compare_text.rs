@@ -1,10 +1,10 @@
 //! The comparison for the terminal: the verdict, an aligned table per worker count, the curve
 //! checks, differences and notes. Pure: comparison in, text out.
 
-use super::compare_fmt::{
+use crate::compare::Comparison;
+use crate::render::compare_fmt::{
     HEADERS, curve_lines, describe_run, headline, row_cells, whole_curve_line,
 };
-use crate::compare::Comparison;
 use std::fmt::Write;
 
 /// The terminal report.

@@ -6,8 +6,8 @@ use crate::config::report::PriceOverride;
 use crate::error::usage;
 use crate::model::RunRecord;
 use crate::numbers::rate;
-use crate::report::facts::workload_text;
-use crate::report::pick::{self, Chosen};
+use crate::render::facts::workload_text;
+use crate::render::pick::{self, Chosen};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -295,7 +295,7 @@ pub fn headline(c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     fn loaded(label: &str, file: &str, price: Option<f64>, scale_by: f64) -> LoadedRun {
         let mut record = testdata::record();

@@ -4,12 +4,12 @@
 
 use crate::model::{Point, RunRecord};
 use crate::numbers::{rate, secs};
-use crate::report::facts::{
+use crate::render::facts::{
     Fact, binding_sentence, machine_facts, method_facts, shell_join, workload_text,
 };
-use crate::report::fits_text::{self, FitLine};
-use crate::report::pick::{self, Chosen};
-use crate::report::table;
+use crate::render::fits_text::{self, FitLine};
+use crate::render::headline;
+use crate::render::pick::{self, Chosen};
 use crate::words::workers;
 use serde::Serialize;
 
@@ -88,7 +88,7 @@ pub fn run_view(record: &RunRecord) -> RunView {
     // The report shows warnings in their own section, so the verdict is the analysis's own text.
     let verdict = match analysis {
         Some(a) => a.verdict.clone(),
-        None => table::summary_line(record),
+        None => headline::peak_line(record),
     };
     let recommendation = recommendation(chosen.as_ref(), record);
     let cost = match (record.run.price_per_hour, chosen) {
@@ -214,7 +214,7 @@ fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     #[test]
     fn without_analysis_the_peak_is_shown_and_said_to_be_unanalysed() {

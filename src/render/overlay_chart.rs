@@ -3,7 +3,7 @@
 //! Pure: series in, SVG text out.
 
 use crate::model::RunRecord;
-use crate::report::plot::{self, DrawResult, XAxis, axis_top, draw_legend, draw_mesh};
+use crate::render::plot::{self, DrawResult, XAxis, axis_top, draw_legend, draw_mesh};
 use plotters::prelude::*;
 
 const WIDTH: u32 = 1000;
@@ -151,7 +151,7 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     fn series(label: &str, scale_by: f64, cpus: usize) -> OverlaySeries {
         let mut r = testdata::record();

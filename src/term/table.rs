@@ -4,15 +4,14 @@
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
 use crate::numbers::{rate, secs};
-use crate::summary::{Measured, measured, measured_peak};
-use crate::words::workers;
+use crate::render::headline;
 use std::fmt::Write;
 
 /// The table, one row per measured worker count, with notes at the machine's core counts.
 pub fn render(record: &RunRecord) -> String {
     let m = &record.machine;
     let prov = Provenance::of(record);
-    let peak = peak(record).map(|m| m.workers);
+    let peak = headline::peak(record).map(|m| m.workers);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -62,48 +61,9 @@ pub fn render(record: &RunRecord) -> String {
 /// One line under the table: the peak, its speedup, and the machine's effective CPUs; then the
 /// verdict and warnings when the record has been analysed.
 pub fn summary_line(record: &RunRecord) -> String {
-    let m = &record.machine;
-    let prov = Provenance::of(record);
-    let line = match peak(record) {
-        None => "No worker count was measured.".into(),
-        Some(Measured {
-            workers: w,
-            summary: s,
-        }) if !prov.machine_recorded => format!(
-            "Peak {} {} at {} ({:.2}x speedup, {:.0}% efficiency).",
-            rate(s.tasks_per_sec),
-            prov.unit,
-            workers(w),
-            s.speedup,
-            s.efficiency * 100.0,
-        ),
-        Some(Measured {
-            workers: w,
-            summary: s,
-        }) => format!(
-            "Peak {} tasks/s at {} ({:.2}x speedup, {:.0}% efficiency) on {} effective CPUs ({} physical cores, {} logical).",
-            rate(s.tasks_per_sec),
-            workers(w),
-            s.speedup,
-            s.efficiency * 100.0,
-            m.effective_cpus,
-            m.physical_cores,
-            m.logical_cpus
-        ),
-    };
+    let line = headline::peak_line(record);
     match &record.analysis {
         Some(a) => format!("{line}\n{}", super::analysis_text::render(a)),
         None => line,
     }
-}
-
-/// The analysis's peak when it was measured, else the measured point with the highest
-/// throughput.
-fn peak(record: &RunRecord) -> Option<Measured<'_>> {
-    if let Some(a) = &record.analysis {
-        if let Some(m) = measured(&record.points).find(|m| m.workers == a.peak.workers) {
-            return Some(m);
-        }
-    }
-    measured_peak(&record.points)
 }

@@ -2,12 +2,12 @@
 //! or a comparison of several. Pure: records in, HTML text out, through the escaping templates.
 
 use crate::model::RunRecord;
-use crate::report::chart;
-use crate::report::comparison::{self, Comparison};
-use crate::report::facts::workload_text;
-use crate::report::overlay_chart::{self, OverlaySeries, Scale};
-use crate::report::templates::{self, trusted_markup};
-use crate::report::view;
+use crate::render::chart;
+use crate::render::comparison::{self, Comparison};
+use crate::render::facts::workload_text;
+use crate::render::overlay_chart::{self, OverlaySeries, Scale};
+use crate::render::templates::{self, trusted_markup};
+use crate::render::view;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -83,8 +83,8 @@ fn generator() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::comparison::{LoadedRun, compare};
-    use crate::report::testdata;
+    use crate::render::comparison::{LoadedRun, compare};
+    use crate::render::testdata;
 
     fn count(haystack: &str, needle: &str) -> usize {
         haystack.matches(needle).count()

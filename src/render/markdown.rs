@@ -2,10 +2,10 @@
 //! summary. Pure: records in, markdown out, through the escaping templates.
 
 use crate::model::RunRecord;
-use crate::report::comparison::{self, Comparison};
-use crate::report::html::work_text;
-use crate::report::templates;
-use crate::report::view;
+use crate::render::comparison::{self, Comparison};
+use crate::render::html::work_text;
+use crate::render::templates;
+use crate::render::view;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -34,8 +34,8 @@ pub fn render_comparison(c: &Comparison) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::comparison::{LoadedRun, compare};
-    use crate::report::testdata;
+    use crate::render::comparison::{LoadedRun, compare};
+    use crate::render::testdata;
 
     #[test]
     fn single_summary_has_verdict_table_and_command() {

@@ -181,7 +181,7 @@ fn karp_flatt_line(kf: &[KarpFlatt]) -> Option<FitLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata;
+    use crate::render::testdata;
 
     #[test]
     fn a_poor_amdahl_fit_is_called_rough() {
