@@ -4,8 +4,8 @@
 
 use super::config_diff::ConfigDifference;
 use super::curve::CurveChecks;
-use super::mann_whitney::PMethod;
-use super::ratio_ci::RatioCi;
+use crate::stats::mann_whitney::PMethod;
+use crate::stats::ratio_ci::RatioCi;
 use serde::Serialize;
 
 /// The overall outcome.

@@ -196,7 +196,7 @@ fn without_analysis_the_peak_comes_from_samples_and_the_recommendation_is_skippe
     assert_eq!(peak.baseline.workers, 2);
     assert!((peak.baseline.tasks_per_sec - 32.0).abs() < 1e-9);
     assert_eq!(peak.movement, Movement::Lower);
-    assert!(peak.ratio.unwrap().hi < 1.0);
+    assert!(peak.ratio.unwrap().ci.hi < 1.0);
     assert_eq!(out.curve.recommendation.moved, None);
     assert!(out.curve.recommendation.note.contains("analysis is null"));
     let eff = out.curve.efficiency.unwrap();

@@ -25,7 +25,7 @@ pub fn pval(p: f64) -> String {
 
 /// The CI of a ratio: "[0.881, 0.934]".
 pub fn ratio_ci(e: &Evidence) -> String {
-    format!("[{:.3}, {:.3}]", e.ratio.lo, e.ratio.hi)
+    format!("[{:.3}, {:.3}]", e.ratio.ci.lo, e.ratio.ci.hi)
 }
 
 /// The p-value of the direction the change points in, raw and Holm-corrected: "0.004 / 0.012".
@@ -138,7 +138,7 @@ pub fn curve_lines(c: &Comparison) -> Vec<String> {
     if let Some(p) = &c.curve.peak {
         let ci = p
             .ratio
-            .map(|r| format!(", 95% CI of the ratio [{:.3}, {:.3}]", r.lo, r.hi))
+            .map(|r| format!(", 95% CI of the ratio [{:.3}, {:.3}]", r.ci.lo, r.ci.hi))
             .unwrap_or_default();
         out.push(format!(
             "Peak throughput: {} tasks/s at {} -> {} tasks/s at {} ({}{ci}; from {}): {}.",

@@ -2,7 +2,13 @@
 //! outliers, bootstrap CI of the median, quantiles. No I/O, no clocks. The methods work on a
 //! `Sorted`, whose constructor refuses an empty sample or a NaN or infinity.
 
-use crate::rng::SplitMix64;
+pub mod bootstrap;
+pub mod holm;
+pub mod mann_whitney;
+pub mod ratio_ci;
+pub mod stratified;
+
+pub use bootstrap::Ci;
 
 /// A non-empty slice of finite numbers, sorted ascending: the invariant every function here needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,33 +93,21 @@ impl Sorted {
             .count()
     }
 
-    /// Percentile bootstrap confidence interval of the median at `level` (e.g. 0.95),
-    /// with `resamples` resamples drawn from a generator seeded by `seed`.
-    pub fn bootstrap_median_ci(&self, level: f64, resamples: usize, seed: u64) -> [f64; 2] {
-        let n = self.0.len();
-        if n == 1 {
-            return [self.0[0], self.0[0]];
+    /// Percentile bootstrap confidence interval of the median at `level` (e.g. 0.95), from
+    /// `resamples` resamples seeded by `seed`. A single value is its own interval.
+    pub fn bootstrap_median_ci(&self, level: f64, resamples: usize, seed: u64) -> Ci {
+        if self.0.len() == 1 {
+            return Ci::point(self.0[0]);
         }
-        let mut rng = SplitMix64::new(seed);
-        let mut medians = Vec::with_capacity(resamples);
-        let mut buf = vec![0.0; n];
-        for _ in 0..resamples.max(1) {
-            for slot in buf.iter_mut() {
-                *slot = self.0[rng.below(n)];
-            }
-            buf.sort_by(f64::total_cmp);
-            medians.push(median_of_sorted(&buf));
-        }
-        medians.sort_by(f64::total_cmp);
-        let alpha = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
-        [
-            quantile_of_sorted(&medians, alpha),
-            quantile_of_sorted(&medians, 1.0 - alpha),
-        ]
+        let mut buf = vec![0.0; self.0.len()];
+        bootstrap::percentile_ci(level, resamples, seed, |rng| {
+            Some(bootstrap::resampled_median(&self.0, &mut buf, rng))
+        })
+        .expect("every draw of a non-empty sample has a median")
     }
 }
 
-fn median_of_sorted(v: &[f64]) -> f64 {
+pub(crate) fn median_of_sorted(v: &[f64]) -> f64 {
     let n = v.len();
     if n % 2 == 1 {
         v[n / 2]
@@ -152,7 +146,7 @@ mod tests {
         assert_eq!(s.mad(), 1.0);
         let one = Sorted::new(&[2.0]).unwrap();
         assert_eq!(one.stddev(), 0.0);
-        assert_eq!(one.bootstrap_median_ci(0.95, 100, 1), [2.0, 2.0]);
+        assert_eq!(one.bootstrap_median_ci(0.95, 100, 1), Ci::point(2.0));
     }
 
     #[test]
@@ -179,7 +173,7 @@ mod tests {
             prop_assert!(s.min() <= s.median() && s.median() <= s.max());
             prop_assert!(s.min() <= s.mean() + 1e-9 * s.max() && s.mean() <= s.max() + 1e-9 * s.max());
             prop_assert!(s.stddev() >= 0.0 && s.cv() >= 0.0);
-            let [lo, hi] = s.bootstrap_median_ci(0.95, 200, seed);
+            let Ci { lo, hi } = s.bootstrap_median_ci(0.95, 200, seed);
             prop_assert!(s.min() <= lo && lo <= hi && hi <= s.max());
             prop_assert!(s.outliers() < xs.len());
         }

@@ -2,19 +2,18 @@
 //! its 95% percentile-bootstrap confidence interval over the raw samples, each side resampled
 //! on its own from a seeded generator. Pure.
 
-use crate::rng::SplitMix64;
-use crate::stats::{Sorted, quantile_of_sorted};
+use super::Sorted;
+use super::bootstrap::{Ci, percentile_ci, resampled_median};
 use serde::Serialize;
 
-/// A ratio and its confidence interval.
+/// A ratio and its confidence interval (serialized flat: `{ratio, lo, hi}`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RatioCi {
     /// Median of current over median of baseline (1.0 = unchanged, 0.9 = 10% slower).
     pub ratio: f64,
-    /// Lower end of the interval.
-    pub lo: f64,
-    /// Upper end of the interval.
-    pub hi: f64,
+    /// The interval.
+    #[serde(flatten)]
+    pub ci: Ci,
 }
 
 /// The ratio of medians `current / baseline` with a percentile bootstrap interval at `level`
@@ -67,46 +66,26 @@ pub fn geomean_ratio_ci(
         .sum::<f64>()
         / k)
         .exp();
-    let mut rng = SplitMix64::new(seed);
     let longest = sorted
         .iter()
         .map(|(b, c)| b.values().len().max(c.values().len()))
         .max()
         .unwrap_or(1);
     let mut buf = vec![0.0; longest];
-    let mut ratios = Vec::with_capacity(resamples.max(1));
-    'resample: for _ in 0..resamples.max(1) {
+    let ci = percentile_ci(level, resamples, seed, |rng| {
         let mut log_sum = 0.0;
         for (b, c) in &sorted {
-            let mb = resampled_median(b.values(), &mut buf[..b.values().len()], &mut rng);
-            let mc = resampled_median(c.values(), &mut buf[..c.values().len()], &mut rng);
+            let mb = resampled_median(b.values(), &mut buf[..b.values().len()], rng);
+            let mc = resampled_median(c.values(), &mut buf[..c.values().len()], rng);
             // Only a sample holding zeros can resample to a zero median; leave such draws out.
             if mb <= 0.0 || mc <= 0.0 {
-                continue 'resample;
+                return None;
             }
             log_sum += (mc / mb).ln();
         }
-        ratios.push((log_sum / k).exp());
-    }
-    if ratios.is_empty() {
-        return None;
-    }
-    ratios.sort_by(f64::total_cmp);
-    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
-    Some(RatioCi {
-        ratio,
-        lo: quantile_of_sorted(&ratios, tail),
-        hi: quantile_of_sorted(&ratios, 1.0 - tail),
-    })
-}
-
-/// The median of one resample (with replacement) of `values`, drawn into `buf`.
-fn resampled_median(values: &[f64], buf: &mut [f64], rng: &mut SplitMix64) -> f64 {
-    for slot in buf.iter_mut() {
-        *slot = values[rng.below(values.len())];
-    }
-    buf.sort_by(f64::total_cmp);
-    quantile_of_sorted(buf, 0.5)
+        Some((log_sum / k).exp())
+    })?;
+    Some(RatioCi { ratio, ci })
 }
 
 #[cfg(test)]
@@ -120,10 +99,10 @@ mod tests {
         let c = [9.0, 9.2, 8.8, 9.1, 8.9];
         let r = ratio_of_medians_ci(&b, &c, 0.95, 2000, 7).unwrap();
         assert!((r.ratio - 0.9).abs() < 1e-12);
-        assert!(r.lo <= r.ratio && r.ratio <= r.hi);
+        assert!(r.ci.lo <= r.ratio && r.ratio <= r.ci.hi);
         // Every resampled median lies in the sample's range: the interval cannot leave it.
-        assert!(r.lo >= 8.8 / 10.2 && r.hi <= 9.2 / 9.8);
-        assert!(r.hi < 1.0, "a clean 10% drop excludes 1: {r:?}");
+        assert!(r.ci.lo >= 8.8 / 10.2 && r.ci.hi <= 9.2 / 9.8);
+        assert!(r.ci.hi < 1.0, "a clean 10% drop excludes 1: {r:?}");
         assert_eq!(Some(r), ratio_of_medians_ci(&b, &c, 0.95, 2000, 7));
     }
 
@@ -144,7 +123,7 @@ mod tests {
         ];
         let r = geomean_ratio_ci(&pairs, 0.95, 100, 1).unwrap();
         assert!(
-            (r.ratio - 1.0).abs() < 1e-12 && (r.lo - 1.0).abs() < 1e-12,
+            (r.ratio - 1.0).abs() < 1e-12 && (r.ci.lo - 1.0).abs() < 1e-12,
             "{r:?}"
         );
         assert!(geomean_ratio_ci(&[], 0.95, 100, 1).is_none());
@@ -165,8 +144,8 @@ mod tests {
             seed in any::<u64>(),
         ) {
             let r = ratio_of_medians_ci(&b, &c, 0.95, 300, seed).unwrap();
-            prop_assert!(r.lo <= r.hi);
-            prop_assert!(r.lo > 0.0 && r.hi.is_finite());
+            prop_assert!(r.ci.lo <= r.ci.hi);
+            prop_assert!(r.ci.lo > 0.0 && r.ci.hi.is_finite());
         }
     }
 }
