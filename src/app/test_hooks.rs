@@ -44,10 +44,6 @@ struct PanicAt {
 
 #[cfg(any(test, feature = "testing"))]
 impl Executor for PanicAt {
-    fn mode(&self) -> &'static str {
-        self.inner.mode()
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -66,10 +62,6 @@ struct PanicOnFirstTask(SharedWorkload);
 
 #[cfg(any(test, feature = "testing"))]
 impl Workload for PanicOnFirstTask {
-    fn name(&self) -> &'static str {
-        self.0.name()
-    }
-
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
     }

@@ -89,10 +89,6 @@ impl Shared<'_> {
 }
 
 impl Executor for CommandExecutor {
-    fn mode(&self) -> &'static str {
-        "command"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,

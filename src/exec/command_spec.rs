@@ -184,10 +184,6 @@ impl CommandWorkload {
 }
 
 impl Workload for CommandWorkload {
-    fn name(&self) -> &'static str {
-        "command"
-    }
-
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
     }

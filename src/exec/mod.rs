@@ -92,9 +92,6 @@ pub enum BatchError {
 
 /// Runs batches of a workload and measures them.
 pub trait Executor {
-    /// The execution model's name in results.json: "threads", "processes", "command".
-    fn mode(&self) -> &'static str;
-
     /// Runs one batch and returns its measurements.
     fn run_batch(
         &mut self,

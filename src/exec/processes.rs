@@ -266,10 +266,6 @@ impl Pool {
 }
 
 impl Executor for ProcessesExecutor {
-    fn mode(&self) -> &'static str {
-        "processes"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,

@@ -64,10 +64,6 @@ impl Gate {
 }
 
 impl Executor for ThreadsExecutor {
-    fn mode(&self) -> &'static str {
-        "threads"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -264,9 +260,6 @@ mod tests {
     }
 
     impl Workload for Counting {
-        fn name(&self) -> &'static str {
-            "counting"
-        }
         fn describe(&self) -> serde_json::Value {
             serde_json::json!({"name": "counting"})
         }
