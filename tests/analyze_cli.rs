@@ -268,6 +268,7 @@ fn bad_inputs_get_one_sentence_naming_the_file_and_exit_2() {
 #[test]
 fn bad_flags_name_the_flag_and_exit_2() {
     let csv = fixture("writeup.csv");
+    let tmp = tempfile::tempdir().unwrap();
     for (args, flag) in [
         (
             vec!["--tolerance", "5"],
@@ -287,13 +288,15 @@ fn bad_flags_name_the_flag_and_exit_2() {
             .arg("analyze")
             .arg(&csv)
             .args(&args)
-            .args(["--out", "/tmp/plateau-never-analyze"])
+            .arg("--out")
+            .arg(tmp.path().join("never-analyze"))
             .assert()
             .code(2)
             .stderr(predicate::str::contains(flag));
     }
     plateau()
-        .args(["run", "--tolerance", "150%", "--out", "/tmp/plateau-never"])
+        .args(["run", "--tolerance", "150%", "--out"])
+        .arg(tmp.path().join("never"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--tolerance 150% is out of range"));

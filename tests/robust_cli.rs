@@ -479,11 +479,14 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--iterations", "-5"], "--iterations"),
         (&["--workers", "-2"], "--workers"),
     ];
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
     for (args, needle) in cases {
         let o = plateau()
             .arg("run")
             .args(*args)
-            .args(["--out", "/tmp/plateau-never"])
+            .arg("--out")
+            .arg(&never)
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
@@ -491,5 +494,5 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         assert!(err.contains(needle), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
-    assert!(!Path::new("/tmp/plateau-never").exists());
+    assert!(!never.exists(), "a refused run wrote its folder");
 }

@@ -166,11 +166,14 @@ fn bad_flags_get_one_sentence_and_exit_2() {
         (&["--repetitions", "0"], "--repetitions"),
         (&["--tasks", "many"], "--tasks"),
     ];
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
     for (args, flag) in cases {
         let out = plateau()
             .arg("run")
             .args(*args)
-            .args(["--out", "/tmp/plateau-never"])
+            .arg("--out")
+            .arg(&never)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -181,6 +184,7 @@ fn bad_flags_get_one_sentence_and_exit_2() {
             "{err}"
         );
     }
+    assert!(!never.exists(), "a refused run wrote its folder");
 }
 
 #[test]
