@@ -193,9 +193,20 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 
-    /// Allow more than 64 workers per logical CPU.
+    /// Replace the run an --out folder already holds (finished or not), and allow more than 64
+    /// workers per logical CPU.
     #[arg(long)]
     pub force: bool,
+
+    /// Refuse at once (exit 2, naming it) when another measurement holds the machine lock,
+    /// instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Measure even while another plateau measurement runs on this machine (no lock taken;
+    /// results.json records it). Both runs then measure each other's load.
+    #[arg(long)]
+    pub allow_concurrent: bool,
     /// memory workload: MiB of buffer each task streams through (default: twice the
     /// last-level cache, within 32..1024).
     #[arg(long, value_name = "MIB")]
@@ -283,6 +294,10 @@ pub struct ReportArgs {
     /// request comment or a CI step summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+
+    /// Replace the report.html and summary.md an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Flags of `run` and `analyze` that tune the analysis. Percentages are written `5%` or as the
@@ -343,6 +358,10 @@ pub struct AnalyzeArgs {
     /// A name for the analysed data (default: the file names, or the run's own label).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
+
+    /// Replace the results.json an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
 
     /// How the analysis judges the curve.
     #[command(flatten)]

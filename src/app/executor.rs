@@ -28,3 +28,17 @@ pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
         format!("warning: {failed} tasks failed and were recorded (--keep-going); see failed_tasks in results.json")
     })
 }
+
+/// A warning line when commands left processes behind in their process groups, for the end of
+/// a run: said once, however many tasks did it.
+pub fn leftovers_note(record: &crate::model::RunRecord) -> Option<String> {
+    let left: u64 = record
+        .points
+        .iter()
+        .flat_map(|p| &p.samples)
+        .filter_map(|s| s.leftover_processes)
+        .sum();
+    (left > 0).then(|| {
+        format!("warning: the command left {left} processes running after its main process exited (e.g. `cmd &`); plateau killed them, as a task is its whole process group (see leftover_processes in results.json)")
+    })
+}

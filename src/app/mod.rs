@@ -6,10 +6,13 @@ pub mod analyze;
 pub mod compare;
 pub mod executor;
 pub mod info;
+pub mod machine_lock;
 pub mod noise;
 pub mod report;
 pub mod resume;
+pub mod resume_found;
 pub mod run;
+pub mod save;
 pub mod signals;
 #[doc(hidden)]
 pub mod test_hooks;

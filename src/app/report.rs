@@ -6,8 +6,8 @@ use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
+use crate::report::claim::{Existing, Outputs, claim};
 use crate::report::comparison::{Comparison, LoadedRun, compare};
-use crate::report::outdir::OutputDir;
 use crate::report::{html, json, markdown};
 
 /// The rendered report: the page and its markdown summary.
@@ -35,7 +35,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;
     let rendered = render(&comparison)?;
-    let out = OutputDir::prepare(&config.out)?;
+    let existing = if config.replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    let out = claim(&config.out, Outputs::Report, existing)?;
     out.write("report.html", rendered.html.as_bytes())?;
     out.write("summary.md", rendered.markdown.as_bytes())?;
     match &config.markdown {

@@ -8,6 +8,7 @@ pub mod chunking;
 pub mod command;
 pub mod command_spec;
 pub mod fake;
+pub mod groups;
 pub mod pool_worker;
 pub mod processes;
 pub mod rusage;

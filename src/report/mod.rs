@@ -3,6 +3,7 @@
 
 pub mod analysis_text;
 pub mod chart;
+pub mod claim;
 pub mod compare_fmt;
 pub mod compare_md;
 pub mod compare_text;
