@@ -39,6 +39,9 @@ pub enum Command {
     /// A worker process of `--mode processes` (internal: started by plateau itself).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
+    /// The guard of a command-mode run (internal: kills its commands if plateau dies).
+    #[command(name = "__guard", hide = true)]
+    Guard(WorkerArgs),
     /// CI gate: compare a run with a baseline; exit 1 on a real regression.
     Compare(CompareArgs),
 }

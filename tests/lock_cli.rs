@@ -296,3 +296,54 @@ fn ctrl_c_twice_leaves_no_command_running() {
         assert!(ended(pid), "command {pid} outlived plateau");
     }
 }
+
+#[test]
+fn a_sigkilled_run_leaves_no_command_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pids = tmp.path().join("pids");
+    let mut child = std::process::Command::new(bin())
+        .env("PLATEAU_LOCK", tmp.path().join("lock"))
+        .args([
+            "run",
+            "--workers",
+            "2",
+            "--tasks",
+            "4",
+            "--repetitions",
+            "1",
+        ])
+        .args(["--warmup", "0", "-q", "--out"])
+        .arg(tmp.path().join("out"))
+        .args(["--", "sh", "-c"])
+        .arg(format!("echo $$ >> {}; sleep 100", pids.display()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let started = || {
+        std::fs::read_to_string(&pids)
+            .map(|t| {
+                t.lines()
+                    .filter_map(|l| l.parse::<i32>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    while started().is_empty() {
+        assert!(Instant::now() < deadline, "no command started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The guard notices plateau's end and kills the groups it was told of.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for pid in started() {
+        while !ended(pid) {
+            assert!(
+                Instant::now() < deadline,
+                "command {pid} outlived a SIGKILLed plateau"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}

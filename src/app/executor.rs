@@ -16,6 +16,23 @@ pub fn for_config(config: &RunConfig) -> anyhow::Result<Box<dyn Executor>> {
     })
 }
 
+/// The guard that stops a command-mode run's commands if plateau dies (see `exec::guard`);
+/// None for the other modes, or with a warning when it cannot start.
+pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
+    if config.mode != Mode::Command {
+        return None;
+    }
+    match crate::exec::guard::start() {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!(
+                "warning: cannot start plateau's guard process ({e}); if plateau is killed (SIGKILL), its running commands are not stopped"
+            );
+            None
+        }
+    }
+}
+
 /// A warning line when `--keep-going` recorded failed tasks, for the end of a run.
 pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
     let failed: u64 = record

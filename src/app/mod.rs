@@ -31,6 +31,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Report(args) => report::report(&args),
         Command::Analyze(args) => analyze::analyze(&args, command_line),
         Command::Worker(_) => crate::exec::pool_worker::main(),
+        Command::Guard(_) => crate::exec::guard::main(),
         Command::Compare(args) => compare::compare(&args),
     }
 }

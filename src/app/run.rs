@@ -62,6 +62,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         adaptive: config.robust.adaptive,
         chunk: config.chunk,
     };
+    let _guard = super::executor::guard_for(&config);
     let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
     let workload = config.workload.build();
     let planned = rounds::planned_batches(

@@ -6,8 +6,8 @@
 //! Parent-death protection without `PR_SET_PDEATHSIG` (which needs a `pre_exec` hook, ruling
 //! out the fast `posix_spawn` path, and is tied to the spawning thread): Ctrl-C, SIGTERM and
 //! SIGHUP stop the batch (the watchdog kills every group) or, the second time, `kill_all` runs
-//! before exit. Only a SIGKILL of plateau itself leaves its in-flight commands (at most one per
-//! worker) to run to their own end.
+//! before exit; and when plateau dies any other way (SIGKILL, the OOM killer), the `guard`
+//! process, told of every group here, kills those still running.
 
 use std::sync::Mutex;
 
@@ -25,6 +25,7 @@ pub fn register(pgid: i32) {
         super::child::kill_group(pgid);
     }
     l.0.push(pgid);
+    super::guard::tell('+', pgid);
 }
 
 /// Task group `pgid` has been ended and reaped.
@@ -33,6 +34,7 @@ pub fn unregister(pgid: i32) {
     if let Some(i) = l.0.iter().position(|&g| g == pgid) {
         l.0.swap_remove(i);
     }
+    super::guard::tell('-', pgid);
 }
 
 /// Kills every running task's group, and any started from now on: for an exit that cannot

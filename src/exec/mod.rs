@@ -9,6 +9,7 @@ pub mod command;
 pub mod command_spec;
 pub mod fake;
 pub mod groups;
+pub mod guard;
 pub mod pool_worker;
 pub mod processes;
 pub mod rusage;
