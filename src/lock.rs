@@ -45,9 +45,14 @@ pub struct Holder {
 impl Holder {
     /// This process, running `command_line` into `folder`.
     pub fn this_process(command_line: &[String], folder: &Path) -> Self {
+        let quoted: Vec<String> = command_line
+            .iter()
+            .enumerate()
+            .map(|(i, a)| if i == 0 { program_name(a) } else { quote(a) })
+            .collect();
         Self {
             pid: std::process::id(),
-            command: command_line.join(" "),
+            command: quoted.join(" "),
             folder: folder.display().to_string(),
         }
     }
@@ -58,6 +63,26 @@ impl Holder {
             "pid {}, `{}`, writing to {}",
             self.pid, self.command, self.folder
         )
+    }
+}
+
+/// The program's file name (`plateau`), not the path it was started by.
+fn program_name(arg: &str) -> String {
+    Path::new(arg)
+        .file_name()
+        .map_or_else(|| arg.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// An argument as a shell would need it: single-quoted when it holds anything unusual.
+fn quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=,+%@{}".contains(&b));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
     }
 }
 
@@ -258,6 +283,24 @@ mod tests {
         assert_eq!(current_holder(&path), None);
         let again = acquire(&path, &me("c"), WhenBusy::Refuse, &cancel, &mut |_| {}).unwrap();
         assert_eq!(again.path(), path);
+    }
+
+    #[test]
+    fn the_command_is_shown_as_typed() {
+        let argv: Vec<String> = [
+            "/x/target/release/plateau",
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "echo a b",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let h = Holder::this_process(&argv, Path::new("out"));
+        assert_eq!(h.command, "plateau run -- sh -c 'echo a b'");
+        assert_eq!(quote("it's"), r"'it'\''s'");
     }
 
     #[test]

@@ -81,8 +81,9 @@ pub struct RunInfo {
 pub struct SweepState {
     /// Seed of the round orders (the same as `config.seed`).
     pub seed: u64,
-    /// 0-based index of the round in progress or last finished, warmup rounds included, in
-    /// this session's numbering (a resumed session starts again at 0).
+    /// 0-based index of the round in progress or last finished: warmup rounds first, then
+    /// measured round k at `warmup + k`, then adaptive rounds (a resumed session numbers its
+    /// new warmup rounds from 0 again).
     pub round: u32,
     /// That round's visiting order (worker counts).
     pub order: Vec<usize>,
