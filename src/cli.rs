@@ -98,7 +98,11 @@ plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n\n
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
-a second Ctrl-C exits at once (exit 130)."
+a second Ctrl-C exits at once (exit 130). A run killed any other way (kill -9) resumes the same way.\n\
+An --out folder that holds a run is refused (--resume DIR continues it, --force replaces it).\n\
+One measurement at a time per machine: a second run waits for the first (--no-wait refuses,\n\
+--allow-concurrent measures anyway). With a command, a task is its whole process group: what it\n\
+leaves running when its main process exits is killed and counted."
 )]
 pub struct RunArgs {
     /// The workload each task runs.
@@ -191,8 +195,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
     pub wait_idle: Option<String>,
 
-    /// Continue the interrupted run in DIR with its recorded settings (flags given beside it
-    /// must match them).
+    /// Continue the unfinished run in DIR (interrupted, failed, or killed) with its recorded
+    /// settings (flags given beside it must match them); it first says what it found.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 

@@ -149,8 +149,12 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         "{line}"
     );
     assert!(
-        tmp.path().join("w/results.json").exists(),
+        tmp.path().join("w").is_dir(),
         "the folder is claimed while waiting"
+    );
+    assert!(
+        !tmp.path().join("w/results.json").exists(),
+        "nothing is saved before the lock"
     );
     drop(held);
     assert!(waiter.wait().unwrap().success());

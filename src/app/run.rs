@@ -40,10 +40,10 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     };
     let out = save::claim_folder(&config)?;
     record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
-    let mut saver = save::Saver::new(&out, &record, config.warmup + config.repetitions.get());
-    saver.initial(&record);
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
+    let mut saver = save::Saver::new(&out, &record, config.warmup + config.repetitions.get());
+    saver.initial(&record);
     record.machine.busy_cpus_at_start =
         noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
     let spec = SweepSpec {

@@ -1,5 +1,5 @@
-//! Saving a run so nothing measured is lost: results.json right after the folder is claimed
-//! (so even a run killed before its first round can be resumed), after every measured round
+//! Saving a run so nothing measured is lost: results.json as soon as the run holds the machine
+//! lock (so even a run killed before its first round can be resumed), after every measured round
 //! with where the sweep stood (`SweepState`), and at the end. A failed save is retried by the
 //! next one (each writes the whole record). When the final write fails, the whole record goes
 //! to a file in the system temp folder or, failing that, to stdout, and the error names where.

@@ -73,6 +73,7 @@ impl CommandSpec {
         cmd.args(&argv[1..])
             .env("PLATEAU_TASK", task.to_string())
             .env("PLATEAU_WORKER", worker.to_string())
+            .env(super::guard::RUN_PID_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr.try_clone()?)

@@ -118,7 +118,7 @@ fn count_members(pgid: i32) -> u64 {
 
 /// The process group field of a /proc/PID/stat line (the 3rd field after the command name,
 /// which is in parentheses and may itself hold spaces and parentheses).
-fn group_of(stat: &str) -> Option<i32> {
+pub(crate) fn group_of(stat: &str) -> Option<i32> {
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace();
     // state, ppid, pgrp

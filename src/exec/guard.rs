@@ -2,7 +2,9 @@
 //! process (plateau re-executed as the hidden `__guard` subcommand, in its own process group
 //! so the terminal's Ctrl-C does not reach it) reads "+PGID" and "-PGID" lines from a pipe as
 //! task groups start and end. When the pipe closes, because plateau ended however it ended
-//! (SIGKILL and the OOM killer included), it kills every group still listed, then exits.
+//! (SIGKILL and the OOM killer included), it kills every group still listed, and the group of
+//! every process whose environment names plateau as its run (`RUN_PID_ENV`, set on every
+//! command: it covers a task started just before plateau died, before it could be listed).
 //!
 //! The guard is started by the main thread, and the pipe's write end is close-on-exec, so no
 //! command inherits it and only plateau's own end keeps it open.
@@ -11,6 +13,9 @@ use std::io::{BufRead, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
+
+/// Set on every command to plateau's pid, so the guard can find commands it was not told of.
+pub const RUN_PID_ENV: &str = "PLATEAU_RUN_PID";
 
 /// The pipe to the guard, when one runs.
 static PIPE: Mutex<Option<ChildStdin>> = Mutex::new(None);
@@ -54,6 +59,7 @@ pub(crate) fn tell(sign: char, pgid: i32) {
 
 /// The guard's side: follows the lines on stdin, then kills what is still listed at EOF.
 pub fn main() -> anyhow::Result<()> {
+    let run = std::os::unix::process::parent_id();
     let mut live: Vec<i32> = Vec::new();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
@@ -70,5 +76,40 @@ pub fn main() -> anyhow::Result<()> {
     for g in live.into_iter().filter(|&g| g > 1) {
         super::child::kill_group(g);
     }
+    if run > 1 {
+        for g in groups_of_run(run) {
+            super::child::kill_group(g);
+        }
+    }
     Ok(())
+}
+
+/// The process groups of processes whose environment holds `RUN_PID_ENV=run` (never the
+/// guard's own group, nor group 0 or 1).
+fn groups_of_run(run: u32) -> Vec<i32> {
+    let marker = format!("{RUN_PID_ENV}={run}");
+    // SAFETY: getpgrp has no preconditions.
+    let own = unsafe { libc::getpgrp() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    let mut out: Vec<i32> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter(|e| {
+            std::fs::read(e.path().join("environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
+        })
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter_map(|stat| super::groups::group_of(&stat))
+        .filter(|&g| g > 1 && g != own)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
