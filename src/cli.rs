@@ -39,6 +39,9 @@ pub enum Command {
     /// A worker process of `--mode processes` (internal: started by plateau itself).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
+    /// The guard of a command-mode run (internal: kills its commands if plateau dies).
+    #[command(name = "__guard", hide = true)]
+    Guard(WorkerArgs),
     /// CI gate: compare a run with a baseline; exit 1 on a real regression.
     Compare(CompareArgs),
 }
@@ -95,7 +98,11 @@ plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n\n
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
-a second Ctrl-C exits at once (exit 130)."
+a second Ctrl-C exits at once (exit 130). A run killed any other way (kill -9) resumes the same way.\n\
+An --out folder that holds a run is refused (--resume DIR continues it, --force replaces it).\n\
+One measurement at a time per machine: a second run waits for the first (--no-wait refuses,\n\
+--allow-concurrent measures anyway). With a command, a task is its whole process group: what it\n\
+leaves running when its main process exits is killed and counted."
 )]
 pub struct RunArgs {
     /// The workload each task runs.
@@ -188,14 +195,25 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
     pub wait_idle: Option<String>,
 
-    /// Continue the interrupted run in DIR with its recorded settings (flags given beside it
-    /// must match them).
+    /// Continue the unfinished run in DIR (interrupted, failed, or killed) with its recorded
+    /// settings (flags given beside it must match them); it first says what it found.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 
-    /// Allow more than 64 workers per logical CPU.
+    /// Replace the run an --out folder already holds (finished or not), and allow more than 64
+    /// workers per logical CPU.
     #[arg(long)]
     pub force: bool,
+
+    /// Refuse at once (exit 2, naming it) when another measurement holds the machine lock,
+    /// instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Measure even while another plateau measurement runs on this machine (no lock taken;
+    /// results.json records it). Both runs then measure each other's load.
+    #[arg(long)]
+    pub allow_concurrent: bool,
     /// memory workload: MiB of buffer each task streams through (default: twice the
     /// last-level cache, within 32..1024).
     #[arg(long, value_name = "MIB")]
@@ -283,6 +301,10 @@ pub struct ReportArgs {
     /// request comment or a CI step summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+
+    /// Replace the report.html and summary.md an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Flags of `run` and `analyze` that tune the analysis. Percentages are written `5%` or as the
@@ -343,6 +365,10 @@ pub struct AnalyzeArgs {
     /// A name for the analysed data (default: the file names, or the run's own label).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
+
+    /// Replace the results.json an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
 
     /// How the analysis judges the curve.
     #[command(flatten)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exec;
 pub mod import;
 pub mod input;
+pub mod lock;
 pub mod machine;
 pub mod model;
 pub mod numbers;

@@ -1,13 +1,17 @@
 //! End-to-end tests of the analysis through the real binary: `plateau analyze` on a CSV, a
 //! hyperfine export and a results.json, its bad inputs, and the analysis `plateau run` writes.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 fn fixture(name: &str) -> PathBuf {

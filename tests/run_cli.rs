@@ -1,11 +1,15 @@
 //! End-to-end tests of `plateau run` and `plateau info` through the real binary.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 /// A tiny, fast sweep into `out`.

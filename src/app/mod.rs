@@ -6,10 +6,13 @@ pub mod analyze;
 pub mod compare;
 pub mod executor;
 pub mod info;
+pub mod machine_lock;
 pub mod noise;
 pub mod report;
 pub mod resume;
+pub mod resume_found;
 pub mod run;
+pub mod save;
 pub mod signals;
 #[doc(hidden)]
 pub mod test_hooks;
@@ -32,6 +35,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Report(args) => report::report(&args),
         Command::Analyze(args) => analyze::analyze(&args, command_line),
         Command::Worker(_) => crate::exec::pool_worker::main(),
+        Command::Guard(_) => crate::exec::guard::main(),
         Command::Compare(args) => compare::compare(&args),
     }
 }

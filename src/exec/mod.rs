@@ -9,6 +9,8 @@ pub mod command;
 pub mod command_spec;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
+pub mod groups;
+pub mod guard;
 pub mod pool_worker;
 pub mod processes;
 pub mod protocol;

@@ -1,5 +1,8 @@
 //! The output folder: checked before anything is measured, written atomically (temporary file
 //! then rename), and, for default dated folders, marked ignored so git checkouts stay clean.
+//! `claim` (in `claim.rs`) adds the rules against overwriting and sharing a folder.
+
+pub mod claim;
 
 use crate::config::OutDir;
 use crate::error::usage;
@@ -12,22 +15,29 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct OutputDir {
     path: PathBuf,
+    /// The folder, open and flocked while this run writes it (see `claim`).
+    _held: Option<std::sync::Arc<fs::File>>,
 }
 
 impl OutputDir {
     /// Creates the folder if needed and proves it writable; a problem is a usage error
-    /// naming `--out`. A default dated folder gets a `.gitignore` of `*`.
+    /// naming `--out`. A default dated folder gets a `.gitignore` of `*`. Replaces whatever
+    /// the folder holds: commands that must not overwrite use `claim`.
     pub fn prepare(spec: &OutDir) -> anyhow::Result<Self> {
-        let path = &spec.path;
+        claim::claim(spec, claim::Outputs::Run, claim::Existing::Replace)
+    }
+
+    /// Creates `path` if needed and proves it writable (errors name `flag`).
+    pub(super) fn checked(path: &Path, flag: &str) -> anyhow::Result<Self> {
         let shown = path.display();
         if path.exists() && !path.is_dir() {
             return Err(usage(format!(
-                "--out {shown} is a file, not a folder; name a folder (it is created if missing)"
+                "{flag} {shown} is a file, not a folder; name a folder (it is created if missing)"
             )));
         }
         fs::create_dir_all(path).map_err(|e| {
             usage(format!(
-                "--out {shown}: cannot create the folder ({e}); choose a writable folder"
+                "{flag} {shown}: cannot create the folder ({e}); choose a writable folder"
             ))
         })?;
         let probe = path.join(".plateau-write-check");
@@ -35,20 +45,29 @@ impl OutputDir {
             .and_then(|_| fs::remove_file(&probe))
             .map_err(|e| {
                 usage(format!(
-                    "--out {shown} is not writable ({e}); choose a folder you can write to"
+                    "{flag} {shown} is not writable ({e}); choose a folder you can write to"
                 ))
             })?;
-        let dir = Self { path: path.clone() };
-        if spec.dated {
-            // Unpublished runs must not dirty a git checkout; publishing removes this file.
-            dir.write(".gitignore", b"# written by plateau: unpublished run\n*\n")?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            _held: None,
+        })
+    }
+
+    /// Keeps the folder's open, locked handle for as long as this value (or a clone) lives.
+    pub(super) fn holding(self, folder: fs::File) -> Self {
+        Self {
+            _held: Some(std::sync::Arc::new(folder)),
+            ..self
         }
-        Ok(dir)
     }
 
     /// An existing folder, used as is (for tests and re-rendering).
     pub fn existing(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            path: path.into(),
+            _held: None,
+        }
     }
 
     /// The folder.
@@ -59,6 +78,7 @@ impl OutputDir {
     /// Writes `name` atomically: a crash or a full disk never leaves a truncated file, and the
     /// previous version survives a failed write.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+        claim::injected_write_failure(name)?;
         write_atomic(&self.path.join(name), bytes)
     }
 }
