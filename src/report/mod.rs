@@ -9,6 +9,8 @@ pub mod compare_text;
 pub mod comparison;
 pub mod facts;
 pub mod fits_text;
+pub mod gate_md;
+pub mod gate_text;
 pub mod html;
 pub mod json;
 pub mod machine_text;
