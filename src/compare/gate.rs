@@ -125,8 +125,10 @@ pub struct Effect {
 /// Turns a stream of log wall-time effects into a throughput-ratio effect; `None` when empty.
 pub fn effect_of(xs: &[f64], alpha: f64) -> Option<Effect> {
     let clips = clip_scales(xs);
-    let c = *clips.last()?;
-    let est = huber_location(xs, c)?;
+    let mut scale = ClipScale::default();
+    xs.iter().for_each(|&x| scale.push(x));
+    // The scale after every round, as `SequentialGate::estimate` uses it.
+    let est = huber_location(xs, scale.current())?;
     let (lo, hi) = confidence_bounds(xs, &clips, alpha);
     Some(Effect {
         ratio: (-est).exp(),
