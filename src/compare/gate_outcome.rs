@@ -6,7 +6,7 @@ use super::gate::{Decision, Effect, GateOptions, SequentialGate};
 use serde::Serialize;
 
 /// Named in the outputs: the sequential procedure behind the decision.
-pub const PROCEDURE: &str = "betting confidence sequence (Waudby-Smith & Ramdas 2023) on clipped per-round log ratios of randomised ABBA/BAAB blocks (min of each side's two batches)";
+pub const PROCEDURE: &str = "betting confidence sequence (Waudby-Smith & Ramdas 2023) on clipped per-round log ratios of randomised ABBA/BAAB blocks (half minimum ratio, half paired mean)";
 
 /// The gate's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
