@@ -386,7 +386,12 @@ pub struct CompareArgs {
 
     /// Error rate: of the Holm-corrected tests (files), of each one-sided sequential test
     /// (interleaved); between 0 and 0.5.
-    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
     pub alpha: f64,
 
     /// Also write the markdown table to FILE.
