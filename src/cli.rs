@@ -354,8 +354,10 @@ pub struct AnalyzeArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples (interleaved, recommended: both sides measured in this job):\n  \
-plateau compare --baseline-args '--iterations 3000000' --candidate-args '--iterations 3300000' --workers 1,2\n  \
-plateau compare --baseline-cmd './base/job {task}' --candidate-cmd './head/job {task}' --workers 1,2\n\
+plateau compare --workers 1,2 --baseline-args '--iterations 3000000' \\\n      \
+--candidate-args '--iterations 3300000'\n  \
+plateau compare --workers 1,2 --max-time 5m \\\n      \
+--baseline-cmd './base/job {task}' --candidate-cmd './head/job {task}'\n\
 Stored files:\n  plateau compare baseline.json results.json --threshold 10% --markdown compare.md\n\n\
 Interleaved: every round runs each worker count as one block of four batches, ABBA or BAAB\n\
 (a seeded coin), and a sequential test (a betting confidence sequence, valid when looked at after\n\

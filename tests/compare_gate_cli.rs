@@ -1,7 +1,7 @@
 //! The interleaved gate through the real binary: every bad input is one sentence and exit 2
 //! before anything runs (no output folder appears); a gate whose budget runs out is
 //! inconclusive (exit 4, or as --inconclusive maps it) and leaves both sides' raw samples, the
-//! pairing and the outcome in its folder.
+//! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3.
 
 use assert_cmd::Command;
 use predicates::str::contains;
@@ -197,5 +197,62 @@ fn inconclusive_maps_to_pass_or_fail_when_asked() {
     assert!(
         md.contains("| workers | blocks | throughput ratio |"),
         "{md}"
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_every_finished_round_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("plateau"))
+        .args([
+            "compare",
+            "--baseline-cmd",
+            "sleep 0.02",
+            "--candidate-cmd",
+            "sleep 0.02",
+            "--workers",
+            "1",
+            "--tasks",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until a measured round is saved, then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let rounds = std::fs::read(out.join("gate.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["rounds"].as_u64())
+            .unwrap_or(0);
+        if rounds >= 1 {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the gate ended first");
+        assert!(std::time::Instant::now() < deadline, "no round in 60 s");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the samples so far are saved in"),
+        "{stderr}"
+    );
+    let base = plateau::report::json::read(&out.join("baseline.json")).unwrap();
+    assert!(
+        base.points[0].samples.len() >= 2,
+        "the finished round is kept"
     );
 }

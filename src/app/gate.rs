@@ -84,11 +84,6 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         tasks: rounds.tasks,
         rounds: vec![],
     };
-    let warm_start = Instant::now();
-    rounds
-        .round(&mut sides, false, &cancel)
-        .map_err(|e| fail(e, "in the warm-up round"))?;
-    let mut last_round_s = warm_start.elapsed().as_secs_f64();
     let mut gate = SequentialGate::new(config.options);
     let budget_s = config.max_time.as_secs_f64();
     let tasks = rounds.tasks;
@@ -100,6 +95,15 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         candidate: config.candidate.given.clone(),
         out_dir: out.path().display().to_string(),
     };
+    // The settings are on disk before the first batch is kept, so an interrupted gate
+    // always leaves its four files.
+    let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
+    save(&out, &mut sides, &pairing, &report)?;
+    let warm_start = Instant::now();
+    rounds
+        .round(&mut sides, false, &cancel)
+        .map_err(|e| fail(e, "in the warm-up round"))?;
+    let mut last_round_s = warm_start.elapsed().as_secs_f64();
     loop {
         let elapsed = start.elapsed().as_secs_f64();
         if elapsed + last_round_s > budget_s {
