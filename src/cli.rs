@@ -14,7 +14,8 @@ use std::path::PathBuf;
     propagate_version = true,
     after_help = "Start with `plateau run`: it sweeps the CPU task over 1..4x your cores and writes \
 results.json, chart.svg and a table.\nExit codes: 0 success, 1 regression (compare), 2 bad input, \
-3 workload failed or run interrupted (results so far are saved), 130 a second Ctrl-C."
+3 workload failed or run interrupted (results so far are saved), 4 compare inconclusive within \
+its budget, 130 a second Ctrl-C."
 )]
 pub struct Cli {
     /// What to do.
@@ -378,23 +379,29 @@ pub struct AnalyzeArgs {
 /// Flags of `plateau compare`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  plateau compare baseline.json results.json\n  \
-plateau compare base.json cur.json --threshold 10% --markdown compare.md\n  \
-plateau compare base.json cur.json --json > verdict.json\n\n\
-A regression is a throughput drop larger than --threshold that is also significant at --alpha\n\
-(one-sided Mann-Whitney U on the raw samples, Holm-corrected over the worker counts and the\n\
-whole curve). Worker counts with fewer than 5 samples on a side are reported, never judged.\n\
+    after_help = "Examples (interleaved, recommended: both sides measured in this job):\n  \
+plateau compare --workers 1,2 --baseline-args '--iterations 3000000' \\\n      \
+--candidate-args '--iterations 3300000'\n  \
+plateau compare --workers 1,2 --max-time 5m \\\n      \
+--baseline-cmd './base/job {task}' --candidate-cmd './head/job {task}'\n\
+Stored files:\n  plateau compare baseline.json results.json --threshold 10% --markdown compare.md\n\n\
+Interleaved: every round runs each worker count as one block of four batches, ABBA or BAAB\n\
+(a seeded coin), and a sequential test (a betting confidence sequence, valid when looked at after\n\
+every round) decides: regression, no regression, or another round, until --max-time.\n\
+Stored files: one-sided Mann-Whitney U on the raw samples, Holm-corrected over the worker counts\n\
+and the whole curve; counts with fewer than 5 samples on a side are reported, never judged.\n\
 When $GITHUB_STEP_SUMMARY is set, the markdown table is appended to it.\n\
-Exit codes: 0 no regression, 1 regression, 2 bad input (or nothing could be decided)."
+Exit codes: 0 no regression, 1 regression, 2 bad input (or nothing could be decided),\n\
+3 a side's workload failed, 4 inconclusive (--inconclusive pass|fail maps it to 0 or 1)."
 )]
 pub struct CompareArgs {
-    /// The baseline results.json (e.g. from the main branch).
+    /// The baseline results.json (e.g. from the main branch); omit it for the interleaved gate.
     #[arg(value_name = "BASELINE.json")]
-    pub baseline: PathBuf,
+    pub baseline: Option<PathBuf>,
 
     /// The results.json to judge.
     #[arg(value_name = "CURRENT.json")]
-    pub current: PathBuf,
+    pub current: Option<PathBuf>,
 
     /// Smallest throughput change that counts: 5% (or the fraction 0.05).
     #[arg(
@@ -405,8 +412,14 @@ pub struct CompareArgs {
     )]
     pub threshold: String,
 
-    /// Significance level after the Holm correction.
-    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    /// Error rate: of the Holm-corrected tests (files), of each one-sided sequential test
+    /// (interleaved); between 0 and 0.5.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
     pub alpha: f64,
 
     /// Also write the markdown table to FILE.
@@ -421,4 +434,8 @@ pub struct CompareArgs {
     /// output lists the differences).
     #[arg(long)]
     pub allow_config_change: bool,
+
+    /// The interleaved gate's sides, budget and shared run flags.
+    #[command(flatten)]
+    pub gate: crate::cli_gate::GateArgs,
 }

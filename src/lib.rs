@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod app;
 pub mod cancel;
 pub mod cli;
+pub mod cli_gate;
 pub mod clock;
 pub mod compare;
 pub mod config;

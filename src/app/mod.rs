@@ -5,6 +5,8 @@
 pub mod analyze;
 pub mod compare;
 pub mod executor;
+pub mod gate;
+pub mod gate_rounds;
 pub mod info;
 pub mod machine_lock;
 pub mod noise;

@@ -203,7 +203,7 @@ pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
     }
 }
 
-fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
+pub(crate) fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
     RunRecord {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo::current(),

@@ -43,6 +43,10 @@
 
 pub mod config_diff;
 pub mod curve;
+pub mod gate;
+pub mod gate_outcome;
+#[cfg(test)]
+pub mod gate_sim;
 pub mod outcome;
 pub mod side;
 #[cfg(test)]
@@ -188,11 +192,16 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     if let Some(note) = power_note(&b, &c, &tested, opts.alpha) {
         notes.push(note);
     }
-    if let Some(note) = whole_curve
-        .as_ref()
-        .and_then(|w| resolution_note(w, opts.threshold))
-    {
-        notes.push(note);
+    if let Some(w) = &whole_curve {
+        let fewest = tested
+            .keys()
+            .map(|&k| b.throughput(k).len().min(c.throughput(k).len()))
+            .min()
+            .unwrap_or(0);
+        notes.push(spread_note(w, fewest));
+        if let Some(note) = resolution_note(w, opts.threshold) {
+            notes.push(note);
+        }
     }
     let curve = curve_checks(
         &b,
@@ -213,10 +222,21 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     let curve_regressed = whole_curve
         .as_ref()
         .is_some_and(|w| w.status == Status::Regression);
+    let noisy_slowdown = whole_curve
+        .iter()
+        .map(|w| (w.status, w.evidence.ratio.ratio))
+        .chain(
+            points
+                .iter()
+                .filter_map(|p| p.evidence.map(|e| (p.status, e.ratio.ratio))),
+        )
+        .any(|(s, r)| s == Status::Inconclusive && r < 1.0);
     let verdict = if tested.is_empty() {
         Verdict::Undecided
     } else if curve_regressed || !regressions.is_empty() {
         Verdict::Regression
+    } else if noisy_slowdown {
+        Verdict::Inconclusive
     } else {
         Verdict::Pass
     };
@@ -292,6 +312,15 @@ fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec
     (
         crate::stats::holm::holm_adjust(&slower),
         crate::stats::holm::holm_adjust(&faster),
+    )
+}
+
+/// What these files can resolve: half the width of the whole curve's 95% CI, as a change.
+fn spread_note(w: &WholeCurve, samples: usize) -> String {
+    let r = &w.evidence.ratio;
+    format!(
+        "With this spread, {samples} samples per side resolve changes of about {} (half the width of the whole curve's 95% CI).",
+        crate::compare::gate_outcome::pct((r.ci.hi - r.ci.lo) / 2.0 / r.ratio)
     )
 }
 

@@ -93,7 +93,25 @@ fn a_large_but_noisy_change_is_inconclusive() {
     let cur = vec![(1, vec![1.1, 1.4, 0.75, 1.6, 0.72])];
     let c = compare(&record(&base, 1), &record(&cur, 2), &OPTS);
     assert_eq!(c.points[0].status, Status::Inconclusive);
-    assert_eq!(c.verdict, Verdict::Pass);
+    assert_eq!(
+        c.verdict,
+        Verdict::Inconclusive,
+        "a slowdown it cannot judge"
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.starts_with("With this spread, 5 samples per side resolve changes of about")),
+        "{:?}",
+        c.notes
+    );
+    let faster = compare(&record(&cur, 1), &record(&base, 2), &OPTS);
+    assert_eq!(faster.points[0].status, Status::Inconclusive);
+    assert_eq!(
+        faster.verdict,
+        Verdict::Pass,
+        "a noisy speed-up is no regression"
+    );
     assert!(
         c.notes
             .iter()

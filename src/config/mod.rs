@@ -5,8 +5,10 @@
 pub mod analyze;
 pub mod command;
 pub mod compare;
+pub mod gate;
 pub mod report;
 pub mod robust;
+pub mod shell_words;
 pub mod units;
 pub mod workers;
 pub mod workload;

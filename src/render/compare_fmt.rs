@@ -110,6 +110,10 @@ pub fn headline(c: &Comparison) -> String {
                 parts.join("; ")
             )
         }
+        Verdict::Inconclusive => format!(
+            "INCONCLUSIVE: a throughput drop beyond {pct}% was seen but is not significant at alpha {}: these files cannot tell it from noise (exit 4). Measure both sides interleaved in one job (plateau compare --baseline-args/--baseline-cmd ...) or with more repetitions.",
+            c.alpha
+        ),
         Verdict::Undecided => format!(
             "UNDECIDED: no worker count has {} or more samples in both runs, so nothing can be decided; rerun both with --repetitions {} or more.",
             c.min_samples, c.min_samples

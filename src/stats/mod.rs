@@ -2,6 +2,7 @@
 //! outliers, bootstrap CI of the median, quantiles. No I/O, no clocks. The methods work on a
 //! `Sorted`, whose constructor refuses an empty sample or a NaN or infinity.
 
+pub mod betting;
 pub mod bootstrap;
 pub mod holm;
 pub mod mann_whitney;

@@ -4,6 +4,7 @@
 
 pub mod analysis_text;
 pub mod compare_text;
+pub mod gate_text;
 pub mod machine_text;
 pub mod notes;
 pub mod progress;
