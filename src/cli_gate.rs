@@ -89,6 +89,16 @@ pub struct GateArgs {
     /// No progress lines on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Refuse at once (exit 2, naming it) when another measurement holds the machine lock,
+    /// instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Measure even while another plateau measurement runs on this machine (no lock taken).
+    /// Both then measure each other's load.
+    #[arg(long)]
+    pub allow_concurrent: bool,
 }
 
 impl GateArgs {

@@ -3,12 +3,15 @@
 //! inconclusive (exit 4, or as --inconclusive maps it) and leaves both sides' raw samples, the
 //! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::str::contains;
 
 fn plateau() -> Command {
     let mut cmd = Command::cargo_bin("plateau").unwrap();
     cmd.env_remove("GITHUB_STEP_SUMMARY");
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
     cmd
 }
 

@@ -93,6 +93,17 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         )),
         "{err}"
     );
+    // The interleaved gate measures too: it takes the same lock.
+    let o = plateau(&lock)
+        .args(["compare", "--baseline-args", "--iterations 1000"])
+        .args(["--candidate-args", "--iterations 1000", "--workers", "1"])
+        .args(["--tasks", "2", "--quiet", "--no-wait", "--out"])
+        .arg(tmp.path().join("gate"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("plateau run --label first"), "{err}");
     // Reading commands do not take the lock: they finish while it is held.
     plateau(&lock).args(["info"]).assert().success();
     plateau(&lock)
@@ -296,7 +307,13 @@ fn ctrl_c_twice_leaves_no_command_running() {
     }
     let code = child.wait().unwrap().code();
     assert!(matches!(code, Some(130) | Some(3)), "{code:?}");
+    // A command spawned just as the signal arrived is ended by the guard an instant after
+    // plateau exits: allow it that instant, never the command's 100 s.
+    let grace = Instant::now() + Duration::from_secs(10);
     for pid in started() {
+        while !ended(pid) && Instant::now() < grace {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         assert!(ended(pid), "command {pid} outlived plateau");
     }
 }

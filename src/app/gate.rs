@@ -28,6 +28,9 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     let config = GateConfig::from_args(args, &machine, &now.folder_stamp(), step_summary)?;
     let out = OutputDir::prepare(&config.out)?;
     let cancel = signals::install();
+    // Both sides measure the machine: one measurement at a time, as `plateau run` does.
+    let command_line: Vec<String> = std::env::args().collect();
+    let _lock = super::machine_lock::hold(config.lock, &command_line, out.path(), &cancel)?;
     let start = Instant::now();
     let side = |s: &GateSide| -> anyhow::Result<SideRunner> {
         Ok(SideRunner {

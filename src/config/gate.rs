@@ -62,6 +62,8 @@ pub struct GateConfig {
     pub step_summary: Option<PathBuf>,
     /// No progress lines.
     pub quiet: bool,
+    /// How the gate treats the machine-wide measurement lock.
+    pub lock: crate::config::robust::LockPolicy,
 }
 
 /// Checks `--threshold` and `--alpha` (shared with the stored-file form).
@@ -191,6 +193,10 @@ impl GateConfig {
             markdown: args.markdown.clone(),
             step_summary: step_summary.filter(|p| !p.as_os_str().is_empty()),
             quiet: g.quiet,
+            lock: crate::config::robust::LockPolicy {
+                allow_concurrent: g.allow_concurrent,
+                no_wait: g.no_wait,
+            },
         })
     }
 }
