@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod compare;
 pub mod executor;
+pub mod fleet;
 pub mod info;
 pub mod noise;
 pub mod report;
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Analyze(args) => analyze::analyze(&args, command_line),
         Command::Worker(_) => crate::exec::pool_worker::main(),
         Command::Compare(args) => compare::compare(&args),
+        Command::Fleet(args) => fleet::fleet(&args),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
 use crate::report::comparison::{Comparison, LoadedRun, compare};
 use crate::report::outdir::OutputDir;
-use crate::report::{html, json, markdown};
+use crate::report::{html, markdown};
 
 /// The rendered report: the page and its markdown summary.
 #[derive(Debug, Clone)]
@@ -26,12 +26,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let runs = config
         .inputs
         .iter()
-        .map(|path| {
-            Ok(LoadedRun {
-                source: path.clone(),
-                record: json::read(path)?,
-            })
-        })
+        .map(|path| LoadedRun::read(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;
     let rendered = render(&comparison)?;

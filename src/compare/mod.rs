@@ -54,7 +54,7 @@ mod tests;
 
 use crate::model::RunRecord;
 use crate::summary::BOOTSTRAP_RESAMPLES;
-use config_diff::{config_differences, machine_notes};
+use config_diff::{config_differences, machine_notes, sweep_notes};
 use curve::curve_checks;
 use mann_whitney::{Alternative, PMethod, min_p_value, u_test};
 pub use outcome::{
@@ -101,6 +101,7 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     let c = Side::new(current);
     let seed = baseline.config.seed ^ current.config.seed.rotate_left(29);
     let mut notes = machine_notes(&baseline.machine, &current.machine);
+    notes.extend(sweep_notes(&baseline.config, &current.config));
 
     let mut all_workers: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
     all_workers.sort_unstable();

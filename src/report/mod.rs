@@ -9,6 +9,7 @@ pub mod compare_text;
 pub mod comparison;
 pub mod facts;
 pub mod fits_text;
+pub mod fleet_facts;
 pub mod html;
 pub mod json;
 pub mod machine_text;
