@@ -76,6 +76,11 @@ pub fn validate(flags: &[String]) -> anyhow::Result<RunFlags> {
         }
     };
     refuse_fleet_owned(&args)?;
+    if let Some(first) = args.command.first().filter(|c| c.starts_with('-')) {
+        return Err(usage(format!(
+            "the command after -- in the run flags starts with {first:?}, a flag: give the fleet's flags first, then plateau run's, then -- and the command"
+        )));
+    }
     let mut checked = args;
     // The program is looked for on the machines that run it, not here.
     if !checked.command.is_empty() && !checked.shell {
@@ -151,6 +156,7 @@ mod tests {
             (&["--repetitions", "0"], "--repetitions"),
             (&["--bogus"], "plateau run would refuse"),
             (&["--shell"], "--shell"),
+            (&["--workers", "1,2", "--", "--tasks", "4"], "a flag"),
             (&["--timeout", "5s"], "--timeout"),
             (&["--label", "x"], "--label cannot"),
             (&["--out", "d"], "--out cannot"),
