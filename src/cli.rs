@@ -4,6 +4,8 @@ use crate::exec::Schedule;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod fleet;
+
 /// How many workers, on which machine? plateau runs a workload across 1..N parallel workers,
 /// finds where throughput plateaus and where more workers only add context switches, and
 /// recommends a worker count.
@@ -45,6 +47,9 @@ pub enum Command {
     Guard(WorkerArgs),
     /// CI gate: compare a run with a baseline; exit 1 on a real regression.
     Compare(CompareArgs),
+    /// Machines of a fleet: collect their results into one comparison, or write the Kubernetes
+    /// Jobs or the Slurm job array that measure them.
+    Fleet(fleet::FleetArgs),
 }
 
 /// The built-in workloads.
@@ -173,6 +178,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Also print results.json to stdout between the lines `----- BEGIN PLATEAU RESULTS.JSON
+    /// -----` and `----- END ...`, so a job's log carries the result home (`plateau fleet
+    /// collect` reads it); the folder is written as usual.
+    #[arg(long, conflicts_with = "json")]
+    pub emit_results: bool,
+
     /// No progress bar and no table; errors are still printed.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -279,8 +290,8 @@ pub struct InfoArgs {
     after_help = "Examples:\n  plateau report reports/2026-01-01_120000_cpu/results.json\n  \
 plateau report c7i.json m7g.json r7a.json --price c7i.2xlarge=0.357 --price m7g.2xlarge=0.326\n  \
 plateau report a.json b.json --markdown - >> \"$GITHUB_STEP_SUMMARY\"\n\n\
-With several files, the runs are told apart by their --label and must share the workload and\n\
-task count. Cost per million tasks is price_per_hour / (tasks/s x 3600) x 1e6 at the\n\
+With several files, the runs are told apart by their --label and must share the workload (its\n\
+parameters, or the command); each sweep's task count is shown. Cost per million tasks is price_per_hour / (tasks/s x 3600) x 1e6 at the\n\
 recommended worker count."
 )]
 pub struct ReportArgs {
@@ -430,8 +441,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Compare runs whose workload, task count, mode, schedule or pinning differ (the
-    /// output lists the differences).
+    /// Compare runs whose workload, mode, schedule or pinning differ (the output lists the
+    /// differences). Task counts and machines may differ without it; a note says so.
     #[arg(long)]
     pub allow_config_change: bool,
 

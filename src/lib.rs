@@ -12,6 +12,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod exec;
+pub mod fleet;
 pub mod import;
 pub mod input;
 pub mod lock;

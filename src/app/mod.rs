@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod compare;
 pub mod executor;
+pub mod fleet;
 pub mod gate;
 pub mod gate_rounds;
 pub mod info;
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Worker(_) => crate::exec::pool_worker::main(),
         Command::Guard(_) => crate::exec::guard::main(),
         Command::Compare(args) => compare::compare(&args),
+        Command::Fleet(args) => fleet::fleet(&args),
     }
 }
 

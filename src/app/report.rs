@@ -6,7 +6,6 @@ use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
-use crate::model::json;
 use crate::outdir::claim::{Existing, Outputs, claim};
 use crate::render::comparison::{Comparison, LoadedRun, compare};
 use crate::render::html;
@@ -28,12 +27,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let runs = config
         .inputs
         .iter()
-        .map(|path| {
-            Ok(LoadedRun {
-                source: path.clone(),
-                record: json::read(path)?,
-            })
-        })
+        .map(|path| LoadedRun::read(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;
     let rendered = render(&comparison)?;

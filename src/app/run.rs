@@ -110,6 +110,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 eprintln!("{note}");
             }
             print_results(&config, &record, &out)?;
+            emit_results(args.emit_results, &record)?;
             if reason == StopReason::Interrupted {
                 return Err(RunFailed(format!(
                     "interrupted: {}; continue it with `plateau run --resume {}`",
@@ -132,6 +133,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 ),
                 Err(e) => format!("saving the points measured before it also failed: {e:#}"),
             };
+            emit_results(args.emit_results, &record)?;
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }
     }
@@ -179,6 +181,15 @@ fn print_results(config: &RunConfig, record: &RunRecord, out: &OutputDir) -> any
         }
     } else if !config.quiet {
         print_stdout(&super::written_text(record, &notes, out))?;
+    }
+    Ok(())
+}
+
+/// With `--emit-results`: results.json on stdout between the marker lines `fleet collect` reads.
+fn emit_results(emit: bool, record: &RunRecord) -> anyhow::Result<()> {
+    if emit {
+        let text = String::from_utf8_lossy(&json::render(record)).into_owned();
+        print_stdout(&crate::fleet::marked::wrap(&text))?;
     }
     Ok(())
 }

@@ -26,9 +26,11 @@ impl fmt::Display for ConfigDifference {
     }
 }
 
-/// The settings that change what a task or a batch is: the workload and its parameters, the
-/// task count, the execution mode, the schedule and pinning. Worker counts, repetitions,
-/// warmup and seed may differ freely (points are matched by worker count).
+/// The settings that change what a task is or how it runs: the workload and its parameters, the
+/// execution mode, the schedule and pinning. Worker counts, repetitions, warmup and seed may
+/// differ freely (points are matched by worker count), and so may the task count: each sweep
+/// sizes its own batches (by the machine's CPUs), and tasks per second of the same task
+/// compare whatever the batch size (`sweep_notes` says when it differs).
 pub fn config_differences(
     baseline: &ConfigRecord,
     current: &ConfigRecord,
@@ -44,11 +46,6 @@ pub fn config_differences(
             });
         }
     };
-    check(
-        "tasks",
-        baseline.tasks.to_string(),
-        current.tasks.to_string(),
-    );
     check("mode", quoted(&baseline.mode), quoted(&current.mode));
     check(
         "schedule",
@@ -97,6 +94,17 @@ fn quoted(s: &str) -> String {
     serde_json::Value::String(s.into()).to_string()
 }
 
+/// Notes on sweep settings that differ without making the runs incomparable: the task count.
+pub fn sweep_notes(baseline: &ConfigRecord, current: &ConfigRecord) -> Vec<String> {
+    if baseline.tasks == current.tasks {
+        return vec![];
+    }
+    vec![format!(
+        "The runs used different task counts per batch (baseline {}, current {}): each sweep sized its own batches, and tasks/s of the same task are compared.",
+        baseline.tasks, current.tasks
+    )]
+}
+
 /// Notes on machine differences that make a comparison less trustworthy, though not invalid
 /// (CI runners of one label can land on different CPUs).
 pub fn machine_notes(baseline: &MachineInfo, current: &MachineInfo) -> Vec<String> {
@@ -142,12 +150,14 @@ mod tests {
         c.seed = 99;
         c.workers = vec![1, 2, 4];
         let d = config_differences(&b, &c);
-        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(
             d[0].to_string(),
             "workload.iterations is 3000000 in the baseline but 3300000 in the current run"
         );
-        assert_eq!(d[1].field, "tasks");
+        let notes = sweep_notes(&b, &c);
+        assert!(notes[0].contains("(baseline 16, current 32)"), "{notes:?}");
+        assert!(sweep_notes(&b, &b).is_empty());
         c = b.clone();
         c.mode = "processes".into();
         c.workload = json!({"name": "sleep", "iterations": 3000000});

@@ -58,7 +58,7 @@ use crate::stats::mann_whitney::{Alternative, PMethod, min_p_value, u_test};
 use crate::stats::ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
 use crate::stats::stratified::{Stratum, stratified_u_test};
 use crate::summary::BOOTSTRAP_RESAMPLES;
-use config_diff::{config_differences, machine_notes};
+use config_diff::{config_differences, machine_notes, sweep_notes};
 use curve::curve_checks;
 pub use outcome::{
     Comparison, Evidence, Movement, PointComparison, RunRef, Status, Verdict, WholeCurve,
@@ -107,6 +107,7 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     let c = Side::new(current);
     let seed = derive(baseline.config.seed, current.config.seed);
     let mut notes = machine_notes(&baseline.machine, &current.machine);
+    notes.extend(sweep_notes(&baseline.config, &current.config));
 
     let mut all_workers: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
     all_workers.sort_unstable();

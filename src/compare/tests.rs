@@ -222,13 +222,24 @@ fn without_analysis_the_peak_comes_from_samples_and_the_recommendation_is_skippe
 }
 
 #[test]
-fn config_differences_are_recorded() {
+fn config_differences_are_recorded_and_task_counts_only_noted() {
     let b = record(&curve(1.0), 1);
     let mut c = record(&curve(1.0), 2);
-    c.config.tasks = 32;
+    c.config.mode = "processes".into();
     let out = compare(&b, &c, &OPTS);
     assert_eq!(out.config_differences.len(), 1);
-    assert_eq!(out.config_differences[0].field, "tasks");
+    assert_eq!(out.config_differences[0].field, "mode");
+    let mut c = record(&curve(1.0), 2);
+    c.config.tasks = b.config.tasks + 8;
+    let out = compare(&b, &c, &OPTS);
+    assert!(out.config_differences.is_empty());
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("different task counts")),
+        "{:?}",
+        out.notes
+    );
 }
 
 #[test]

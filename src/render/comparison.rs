@@ -1,12 +1,14 @@
-//! Several runs side by side: refuses runs of different workloads or task counts, makes labels
-//! distinct, applies `--price` overrides, and works out each run's recommended count, its
-//! efficiency and cost per million tasks, marking the best value. Pure: records in, rows out.
+//! Several runs side by side: refuses runs of different workloads (the task count is each
+//! sweep's own and is shown, not refused), makes labels distinct, applies `--price` overrides,
+//! and works out each run's recommended count, its stability, efficiency, binding limit and
+//! cost per million tasks, marking the best value. Pure: records in, rows out.
 
 use crate::config::report::PriceOverride;
 use crate::error::usage;
 use crate::model::RunRecord;
 use crate::numbers::rate;
 use crate::render::facts::workload_text;
+use crate::render::fleet_facts::{self, Binding};
 use crate::render::pick::{self, Chosen};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,25 @@ pub struct LoadedRun {
     pub source: PathBuf,
     /// The record.
     pub record: RunRecord,
+    /// Share of resamples giving the same recommendation, when the file records it.
+    pub stability: Option<f64>,
+}
+
+impl LoadedRun {
+    /// Reads and checks a results.json file (one sentence naming it when it is not one).
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = crate::input::read_text(path, "a results.json written by plateau")?;
+        Self::from_text(&text, path)
+    }
+
+    /// A run from results.json text; `source` names it in errors and in duplicate labels.
+    pub fn from_text(text: &str, source: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            record: crate::model::json::parse(text, source)?,
+            stability: fleet_facts::stability(text),
+            source: source.to_path_buf(),
+        })
+    }
 }
 
 /// One run of the comparison, with its figures worked out.
@@ -33,6 +54,10 @@ pub struct ComparedRun {
     pub chosen: Option<Chosen>,
     /// USD per million tasks at the chosen count, when a price is known.
     pub cost_per_million: Option<f64>,
+    /// Share of resamples giving the same recommendation, when the file records it.
+    pub stability: Option<f64>,
+    /// The limit that sets how many workers can run at once.
+    pub binding: Binding,
 }
 
 /// The runs, compatible with each other.
@@ -79,11 +104,13 @@ pub fn compare(runs: Vec<LoadedRun>, prices: &[PriceOverride]) -> anyhow::Result
                 _ => None,
             };
             ComparedRun {
+                binding: fleet_facts::binding(&record),
                 label,
                 source: run.source,
                 record,
                 chosen,
                 cost_per_million,
+                stability: run.stability,
             }
         })
         .collect();
@@ -109,8 +136,9 @@ fn index_of_best(runs: &[ComparedRun], key: impl Fn(&ComparedRun) -> Option<f64>
     best.map(|(i, _)| i)
 }
 
-/// Refuses runs whose workload (name and parameters) or task count differ from the first
-/// run's: their throughputs are not comparable.
+/// Refuses runs whose workload (name and parameters, or command) differs from the first run's:
+/// their throughputs are not comparable. Task counts may differ: tasks per second of the same
+/// task do not depend on the batch size, and each sweep sizes its own batches.
 fn check_same_work(runs: &[LoadedRun]) -> anyhow::Result<()> {
     let Some(first) = runs.first() else {
         return Err(usage("plateau report needs at least one results.json"));
@@ -118,29 +146,14 @@ fn check_same_work(runs: &[LoadedRun]) -> anyhow::Result<()> {
     let base = &first.record.config;
     for other in &runs[1..] {
         let c = &other.record.config;
-        let what = if c.workload != base.workload {
-            Some(format!(
-                "different workloads ({} in {}, {} in {})",
+        if c.workload != base.workload {
+            return Err(usage(format!(
+                "cannot compare {} with {}: they ran different workloads ({} in {}, {} in {}); compare runs of the same workload, parameters and command, or report them one at a time",
+                first.source.display(),
+                other.source.display(),
                 workload_text(&base.workload),
                 first.source.display(),
                 workload_text(&c.workload),
-                other.source.display()
-            ))
-        } else if c.tasks != base.tasks {
-            Some(format!(
-                "different task counts ({} tasks per batch in {}, {} in {})",
-                base.tasks,
-                first.source.display(),
-                c.tasks,
-                other.source.display()
-            ))
-        } else {
-            None
-        };
-        if let Some(what) = what {
-            return Err(usage(format!(
-                "cannot compare {} with {}: they ran {what}; compare runs of the same workload and --tasks, or report them one at a time",
-                first.source.display(),
                 other.source.display()
             )));
         }
@@ -198,12 +211,18 @@ pub struct CompareRow {
     pub physical: usize,
     /// Effective CPUs.
     pub effective: usize,
+    /// Tasks per batch of this run's sweep.
+    pub tasks: u64,
     /// Peak median tasks/s.
     pub peak: String,
     /// Recommended (or peak) workers, "-" when nothing was measured.
     pub workers: String,
     /// "analysis" or "peak": where the worker count comes from.
     pub basis: String,
+    /// Share of resamples giving the same recommendation ("97%"), or "-".
+    pub stability: String,
+    /// The limit that binds: cores, affinity mask, CPU quota or memory.
+    pub binding: String,
     /// Tasks/s at that count.
     pub tasks_per_sec: String,
     /// Efficiency there, in percent.
@@ -238,6 +257,7 @@ pub fn rows(c: &Comparison) -> Vec<CompareRow> {
                 logical: m.logical_cpus,
                 physical: m.physical_cores,
                 effective: m.effective_cpus,
+                tasks: r.record.config.tasks,
                 peak: rate(peak),
                 workers: r.chosen.map(|c| c.workers.to_string()).unwrap_or_else(dash),
                 basis: match r.chosen {
@@ -245,6 +265,11 @@ pub fn rows(c: &Comparison) -> Vec<CompareRow> {
                     Some(_) => "peak".into(),
                     None => dash(),
                 },
+                stability: r
+                    .stability
+                    .map(|s| format!("{:.0}%", s * 100.0))
+                    .unwrap_or_else(dash),
+                binding: r.binding.to_string(),
                 tasks_per_sec: r.chosen.map(|c| rate(c.tasks_per_sec)).unwrap_or_else(dash),
                 efficiency: r
                     .chosen
@@ -270,9 +295,9 @@ pub fn headline(c: &Comparison) -> String {
     if let Some(r) = c.fastest.map(|i| &c.runs[i]) {
         if let Some(ch) = r.chosen {
             out.push(format!(
-                "Most throughput: {} with {} workers ({} tasks/s).",
+                "Most throughput: {} with {} ({} tasks/s).",
                 r.label,
-                ch.workers,
+                crate::words::workers(ch.workers),
                 rate(ch.tasks_per_sec)
             ));
         }
@@ -280,9 +305,9 @@ pub fn headline(c: &Comparison) -> String {
     if let Some(r) = c.best_value.map(|i| &c.runs[i]) {
         if let (Some(ch), Some(cost)) = (r.chosen, r.cost_per_million) {
             out.push(format!(
-                "Best value: {} with {} workers, {} per million tasks.",
+                "Best value: {} with {}, {} per million tasks.",
                 r.label,
-                ch.workers,
+                crate::words::workers(ch.workers),
                 pick::usd(cost)
             ));
         }
@@ -309,6 +334,7 @@ mod tests {
         LoadedRun {
             source: file.into(),
             record,
+            stability: None,
         }
     }
 
@@ -372,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn different_work_and_unknown_price_labels_are_refused() {
+    fn different_work_and_unknown_price_labels_are_refused_but_task_counts_may_differ() {
         let mut other = loaded("b", "b.json", None, 1.0);
         other.record.config.workload = serde_json::json!({"name": "cpu", "iterations": 5});
         let err = compare(vec![loaded("a", "a.json", None, 1.0), other], &[]).unwrap_err();
@@ -381,8 +407,16 @@ mod tests {
         assert!(msg.contains("different workloads"), "{msg}");
         let mut other = loaded("b", "b.json", None, 1.0);
         other.record.config.tasks = 41;
-        let err = compare(vec![loaded("a", "a.json", None, 1.0), other], &[]).unwrap_err();
-        assert!(err.to_string().contains("different task counts"), "{err}");
+        let c = compare(vec![loaded("a", "a.json", None, 1.0), other], &[]).unwrap();
+        let tasks: Vec<u64> = rows(&c).iter().map(|r| r.tasks).collect();
+        assert_eq!(tasks, [testdata::record().config.tasks, 41]);
+        let mut cmd = loaded("b", "b.json", None, 1.0);
+        cmd.record.config.workload = serde_json::json!({"name": "command", "argv": ["job"]});
+        let mut other_cmd = cmd.clone();
+        other_cmd.source = "c.json".into();
+        other_cmd.record.config.workload = serde_json::json!({"name": "command", "argv": ["job2"]});
+        let err = compare(vec![cmd, other_cmd], &[]).unwrap_err();
+        assert!(err.to_string().contains("different workloads"), "{err}");
         let err = compare(
             vec![loaded("a", "a.json", None, 1.0)],
             &[PriceOverride {

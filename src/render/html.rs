@@ -62,18 +62,22 @@ pub fn render_comparison(c: &Comparison) -> anyhow::Result<String> {
     )
 }
 
-/// The shared workload and task count of a comparison, e.g. "cpu (iterations 2000), 40 tasks".
+/// The shared workload and the task counts of a comparison, e.g. "cpu (iterations 2000), 40
+/// tasks per batch", or "..., 32 to 40 tasks per batch" when each machine sized its own.
 pub fn work_text(c: &Comparison) -> String {
-    c.runs
-        .first()
-        .map(|r| {
-            format!(
-                "{}, {} tasks per batch",
-                workload_text(&r.record.config.workload),
-                r.record.config.tasks
-            )
-        })
-        .unwrap_or_default()
+    let tasks = c.runs.iter().map(|r| r.record.config.tasks);
+    let (Some(lo), Some(hi)) = (tasks.clone().min(), tasks.max()) else {
+        return String::new();
+    };
+    let counts = if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo} to {hi}")
+    };
+    format!(
+        "{}, {counts} tasks per batch",
+        workload_text(&c.runs[0].record.config.workload)
+    )
 }
 
 fn generator() -> String {
@@ -149,10 +153,12 @@ mod tests {
                 LoadedRun {
                     source: "a.json".into(),
                     record: r,
+                    stability: None,
                 },
                 LoadedRun {
                     source: "b.json".into(),
                     record: other,
+                    stability: None,
                 },
             ],
             &[],

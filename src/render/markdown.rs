@@ -63,10 +63,12 @@ mod tests {
                 LoadedRun {
                     source: "a.json".into(),
                     record: a,
+                    stability: None,
                 },
                 LoadedRun {
                     source: "b.json".into(),
                     record: b,
+                    stability: None,
                 },
             ],
             &[],

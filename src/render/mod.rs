@@ -8,6 +8,7 @@ pub mod compare_md;
 pub mod comparison;
 pub mod facts;
 pub mod fits_text;
+pub mod fleet_facts;
 pub mod gate_fmt;
 pub mod gate_md;
 pub mod headline;

@@ -1,0 +1,171 @@
+//! The raw flags of `plateau fleet`: collect results from many machines, or write the manifests
+//! that run `plateau run --emit-results` on Kubernetes or Slurm. `fleet` validates them.
+
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Flags of `plateau fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: FleetCommand,
+}
+
+/// The fleet subcommands.
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// Gather results from many machines (result folders, results.json files, logs with marked
+    /// results) into one folder per machine and a comparison report.
+    Collect(CollectArgs),
+    /// Write one Kubernetes Job per machine type, each running `plateau run --emit-results`.
+    K8s(K8sArgs),
+    /// Write one sbatch script with a job array, one element per machine type.
+    Slurm(SlurmArgs),
+}
+
+/// Flags of `plateau fleet collect`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+plateau fleet collect legs/ --out comparison          downloaded GitHub artifacts\n  \
+plateau fleet collect logs/*.log --out comparison     kubectl logs of each Job\n  \
+plateau fleet collect plateau-*.out --out comparison  a Slurm array's output files\n  \
+plateau fleet collect a/results.json b/ c.log --out comparison\n\n\
+A folder is searched through: results.json files are results, and .log, .out and .txt files are\n\
+logs, read for results.json printed between the marker lines of `plateau run --emit-results`.\n\
+A file given by name is a results.json when it holds one, else a log. Each result gets a folder\n\
+in --out (results.json, chart.svg, report.html, summary.md) and --out gets the comparison\n\
+(report.html, summary.md), as `plateau report` writes it. Runs with the same label are told apart,\n\
+never overwritten; the same run found twice is kept once. A log whose result is missing or\n\
+truncated is named, the rest is collected, and the exit code is 3.")]
+pub struct CollectArgs {
+    /// Result folders, results.json files, log files, or folders holding any of them.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Output folder. Default: reports/<date>_<time>_fleet under the current folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// The price of a machine in USD per hour, as LABEL=USD (repeatable); overrides the
+    /// --price-per-hour recorded at run time.
+    #[arg(long, value_name = "LABEL=USD")]
+    pub price: Vec<String>,
+}
+
+/// How a Slurm element picks its machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SlurmSelect {
+    /// `--constraint`: nodes offering this feature (or feature expression).
+    Constraint,
+    /// `--partition`: nodes of this partition.
+    Partition,
+}
+
+/// Flags of `plateau fleet k8s`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+plateau fleet k8s --image registry.example/plateau:1 --cpu 3.5 --memory 6Gi \\\n    \
+--machine c7i=c7i.xlarge:0.1785 --machine m7g=m7g.xlarge:0.1632 --workers 1..8 --out jobs/\n  \
+plateau fleet k8s --image img --cpu c7i=7.5 --cpu m7g=3.5 --memory 8Gi \\\n    \
+--machine c7i=c7i.2xlarge --machine m7g=m7g.xlarge -- --tasks 64 -- python3 job.py {task}\n\n\
+Fleet flags come first; everything after them (or after --) is given to `plateau run` in each\n\
+Job, and checked here first. Each Job pins its pod to the instance type with a nodeSelector,\n\
+requests as much CPU and memory as it limits (Guaranteed QoS, so the cgroup quota plateau reports\n\
+is the pod's), never retries, and prints its results.json between markers in its log. See\n\
+docs/fleet.md for the whole loop: build and push, apply, wait, kubectl logs, fleet collect.")]
+pub struct K8sArgs {
+    /// A machine type: LABEL=INSTANCE_TYPE, or LABEL=INSTANCE_TYPE:USD_PER_HOUR (repeatable,
+    /// one Job each).
+    #[arg(long, value_name = "LABEL=TYPE[:PRICE]", required = true)]
+    pub machine: Vec<String>,
+
+    /// The container image holding plateau (built from the repository's Dockerfile).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+
+    /// CPUs each pod requests and is limited to (Kubernetes quantity: 2, 3.5, 1500m); N for
+    /// every machine or LABEL=N for one (repeatable). Leave room for the node's daemons.
+    #[arg(long, value_name = "[LABEL=]CPUS", required = true)]
+    pub cpu: Vec<String>,
+
+    /// Memory each pod requests and is limited to (Kubernetes quantity: 4Gi, 512Mi); SIZE for
+    /// every machine or LABEL=SIZE for one (repeatable).
+    #[arg(long, value_name = "[LABEL=]SIZE", required = true)]
+    pub memory: Vec<String>,
+
+    /// The fleet's name: the Jobs' name prefix and their `plateau.dev/fleet` label. Default:
+    /// plateau-<date>-<time>.
+    #[arg(long, value_name = "NAME")]
+    pub fleet: Option<String>,
+
+    /// Namespace of the Jobs (default: kubectl's current one).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Write one <job>.yaml per machine into DIR instead of all of them to stdout.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// `plateau run` flags for every Job (e.g. --workers 1..16 --repetitions 7).
+    #[arg(
+        value_name = "RUN FLAGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub run_flags: Vec<String>,
+}
+
+/// Flags of `plateau fleet slurm`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+plateau fleet slurm --machine icelake=icelake --machine milan=milan:0.9 --workers 1..64:4 > fleet.sh\n  \
+plateau fleet slurm --select partition --machine gpu=gpu --machine cpu=cpu --cpus-per-task 16 > fleet.sh\n  \
+bash fleet.sh                         submits the array (held, each element set, then released)\n  \
+plateau fleet collect plateau-*.out --out comparison\n\n\
+A job array cannot give each element its own constraint, partition or CPUs in #SBATCH lines,\n\
+so the script submits itself held, sets each element with scontrol update, then releases it.\n\
+Every element gets exclusive nodes and runs `plateau run --emit-results`; each writes its own\n\
+plateau-<fleet>-<job>_<element>.out file. With --cpus-per-task, plateau runs in a job step of\n\
+that many CPUs, so it measures (and recommends for) that share of the node. Fleet flags come\n\
+first; everything after them (or after --) is given to `plateau run`, and checked here first.")]
+pub struct SlurmArgs {
+    /// A machine type: LABEL=FEATURE (or LABEL=PARTITION with --select partition), optionally
+    /// with :USD_PER_HOUR (repeatable, one array element each).
+    #[arg(long, value_name = "LABEL=NAME[:PRICE]", required = true)]
+    pub machine: Vec<String>,
+
+    /// Whether a machine's name is a node feature (--constraint) or a partition.
+    #[arg(long, value_enum, default_value_t = SlurmSelect::Constraint)]
+    pub select: SlurmSelect,
+
+    /// CPUs for plateau in each element: N for every machine or LABEL=N for one (repeatable).
+    /// Default: the whole node.
+    #[arg(long, value_name = "[LABEL=]N")]
+    pub cpus_per_task: Vec<String>,
+
+    /// The plateau binary as the compute nodes see it.
+    #[arg(long, value_name = "PATH", default_value = "plateau")]
+    pub plateau: String,
+
+    /// The array's time limit (sbatch --time, e.g. 30:00 or 1-00:00:00).
+    #[arg(long, value_name = "LIMIT")]
+    pub time: Option<String>,
+
+    /// The fleet's name: the job name and the prefix of the output files. Default:
+    /// plateau-<date>-<time>.
+    #[arg(long, value_name = "NAME")]
+    pub fleet: Option<String>,
+
+    /// Write the script to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// `plateau run` flags for every element (e.g. --workers 1..64:4).
+    #[arg(
+        value_name = "RUN FLAGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub run_flags: Vec<String>,
+}

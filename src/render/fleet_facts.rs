@@ -1,0 +1,88 @@
+//! What a comparison of machines says about each one beyond its curve: how stable its
+//! recommendation is, and which limit binds how many workers can run at once. Pure.
+
+use crate::model::RunRecord;
+use std::fmt;
+
+/// The limit that sets how many workers a machine can usefully run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// All logical CPUs are available: the cores bind.
+    Cores,
+    /// The affinity mask allows fewer CPUs than the machine has (a Slurm step, `taskset`).
+    Affinity,
+    /// A cgroup CPU quota (a container's or pod's CPU limit).
+    Quota,
+    /// The memory limit caps the pool below what throughput alone would recommend.
+    Memory,
+}
+
+impl fmt::Display for Binding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Binding::Cores => "cores",
+            Binding::Affinity => "affinity mask",
+            Binding::Quota => "CPU quota",
+            Binding::Memory => "memory",
+        })
+    }
+}
+
+/// Which limit binds the run's machine. Memory binds when the run's analysis says so in its
+/// verdict ("memory binds: ..."); otherwise `machine.binding_limit` names the CPU limit.
+pub fn binding(record: &RunRecord) -> Binding {
+    let memory = record
+        .analysis
+        .as_ref()
+        .is_some_and(|a| a.verdict.to_lowercase().contains("memory binds"));
+    if memory {
+        return Binding::Memory;
+    }
+    match record.machine.binding_limit.as_str() {
+        "cgroup_quota" => Binding::Quota,
+        "affinity" => Binding::Affinity,
+        _ => Binding::Cores,
+    }
+}
+
+/// The recommendation's stability (the share of resamples that give the same count, 0 to 1)
+/// from results.json text: `analysis.decision.stability`, written by plateau versions that
+/// resample their decision. None in files without it, or when it is not a share.
+pub fn stability(results_json: &str) -> Option<f64> {
+    let v: serde_json::Value = serde_json::from_str(results_json).ok()?;
+    let s = v.pointer("/analysis/decision/stability")?.as_f64()?;
+    (0.0..=1.0).contains(&s).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testdata;
+
+    #[test]
+    fn the_binding_limit_follows_the_machine_and_a_memory_verdict() {
+        let mut r = testdata::record_with_analysis();
+        assert_eq!(binding(&r), Binding::Cores);
+        r.machine.binding_limit = "cgroup_quota".into();
+        assert_eq!(binding(&r).to_string(), "CPU quota");
+        r.machine.binding_limit = "affinity".into();
+        assert_eq!(binding(&r), Binding::Affinity);
+        if let Some(a) = r.analysis.as_mut() {
+            a.verdict = "Memory binds: 3 workers of 290 MiB fit in the 1 GiB limit.".into();
+        }
+        assert_eq!(binding(&r), Binding::Memory);
+    }
+
+    #[test]
+    fn stability_is_read_when_present_and_absent_otherwise() {
+        let with = r#"{"analysis": {"decision": {"stability": 0.97}}}"#;
+        assert_eq!(stability(with), Some(0.97));
+        assert_eq!(stability(r#"{"analysis": {"decision": null}}"#), None);
+        assert_eq!(stability(r#"{"analysis": null}"#), None);
+        assert_eq!(
+            stability(r#"{"analysis": {"decision": {"stability": 7}}}"#),
+            None
+        );
+        assert_eq!(stability("not json"), None);
+    }
+}
