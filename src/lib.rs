@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod compare;
 pub mod config;
+pub mod decision;
 pub mod error;
 pub mod exec;
 pub mod import;

@@ -19,6 +19,7 @@ pub mod overlay_chart;
 pub mod pick;
 pub mod plot;
 pub mod progress;
+pub mod provenance_text;
 pub mod table;
 pub mod templates;
 #[cfg(test)]
