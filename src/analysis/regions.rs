@@ -32,9 +32,12 @@ pub fn fit(obs: &[Obs], effective_cpus: usize, provenance: &Provenance) -> Fitte
         .then(|| usl::fit(&region))
         .flatten();
     let fit_note = match (region.len(), up_to) {
+        (n, Some(e)) if n < 2 => Some(format!(
+            "only {n} worker count up to the {e} effective CPU{}, too few to fit Amdahl's law or the USL; the Karp-Flatt serial fraction is given instead",
+            if e == 1 { "" } else { "s" }
+        )),
         (n, Some(e)) if n < USL_MIN_COUNTS => Some(format!(
-            "only {n} worker count{} up to the {e} effective CPUs, too few to fit the USL (it needs {USL_MIN_COUNTS}); Amdahl's law and the Karp-Flatt serial fraction are given instead",
-            if n == 1 { "" } else { "s" }
+            "only {n} worker counts up to the {e} effective CPUs, too few to fit the USL (it needs {USL_MIN_COUNTS}); Amdahl's law and the Karp-Flatt serial fraction are given instead"
         )),
         _ => None,
     };

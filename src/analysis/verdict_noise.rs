@@ -51,12 +51,14 @@ pub fn models(f: &Facts<'_>) -> Vec<String> {
     if let (Some(e), Some(lost)) = (r.scalable_up_to, r.lost_per_extra_worker) {
         out.push(if lost > 0.0 {
             format!(
-                "Past {e} workers, each extra worker costs about {:.1}% of the throughput at {e}.",
+                "Past {}, each extra worker costs about {:.1}% of the throughput at {e}.",
+                workers(e),
                 lost * 100.0
             )
         } else {
             format!(
-                "Past {e} workers, throughput does not fall (about {:.1}% gained per extra worker).",
+                "Past {}, throughput does not fall (about {:.1}% gained per extra worker).",
+                workers(e),
                 -lost * 100.0
             )
         });
