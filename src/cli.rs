@@ -120,9 +120,10 @@ pub struct RunArgs {
     #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true)]
     pub workers: Option<String>,
 
-    /// Tasks per batch. Default: at least 32, chosen so every planned worker count gets an
-    /// even share (load imbalance at most 5%). With a command, choose it: each task is one
-    /// run of your command (e.g. --tasks 64).
+    /// Tasks per batch. Default for cpu and memory: sized by time from a short calibration, so
+    /// the shortest batch lasts 0.5 s (2 s, 20 quota periods, under a CPU quota) with load
+    /// imbalance at most 5%; for other workloads the smallest such count from 32. With a
+    /// command, choose it: each task is one run of your command (e.g. --tasks 64).
     #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true)]
     pub tasks: Option<u64>,
 
@@ -130,24 +131,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = crate::workload::cpu::DEFAULT_ITERATIONS, allow_negative_numbers = true)]
     pub iterations: u64,
 
-    /// Kept batches per worker count.
-    #[arg(
-        long,
-        short = 'r',
-        value_name = "N",
-        default_value_t = 5,
-        allow_negative_numbers = true
-    )]
-    pub repetitions: u32,
+    /// Kept batches per worker count: a fixed design of N rounds (e.g. -r 5). Without it (and
+    /// without --target-ci) the run is adaptive: rounds are added until the recommendation is
+    /// certain or the time budget (--max-time) is spent.
+    #[arg(long, short = 'r', value_name = "N", allow_negative_numbers = true)]
+    pub repetitions: Option<u32>,
 
-    /// Discarded batches per worker count, run first (warms caches and frequency).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 1,
-        allow_negative_numbers = true
-    )]
-    pub warmup: u32,
+    /// Discarded batches per worker count, run first (warms caches and frequency). Default 1;
+    /// 0 in an adaptive run whose task count was calibrated (the calibration warmed up).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub warmup: Option<u32>,
 
     /// Execution model.
     #[arg(long, value_enum, default_value_t = Mode::Threads)]
@@ -191,14 +184,16 @@ pub struct RunArgs {
     /// How the analysis judges the curve.
     #[command(flatten)]
     pub analysis: AnalysisArgs,
-    /// Adaptive repetitions: after --repetitions, keep adding rounds to the worker counts whose
-    /// 95% CI half-width is above this share of the median (2% or the fraction 0.02), until all
-    /// are within it.
+    /// Adaptive rounds until certain: every count's 95% CI half-width (slowdowns common to a
+    /// round taken out) within this share of its level (2% or the fraction 0.02), and the
+    /// recommendation stable in 95% of bootstrap resamples of rounds. Default 2% when neither
+    /// --repetitions nor --target-ci is given.
     #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
     pub target_ci: Option<String>,
 
-    /// Time budget of --target-ci, counted in batches (e.g. 90s, 10m, 1h; at least 1s; default
-    /// 10m).
+    /// Time budget of adaptive rounds, counted in batches (e.g. 90s, 10m, 1h; at least one
+    /// round). Default: 8.5 s per planned worker count (51 s for the 6 counts of a 2-CPU
+    /// machine), or 10m with --target-ci.
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub max_time: Option<String>,
 

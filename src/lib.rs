@@ -10,6 +10,7 @@ pub mod cli_gate;
 pub mod clock;
 pub mod compare;
 pub mod config;
+pub mod decision;
 pub mod error;
 pub mod exec;
 pub mod fleet;

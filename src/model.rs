@@ -6,6 +6,9 @@ pub mod json;
 
 use serde::{Deserialize, Serialize};
 
+mod decision;
+pub use decision::{CountDecision, DecisionRecord, DisturbedBatch, Regions, TasksChoice};
+
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -175,6 +178,9 @@ pub struct ConfigRecord {
     /// Adaptive repetitions (`--target-ci`), when asked for.
     #[serde(default)]
     pub adaptive: Option<AdaptiveConfig>,
+    /// How the task count was chosen: calibrated to a batch time, or given with `--tasks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks_choice: Option<TasksChoice>,
 }
 
 /// The settings of adaptive repetitions: rounds are added to the worker counts whose CI is
@@ -185,6 +191,9 @@ pub struct AdaptiveConfig {
     pub target_ci: f64,
     /// Budget in seconds of time spent in batches, warmup included.
     pub max_time_s: f64,
+    /// True when adaptive rounds ran by default (no `--repetitions` or `--target-ci` given).
+    #[serde(default)]
+    pub by_default: bool,
 }
 
 /// Why a sweep ended.
@@ -281,6 +290,26 @@ pub struct Sample {
     /// `throttled_time` delta); absent when no cgroup CPU quota applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttled_s: Option<f64>,
+    /// 0-based round of the sweep this batch belongs to (warmup rounds counted); rounds are the
+    /// blocks the decision compares within. Absent in files written before plateau recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// Seconds of steal time (the hypervisor ran something else) summed over all CPUs during
+    /// the batch, from /proc/stat; absent where the OS does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_s: Option<f64>,
+    /// CPU seconds other processes used during the batch: all CPUs' busy time from /proc/stat
+    /// minus plateau's own (getrusage of itself and its children); absent where unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_cpu_s: Option<f64>,
+    /// For CPU-bound built-in workloads: the workers' CPU time over what W workers on the
+    /// machine's CPUs should get in the batch's wall time (1 = all they should get).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_share: Option<f64>,
+    /// True when something else used the machine during the batch (see `decision::interference`);
+    /// a disturbed batch is left out of the summary and the decision while undisturbed ones exist.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disturbed: bool,
 }
 
 /// Statistics of one worker count's samples.
@@ -335,6 +364,12 @@ pub struct Analysis {
     pub verdict: String,
     /// Reasons to distrust or qualify the numbers.
     pub warnings: Vec<String>,
+    /// How the recommendation was decided, with its stability; null in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionRecord>,
+    /// Where the models were fitted and what oversubscription costs; null in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Regions>,
 }
 
 /// The best worker count and its throughput.

@@ -57,12 +57,19 @@ pub fn measured_peak(points: &[Point]) -> Option<Measured<'_>> {
     measured(points).max_by(|a, b| a.summary.tasks_per_sec.total_cmp(&b.summary.tasks_per_sec))
 }
 
-/// Recomputes every point's summary, then speedup and efficiency relative to the
+/// Recomputes every point's summary (from its undisturbed batches, while it has any), then speedup and efficiency relative to the
 /// one-worker point. Without a one-worker point, speedups are relative to the smallest
 /// worker count measured, scaled as if it had scaled perfectly up to there.
 pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
     for p in points.iter_mut() {
-        let walls: Vec<f64> = p.samples.iter().map(|s| s.wall_s).collect();
+        // Disturbed batches are left out while the count has clean ones (see `decision`).
+        let clean = p.samples.iter().any(|s| !s.disturbed);
+        let walls: Vec<f64> = p
+            .samples
+            .iter()
+            .filter(|s| !clean || !s.disturbed)
+            .map(|s| s.wall_s)
+            .collect();
         // A seed per worker count keeps each CI independent of the others' sample counts.
         p.summary = summarize_walls(&walls, tasks, derive(seed, p.workers as u64));
     }

@@ -4,6 +4,7 @@
 //! A sweep continues whatever the record already holds (resume), and may add adaptive rounds.
 
 pub mod adaptive;
+pub mod interference;
 pub mod rounds;
 
 use crate::exec::{BatchSpec, Executor, Schedule};
@@ -38,6 +39,9 @@ pub struct SweepSpec {
     pub adaptive: Option<AdaptiveSpec>,
     /// Tasks per claim under the dynamic schedule.
     pub chunk: crate::exec::chunking::Chunking,
+    /// Whether and how to judge interference around every batch (`None` for fake executors,
+    /// whose batches take no real time).
+    pub watch: Option<interference::Watch>,
 }
 
 impl SweepSpec {
@@ -187,7 +191,7 @@ pub fn run_sweep(
     let mut round = spec.rounds();
     loop {
         let spent = Duration::try_from_secs_f64(batches.spent_s).unwrap_or(Duration::MAX);
-        match adaptive::next_round(&record.points, policy, spent) {
+        match adaptive::next_round(&record.points, policy, spent, record.config.seed) {
             Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),
             Next::Visit(visit) => {
                 let order = orders.next_visit(&visit);
@@ -253,7 +257,8 @@ impl Batches<'_> {
                 cancel: self.spec.cancel.clone(),
                 chunk: self.spec.chunk,
             };
-            let sample = match self.executor.run_batch(&batch, self.workload) {
+            let before = interference::Reading::now();
+            let mut sample = match self.executor.run_batch(&batch, self.workload) {
                 Ok(sample) => sample,
                 // A cancelled batch is void: the sweep ends with what earlier batches measured.
                 Err(crate::exec::BatchError::Cancelled) => return Ok(true),
@@ -266,6 +271,10 @@ impl Batches<'_> {
                     });
                 }
             };
+            sample.round = Some(round);
+            if let Some(watch) = &self.spec.watch {
+                watch.mark(&mut sample, &before, &interference::Reading::now(), workers);
+            }
             self.done += 1;
             let cost = sample.startup_s + sample.wall_s;
             if cost.is_finite() && cost > 0.0 {
@@ -302,155 +311,4 @@ impl Batches<'_> {
 #[cfg(test)]
 mod continue_tests;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::exec::fake::FakeExecutor;
-    use crate::testdata::empty_record;
-    use crate::workload::cpu::CpuWorkload;
-    use std::sync::Arc;
-
-    pub(crate) fn spec(workers: &[usize]) -> SweepSpec {
-        SweepSpec {
-            workers: workers
-                .iter()
-                .map(|&w| NonZeroUsize::new(w).unwrap())
-                .collect(),
-            tasks: 32,
-            warmup: 1,
-            repetitions: 3,
-            seed: 11,
-            schedule: Schedule::Dynamic,
-            pin_cpus: vec![],
-            cancel: crate::cancel::CancelToken::new(),
-            adaptive: None,
-            chunk: Default::default(),
-        }
-    }
-
-    #[derive(Default)]
-    pub(crate) struct Recorder {
-        pub(crate) batches: Vec<(u32, usize, bool)>,
-        pub(crate) saves: usize,
-        pub(crate) stop_after: Option<usize>,
-    }
-
-    impl SweepObserver for Recorder {
-        fn batch_done(&mut self, e: &BatchEvent<'_>) {
-            self.batches.push((e.round, e.workers, e.warmup));
-        }
-        fn round_done(&mut self, r: &RunRecord) -> anyhow::Result<()> {
-            self.saves += 1;
-            assert!(r.points.iter().all(|p| p.summary.is_some()));
-            Ok(())
-        }
-        fn should_stop(&self) -> bool {
-            self.stop_after.is_some_and(|n| self.batches.len() >= n)
-        }
-    }
-
-    pub(crate) fn workload() -> SharedWorkload {
-        Arc::new(CpuWorkload::new(10))
-    }
-
-    #[test]
-    fn rounds_visit_every_count_and_warmup_is_discarded() {
-        let s = spec(&[1, 2, 4]);
-        let mut rec = empty_record(&s);
-        let mut obs = Recorder::default();
-        let end = run_sweep(
-            &s,
-            &mut FakeExecutor::new(2, 0.01, 1),
-            &workload(),
-            &mut rec,
-            &mut obs,
-        )
-        .unwrap();
-        assert_eq!(end, SweepEnd::Completed);
-        assert_eq!(obs.batches.len(), 12);
-        assert_eq!(obs.saves, 3, "saved after every measured round");
-        for p in &rec.points {
-            assert_eq!(p.samples.len(), 3);
-        }
-        for round in 0..4 {
-            let mut seen: Vec<usize> = obs
-                .batches
-                .iter()
-                .filter(|b| b.0 == round)
-                .map(|b| b.1)
-                .collect();
-            seen.sort_unstable();
-            assert_eq!(seen, vec![1, 2, 4]);
-        }
-        assert!(obs.batches.iter().filter(|b| b.2).all(|b| b.0 == 0));
-    }
-
-    #[test]
-    fn shuffles_are_seeded_and_vary_between_rounds() {
-        let mut s = spec(&[1, 2, 3, 4, 5, 6, 7, 8]);
-        s.repetitions = 5;
-        let a = s.round_orders();
-        assert_eq!(a, s.round_orders());
-        assert!(a.windows(2).any(|w| w[0] != w[1]));
-        s.seed = 12;
-        assert_ne!(a, s.round_orders());
-    }
-
-    #[test]
-    fn a_failing_batch_keeps_what_was_measured() {
-        let s = spec(&[1, 2, 4]);
-        let mut rec = empty_record(&s);
-        let mut fake = FakeExecutor::new(2, 0.01, 1);
-        fake.fail_at_workers = Some(4);
-        let err = run_sweep(&s, &mut fake, &workload(), &mut rec, &mut Silent).unwrap_err();
-        assert_eq!(err.workers, 4);
-        assert!(err.to_string().contains("at 4 workers"), "{err}");
-        let one = SweepError {
-            workers: 1,
-            round: 1,
-            rounds: 2,
-            source: crate::exec::BatchError::Setup("x".into()),
-        };
-        assert!(
-            one.to_string().starts_with("at 1 worker (round 1 of 2)"),
-            "{one}"
-        );
-        assert!(rec.points.iter().all(|p| p.samples.len() <= 1));
-    }
-
-    #[test]
-    fn a_cancelled_token_ends_the_sweep_before_any_batch() {
-        let s = spec(&[1, 2]);
-        s.cancel.cancel();
-        let mut rec = empty_record(&s);
-        let end = run_sweep(
-            &s,
-            &mut FakeExecutor::new(2, 0.01, 1),
-            &workload(),
-            &mut rec,
-            &mut Silent,
-        )
-        .unwrap();
-        assert_eq!(end, SweepEnd::Stopped);
-        assert!(rec.points.iter().all(|p| p.samples.is_empty()));
-    }
-
-    #[test]
-    fn a_stop_request_ends_early_with_samples_kept() {
-        let s = spec(&[1, 2]);
-        let mut rec = empty_record(&s);
-        let mut obs = Recorder {
-            stop_after: Some(4),
-            ..Recorder::default()
-        };
-        let end = run_sweep(
-            &s,
-            &mut FakeExecutor::new(2, 0.01, 1),
-            &workload(),
-            &mut rec,
-            &mut obs,
-        )
-        .unwrap();
-        assert_eq!(end, SweepEnd::Stopped);
-        assert_eq!(rec.points.iter().map(|p| p.samples.len()).sum::<usize>(), 2);
-    }
-}
+mod tests;

@@ -129,6 +129,7 @@ impl RecordSpec {
                 pin: false,
                 seed: self.seed,
                 adaptive: None,
+                tasks_choice: None,
             },
             points,
             analysis: None,
@@ -204,6 +205,8 @@ pub fn analysis(peak: Peak, recommended: usize) -> Analysis {
         karp_flatt: vec![],
         verdict: String::new(),
         warnings: vec![],
+        decision: None,
+        regions: None,
     }
 }
 

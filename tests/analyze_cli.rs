@@ -350,17 +350,24 @@ fn run_writes_the_analysis_with_every_schema_field() {
     for key in ["serial_fraction", "max_speedup", "r2"] {
         assert!(a["amdahl"][key].is_number(), "amdahl.{key}");
     }
-    for key in [
-        "sigma",
-        "kappa",
-        "lambda",
-        "peak_workers",
-        "peak_tasks_per_sec",
-        "r2",
-        "constraint",
-    ] {
-        assert!(a["usl"].get(key).is_some(), "usl.{key}");
+    // The USL is fitted on the counts up to the effective CPUs; with fewer than four there,
+    // it is null and the regions say why (changed on purpose: it was fitted on every count).
+    if a["usl"].is_null() {
+        assert!(a["regions"]["fit_note"].is_string(), "{}", a["regions"]);
+    } else {
+        for key in [
+            "sigma",
+            "kappa",
+            "lambda",
+            "peak_workers",
+            "peak_tasks_per_sec",
+            "r2",
+            "constraint",
+        ] {
+            assert!(a["usl"].get(key).is_some(), "usl.{key}");
+        }
     }
+    assert!(a["decision"]["stability"].is_number() || a["decision"]["method"] == "medians");
     assert_eq!(a["karp_flatt"].as_array().unwrap().len(), 3);
     assert!(a["karp_flatt"][0]["serial_fraction"].is_number());
     assert!(!a["verdict"].as_str().unwrap().is_empty());

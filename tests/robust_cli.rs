@@ -459,8 +459,12 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--target-ci", "2%", "--max-time", "-5m"], "--max-time"),
         (&["--target-ci", "2%", "--max-time", "10x"], "--max-time"),
         (
-            &["--max-time", "10m"],
-            "--max-time 10m bounds the extra rounds of --target-ci",
+            &["-r", "3", "--max-time", "10m"],
+            "--max-time 10m bounds adaptive rounds, but --repetitions fixes the design",
+        ),
+        (
+            &["--max-time", "1s"],
+            "--max-time 1s is below what one round needs here",
         ),
         (
             &["--wait-idle", "soon"],

@@ -7,12 +7,16 @@
 pub const POOR_FIT_R2: f64 = 0.95;
 
 pub mod amdahl;
+pub mod decided;
 pub mod karp_flatt;
 pub mod lm;
+pub mod regions;
 pub mod shape;
 pub mod usl;
 pub mod verdict;
+pub mod verdict_noise;
 pub mod warnings;
+pub mod warnings_noise;
 
 use crate::model::{Analysis, Peak, Plateau, RunRecord};
 
@@ -105,20 +109,37 @@ pub fn observations(record: &RunRecord) -> Vec<Obs> {
 /// The whole analysis of a record; `None` when no worker count has a usable measurement.
 pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
     let obs = observations(record);
-    let shape = shape::Shape::of(&obs, opts)?;
     let provenance = Provenance::of(record);
-    let amdahl = amdahl::fit(&obs);
-    let usl = usl::fit(&obs);
+    let decision = decided::decide(record, opts);
+    let shape = decision
+        .as_ref()
+        .and_then(|d| decided::shape(d, &obs))
+        .or_else(|| shape::Shape::of(&obs, opts))?;
+    let cpu_bound = decided::cpu_bound(record, &provenance);
+    let decision_record = decision
+        .as_ref()
+        .map(|d| decided::record_of(d, record, cpu_bound));
+    let fitted = regions::fit(&obs, record.machine.effective_cpus, &provenance);
     let karp_flatt = karp_flatt::metric(&obs);
     let mut warnings = warnings::collect(record, &obs, &provenance);
-    warnings.extend(warnings::fits(&obs, amdahl.is_some(), usl.is_some()));
+    // A USL left out for want of counts in the scalable region is said in the verdict instead.
+    let usl_said = fitted.usl.is_some() || fitted.regions.fit_note.is_some();
+    let amdahl_said = fitted.amdahl.is_some() || fitted.regions.fit_note.is_some();
+    warnings.extend(warnings::fits(&obs, amdahl_said, usl_said));
+    if let Some(d) = &decision_record {
+        warnings.extend(warnings_noise::collect(d));
+    }
     let verdict = verdict::write(&verdict::Facts {
         obs: &obs,
         shape: &shape,
         opts,
         machine: &record.machine,
-        usl: usl.as_ref(),
+        usl: fitted.usl.as_ref(),
         provenance: &provenance,
+        decision: decision_record.as_ref(),
+        cpu_bound,
+        regions: &fitted.regions,
+        amdahl: fitted.amdahl.as_ref(),
     });
     Some(Analysis {
         peak: Peak {
@@ -133,11 +154,13 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         recommended_workers: shape.plateau_from,
         oversubscribed_from: shape.oversubscribed_from,
         retrograde_drop: shape.retrograde_drop,
-        amdahl,
-        usl,
+        amdahl: fitted.amdahl,
+        usl: fitted.usl,
         karp_flatt,
         verdict,
         warnings,
+        decision: decision_record,
+        regions: Some(fitted.regions),
     })
 }
 
@@ -242,7 +265,9 @@ mod tests {
         let one = analyze(&record_from_throughput(&[1], &[5.0], 4), &opts).unwrap();
         assert!(one.usl.is_none() && one.amdahl.is_none());
         assert_eq!(one.recommended_workers, 1);
-        assert!(one.warnings.iter().any(|w| w.contains("fit the USL")));
+        // The scalable region (up to the 4 CPUs) holds one count: the verdict says why the
+        // USL is not fitted (it used to be a warning about the whole curve).
+        assert!(one.verdict.contains("too few to fit"), "{}", one.verdict);
         let two = analyze(&record_from_throughput(&[1, 2], &[5.0, 9.0], 4), &opts).unwrap();
         assert!(two.usl.is_none() && two.amdahl.is_some());
         assert_eq!(two.peak.workers, 2);

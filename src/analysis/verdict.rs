@@ -23,11 +23,20 @@ pub struct Facts<'a> {
     pub usl: Option<&'a UslFit>,
     /// Whether the machine and task count are the measuring run's own.
     pub provenance: &'a Provenance,
+    /// The decision with its stability, when there is one.
+    pub decision: Option<&'a crate::model::DecisionRecord>,
+    /// True for a CPU-bound built-in workload measured here: never explained as waiting.
+    pub cpu_bound: bool,
+    /// Where the models were fitted.
+    pub regions: &'a crate::model::Regions,
+    /// Amdahl's law on the scalable region.
+    pub amdahl: Option<&'a crate::model::AmdahlFit>,
 }
 
 /// The verdict as one paragraph.
 pub fn write(f: &Facts<'_>) -> String {
-    let mut s = vec![where_it_plateaus(f)];
+    let mut s: Vec<String> = super::verdict_noise::faults(f).into_iter().collect();
+    s.push(where_it_plateaus(f));
     if let Some(fall) = where_it_falls(f) {
         s.push(fall);
     }
@@ -35,13 +44,14 @@ pub fn write(f: &Facts<'_>) -> String {
     if let Some(u) = f.usl {
         s.push(usl_reading(u));
     }
+    s.extend(super::verdict_noise::models(f));
+    s.extend(super::verdict_noise::unconverged(f));
     if !f.provenance.machine_recorded {
         s.push(format!(
             "The input did not record the machine it was measured on, so compare {} workers with \
 that machine's cores: at the core count the work is CPU bound; well below it, memory bandwidth or \
-contention limits it; above it, workers wait (I/O) or hyper-threads help. (The machine running \
-this analysis has {} physical cores and {} effective CPUs.)",
-            f.shape.plateau_from, f.machine.physical_cores, f.machine.effective_cpus
+contention limits it; above it, workers wait (I/O) or hyper-threads help.",
+            f.shape.plateau_from
         ));
     }
     s.join(" ")
@@ -136,6 +146,13 @@ bandwidth, a lock or other contention"
             ", past the {p} physical cores but within the {l} logical CPUs: hyper-threads (SMT) \
 add throughput"
         )
+    } else if f.cpu_bound {
+        // CPU-bound work cannot gain from workers past the CPUs: the gain is noise.
+        format!(
+            ", past {cores}: for this CPU-bound work the difference from {} is within the \
+measurement's noise, not scaling",
+            workers(hi)
+        )
     } else {
         format!(
             ", past {cores}: workers spend time waiting (I/O, sleeps, the network), so more \
@@ -150,7 +167,7 @@ fn where_it_falls(f: &Facts<'_>) -> Option<String> {
     let last = f.obs.last()?;
     if let Some(from) = sh.oversubscribed_from {
         let at = f.obs.iter().find(|o| o.workers == from)?;
-        let tail = if last.workers > from {
+        let tail = if last.workers > from && last.tasks_per_sec < px {
             format!(
                 ", and {} below at {} workers",
                 pct(drop(px, last.tasks_per_sec)),
@@ -192,8 +209,9 @@ fn recommendation(f: &Facts<'_>) -> String {
         );
     }
     let mut s = format!(
-        "Recommended: {}, the fewest within {} of the peak.",
+        "Recommended: {}{}, the fewest within {} of the peak.",
         workers(rec),
+        super::verdict_noise::stability_clause(f),
         pct(f.opts.tolerance)
     );
     // Python's Pool() defaults to os.cpu_count(), the logical CPUs: say what that default gets.
@@ -308,8 +326,19 @@ mod tests {
 
     #[test]
     fn scaling_past_the_cores_points_at_waiting() {
-        let v = verdict(&[1, 2, 4, 8, 16], &[1.0, 2.0, 4.0, 8.0, 8.1], 2);
+        // An I/O workload past the cores: workers wait.
+        let mut r = record_from_throughput(&[1, 2, 4, 8, 16], &[1.0, 2.0, 4.0, 8.0, 8.1], 2);
+        r.config.workload = serde_json::json!({"name": "io", "io_ms": 10});
+        let v = analyze(&r, &AnalysisOptions::default()).unwrap().verdict;
         assert!(v.contains("waiting"), "{v}");
+        // The same curve from the CPU-bound cpu workload is a measurement fault, never I/O
+        // (changed on purpose: it used to say "waiting" for any workload).
+        let cpu = verdict(&[1, 2, 4, 8, 16], &[1.0, 2.0, 4.0, 8.0, 8.1], 2);
+        assert!(
+            cpu.starts_with("Measurement fault: at 4, 8 and 16 workers"),
+            "{cpu}"
+        );
+        assert!(!cpu.contains("I/O") && !cpu.contains("waiting"), "{cpu}");
     }
 
     #[test]

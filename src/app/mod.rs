@@ -3,6 +3,7 @@
 //! several share: `write_outputs` (the four output files) and `print_stdout`.
 
 pub mod analyze;
+pub mod calibrate;
 pub mod compare;
 pub mod executor;
 pub mod fleet;

@@ -1,5 +1,6 @@
 //! The pre-run noise guard of `plateau run`: a warning on stderr when the machine is busy at the
-//! start (load average against the effective CPUs, with the busiest processes), and with
+//! start (CPU use measured over a short window against the effective CPUs, naming the busiest
+//! processes; never the load average, which on a VM counts idle kernel threads), and with
 //! `--wait-idle` a wait for quiet before anything is measured.
 
 use crate::cancel::CancelToken;
@@ -11,6 +12,9 @@ use std::time::Duration;
 
 /// Length of one CPU-use sample while waiting for quiet.
 const WINDOW: Duration = Duration::from_secs(1);
+
+/// Length of the CPU-use sample of the busy check at the start.
+const START_WINDOW: Duration = Duration::from_millis(500);
 
 /// Consecutive quiet samples that count as a quiet machine: one quiet second can be a lull.
 /// `config::robust::WAIT_IDLE_RANGE` starts at this quiet period (a test keeps them equal).
@@ -66,8 +70,8 @@ pub fn wait_for_quiet(
     }
 }
 
-/// The busy-machine warning: the load, the threshold, the busiest processes and what to do.
-pub fn busy_warning(load_1m: f64, effective_cpus: usize, top: &[BusyProcess]) -> String {
+/// The busy-machine warning: the CPU use, the threshold, the busiest processes and what to do.
+pub fn busy_warning(busy_cpus: f64, effective_cpus: usize, top: &[BusyProcess]) -> String {
     let busiest = if top.is_empty() {
         String::new()
     } else {
@@ -78,14 +82,15 @@ pub fn busy_warning(load_1m: f64, effective_cpus: usize, top: &[BusyProcess]) ->
         format!("; busiest now: {}", names.join(", "))
     };
     format!(
-        "warning: the machine is busy: 1-minute load average {load_1m:.2} on {effective_cpus} effective CPUs (quiet is below {:.2}){busiest}; expect noisy numbers, or use --wait-idle to wait for quiet",
+        "warning: the machine is busy: other work used {busy_cpus:.2} CPUs of {effective_cpus} effective CPUs over the last {} ms (quiet is below {:.2}){busiest}; expect noisy numbers, or use --wait-idle to wait for quiet",
+        START_WINDOW.as_millis(),
         load::busy_threshold(effective_cpus)
     )
 }
 
 /// Warns about a busy machine, or with `wait_idle` waits for quiet first. A cancel while
 /// waiting ends the run (exit 3) before anything is measured. Returns the CPUs' worth of other
-/// work seen at the last look when it waited (for results.json), `None` when it did not look.
+/// work seen at the last look (for results.json).
 pub fn guard(
     machine: &MachineInfo,
     wait_idle: Option<Duration>,
@@ -93,11 +98,12 @@ pub fn guard(
 ) -> anyhow::Result<Option<f64>> {
     let eff = machine.effective_cpus;
     let Some(timeout) = wait_idle else {
-        if load::is_busy(machine.load_average_1m, eff) {
+        let busy = load::busy_cpus(START_WINDOW);
+        if load::is_busy(busy, eff) {
             let top = load::top_processes(3);
-            eprintln!("{}", busy_warning(machine.load_average_1m, eff, &top));
+            eprintln!("{}", busy_warning(busy, eff, &top));
         }
-        return Ok(None);
+        return Ok(Some(busy));
     };
     let mut last = 0.0;
     eprintln!(
@@ -205,7 +211,8 @@ mod tests {
             cpu_percent: 97.0,
         }];
         let w = busy_warning(1.85, 2, &top);
-        assert!(w.contains("1.85 on 2 effective CPUs"), "{w}");
+        assert!(w.contains("used 1.85 CPUs of 2 effective CPUs"), "{w}");
+        assert!(!w.contains("load average"), "{w}");
         assert!(w.contains("rustc (pid 42, 97% CPU)"), "{w}");
         assert!(w.contains("--wait-idle"), "{w}");
     }

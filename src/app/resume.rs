@@ -319,6 +319,14 @@ fn rebuild(
         .collect();
     config.tasks =
         NonZeroU64::new(record.config.tasks).ok_or_else(|| cannot("tasks is 0".into()))?;
+    // A calibrated run keeps the design its calibration settled.
+    config.repetitions = std::num::NonZeroU32::new(record.config.repetitions)
+        .ok_or_else(|| cannot("repetitions is 0".into()))?;
+    config.warmup = record.config.warmup;
+    config.tasks_choice = record.config.tasks_choice.clone();
+    if let (Some(a), Some(r)) = (config.robust.adaptive.as_mut(), &record.config.adaptive) {
+        a.max_time = std::time::Duration::try_from_secs_f64(r.max_time_s).unwrap_or(a.max_time);
+    }
     config.out = OutDir {
         path: dir.to_path_buf(),
         dated: false,

@@ -31,24 +31,43 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &started.folder_stamp(),
         command_line.clone(),
     )?;
-    let (config, mut record) = match &config.robust.resume {
+    let (mut config, resumed) = match &config.robust.resume {
         Some(dir) => {
             let r = resume::load(dir, &config, &command_line, &machine)?;
-            (r.config, r.record)
+            (r.config, Some(r.record))
         }
-        None => {
-            let record = new_record(&config, machine, &started);
-            (config, record)
-        }
+        None => (config, None),
     };
     let out = save::claim_folder(&config)?;
-    record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
+    let _guard = super::executor::guard_for(&config);
+    let busy = noise::guard(&machine, config.robust.wait_idle, &cancel)?;
+    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
+    let workload = config.workload.build();
+    if resumed.is_none() {
+        super::calibrate::settle(
+            &mut config,
+            &machine,
+            executor.as_mut(),
+            &workload,
+            &cancel,
+            args.max_time.is_some(),
+        )?;
+    }
+    let capacity = crate::config::batch_time::capacity(&machine);
+    let cpu_bound = crate::config::batch_time::cpu_bound(&config.workload);
+    if let Some(a) = config.robust.adaptive.as_mut() {
+        a.capacity_cpus = cpu_bound.then_some(capacity);
+    }
+    let mut record = match resumed {
+        Some(r) => r,
+        None => new_record(&config, machine, &started),
+    };
+    record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
+    record.machine.busy_cpus_at_start = busy;
     let mut saver = save::Saver::new(&out, &record, config.warmup + config.repetitions.get());
     saver.initial(&record);
-    record.machine.busy_cpus_at_start =
-        noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
     let spec = SweepSpec {
         workers: config.workers.clone(),
         tasks: config.tasks.get(),
@@ -64,20 +83,26 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         cancel: cancel.clone(),
         adaptive: config.robust.adaptive,
         chunk: config.chunk,
+        watch: Some(crate::sweep::interference::Watch {
+            capacity_cpus: capacity,
+            cpu_bound,
+        }),
     };
-    let _guard = super::executor::guard_for(&config);
-    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
-    let workload = config.workload.build();
-    let planned = rounds::planned_batches(
+    let mut planned = rounds::planned_batches(
         &record.points,
         &spec.workers,
         spec.warmup,
         spec.repetitions,
         spec.adaptive.is_some(),
     );
+    // The bar spans the adaptive budget too: as many more full rounds as it should hold.
+    let padded = budget_rounds(&config, &planned, capacity);
+    for _ in 0..padded {
+        planned.extend(config.worker_counts());
+    }
     let mut observer = RunObserver {
         progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
-        planned_rounds: spec.rounds(),
+        planned_rounds: spec.rounds() + padded,
         warmup: spec.warmup,
         saver,
     };
@@ -136,6 +161,27 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             emit_results(args.emit_results, &record)?;
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }
+    }
+}
+
+/// Full rounds the adaptive budget holds beyond the planned batches (0 for a fixed design or
+/// when the time of a task is unknown), so the progress bar's ETA counts the budget.
+fn budget_rounds(config: &RunConfig, planned: &[usize], capacity: f64) -> u32 {
+    let (Some(a), Some(task_s)) = (
+        config.robust.adaptive,
+        config.tasks_choice.as_ref().and_then(|c| c.task_s),
+    ) else {
+        return 0;
+    };
+    let plan = config.worker_counts();
+    let tasks = config.tasks.get();
+    let round = crate::config::batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
+    let done = crate::config::batch_time::round_estimate_s(tasks, task_s, planned, capacity);
+    let left = a.max_time.as_secs_f64() - done;
+    if round > 0.0 && left > round {
+        (left / round).floor() as u32
+    } else {
+        0
     }
 }
 
@@ -210,7 +256,9 @@ pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
         adaptive: config.robust.adaptive.map(|a| AdaptiveConfig {
             target_ci: a.target,
             max_time_s: a.max_time.as_secs_f64(),
+            by_default: a.by_default,
         }),
+        tasks_choice: config.tasks_choice.clone(),
     }
 }
 

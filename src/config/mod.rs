@@ -3,6 +3,7 @@
 //! `--resume` is checked by `app::resume`, which reads it).
 
 pub mod analyze;
+pub mod batch_time;
 pub mod command;
 pub mod compare;
 pub mod gate;
@@ -131,6 +132,10 @@ pub struct RunConfig {
     pub analysis: crate::analysis::AnalysisOptions,
     /// Adaptive repetitions, waiting for quiet, resuming.
     pub robust: robust::RobustSettings,
+    /// How `tasks` is (to be) chosen; `app::calibrate` settles a `Calibrate` before measuring.
+    pub sizing: batch_time::Sizing,
+    /// How `tasks` was chosen, for results.json.
+    pub tasks_choice: Option<crate::model::TasksChoice>,
 }
 
 impl RunConfig {
@@ -152,7 +157,8 @@ impl RunConfig {
         if workers.first().map(|w| w.get()) != Some(1) {
             workers.insert(0, NonZeroUsize::MIN);
         }
-        let robust = robust::validate(args, machine, &workers)?;
+        let analysis = analyze::analysis_options(&args.analysis)?;
+        let robust = robust::validate(args, machine, &workers, &analysis)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
         let tasks = match args.tasks {
             Some(0) => {
@@ -166,7 +172,13 @@ impl RunConfig {
         let iterations = NonZeroU64::new(args.iterations).ok_or_else(|| {
             usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")
         })?;
-        let repetitions = NonZeroU32::new(args.repetitions).ok_or_else(|| {
+        let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
+        let repetitions = NonZeroU32::new(args.repetitions.unwrap_or(if adaptive_default {
+            batch_time::DEFAULT_BASE_ROUNDS
+        } else {
+            5
+        }))
+        .ok_or_else(|| {
             usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
         })?;
         if let Some(p) = args.price_per_hour {
@@ -177,6 +189,12 @@ impl RunConfig {
             }
         }
         let (workload, mode) = workload::workload_and_mode(args, machine, iterations)?;
+        let sizing = batch_time::sizing(args.tasks.is_some(), &workload);
+        let tasks_choice = Some(batch_time::count_choice(
+            args.tasks.is_some(),
+            tasks,
+            &plain,
+        ));
         workload::check_memory_fits(&workload, mode, &workers, machine)?;
         let chunk = workload::chunking(args, mode)?;
         let out = match &args.out {
@@ -195,7 +213,13 @@ impl RunConfig {
             workers,
             tasks: NonZeroU64::new(tasks).expect("checked above"),
             repetitions,
-            warmup: args.warmup,
+            warmup: args.warmup.unwrap_or(
+                if adaptive_default && sizing == batch_time::Sizing::Calibrate {
+                    0
+                } else {
+                    1
+                },
+            ),
             mode,
             schedule: args.schedule,
             pin: args.pin,
@@ -210,8 +234,10 @@ impl RunConfig {
             json: args.json,
             quiet: args.quiet,
             command_line,
-            analysis: analyze::analysis_options(&args.analysis)?,
+            analysis,
             robust,
+            sizing,
+            tasks_choice,
         })
     }
 
@@ -261,8 +287,16 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.worker_counts(), vec![1, 2, 3, 4, 6, 8]);
         assert!(c.tasks.get() >= 32);
-        assert_eq!(c.repetitions.get(), 5);
-        assert_eq!(c.warmup, 1);
+        // Adaptive by default: a few base rounds, no warmup round after a calibration.
+        assert_eq!(c.repetitions.get(), batch_time::DEFAULT_BASE_ROUNDS);
+        assert_eq!(c.warmup, 0);
+        assert_eq!(c.sizing, batch_time::Sizing::Calibrate);
+        let a = c.robust.adaptive.unwrap();
+        assert!(a.by_default && (a.target - 0.02).abs() < 1e-12);
+        assert!(a.max_time.as_secs_f64() <= 60.0);
+        let fixed = config(&["-r", "5"]).unwrap();
+        assert!(fixed.robust.adaptive.is_none());
+        assert_eq!((fixed.repetitions.get(), fixed.warmup), (5, 1));
         assert_eq!(c.label, "box");
         assert!(c.out.dated);
         assert!(c.out.path.starts_with("reports"));

@@ -67,17 +67,16 @@ pub fn validate(
     args: &RunArgs,
     machine: &MachineInfo,
     workers: &[NonZeroUsize],
+    analysis: &crate::analysis::AnalysisOptions,
 ) -> anyhow::Result<RobustSettings> {
-    if args.repetitions > MAX_REPETITIONS {
+    if let Some(r) = args.repetitions.filter(|&r| r > MAX_REPETITIONS) {
         return Err(usage(format!(
-            "--repetitions {} is out of range: at most {MAX_REPETITIONS}; for tighter intervals use --target-ci",
-            args.repetitions
+            "--repetitions {r} is out of range: at most {MAX_REPETITIONS}; for tighter intervals use --target-ci"
         )));
     }
-    if args.warmup > MAX_WARMUP {
+    if let Some(w) = args.warmup.filter(|&w| w > MAX_WARMUP) {
         return Err(usage(format!(
-            "--warmup {} is out of range: at most {MAX_WARMUP} discarded batches per worker count",
-            args.warmup
+            "--warmup {w} is out of range: at most {MAX_WARMUP} discarded batches per worker count"
         )));
     }
     if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
@@ -98,18 +97,28 @@ pub fn validate(
         .map(|t| parse_duration("--max-time", t, MAX_TIME_RANGE))
         .transpose()
         .map_err(usage)?;
-    let adaptive = match (target, max_time) {
-        (None, Some(m)) => {
+    let spec = |target: f64, max_time: Duration, by_default: bool| AdaptiveSpec {
+        target,
+        max_time,
+        by_default,
+        tolerance: analysis.tolerance,
+        threshold: analysis.retrograde_threshold,
+        capacity_cpus: None,
+    };
+    let adaptive = match (target, max_time, args.repetitions) {
+        (None, Some(m), Some(_)) => {
             return Err(usage(format!(
-                "--max-time {} bounds the extra rounds of --target-ci; add --target-ci (e.g. 2%) or drop --max-time",
+                "--max-time {} bounds adaptive rounds, but --repetitions fixes the design; add --target-ci (e.g. 2%) or drop --max-time",
                 show_duration(m)
             )));
         }
-        (None, None) => None,
-        (Some(target), m) => Some(AdaptiveSpec {
-            target,
-            max_time: m.unwrap_or(DEFAULT_MAX_TIME),
-        }),
+        (None, None, Some(_)) => None,
+        (None, m, None) => Some(spec(
+            super::batch_time::DEFAULT_TARGET_CI,
+            m.unwrap_or_else(|| super::batch_time::default_budget(workers.len())),
+            true,
+        )),
+        (Some(target), m, _) => Some(spec(target, m.unwrap_or(DEFAULT_MAX_TIME), false)),
     };
     let wait_idle = args
         .wait_idle

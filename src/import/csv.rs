@@ -188,6 +188,7 @@ pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::
         tasks: file_tasks,
         rows,
         record: None,
+        timed: matches!(cols.value, Value::Seconds(_)),
     })
 }
 

@@ -80,6 +80,7 @@ pub fn from_value(
         tasks: per_run,
         rows,
         record: None,
+        timed: true,
     })
 }
 

@@ -80,6 +80,9 @@ pub struct Imported {
     pub rows: Vec<Measurement>,
     /// The whole record, for a results.json.
     pub record: Option<RunRecord>,
+    /// True when the file gave times (seconds), false when it gave throughput only, so no
+    /// wall time is shown for it.
+    pub timed: bool,
 }
 
 /// Reads one file, detecting its format from the content. `tasks` is `--tasks`.

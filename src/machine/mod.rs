@@ -5,6 +5,7 @@
 pub mod affinity;
 pub mod cgroup;
 pub mod load;
+pub mod procstat;
 
 use crate::model::MachineInfo;
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};

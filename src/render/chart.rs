@@ -83,7 +83,16 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> Dr
     let max_w = pts.iter().map(|p| p.w as usize).max().unwrap_or(1);
     let axis = XAxis::new(max_w);
     draw_throughput(&top, record, &pts, axis)?;
-    draw_wall(&bottom, &pts, axis)?;
+    if super::provenance_text::has_wall_times(record) {
+        draw_wall(&bottom, &pts, axis, &disturbed(record))?;
+    } else {
+        // Times computed from throughput alone would show nothing the top panel does not.
+        bottom.draw(&Text::new(
+            "No wall times: the input gave throughput only.",
+            (80, 40),
+            ("sans-serif", 16),
+        ))?;
+    }
     Ok(())
 }
 
@@ -285,12 +294,32 @@ fn max_of(pts: &[Pt]) -> f64 {
     pts.iter().map(|p| p.w).fold(1.0, f64::max)
 }
 
+/// Every disturbed batch as (workers, wall seconds).
+fn disturbed(record: &RunRecord) -> Vec<(f64, f64)> {
+    record
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.samples
+                .iter()
+                .filter(|s| s.disturbed && s.wall_s.is_finite() && s.wall_s > 0.0)
+                .map(move |s| (p.workers as f64, s.wall_s))
+        })
+        .collect()
+}
+
 fn draw_wall<'a>(
     area: &DrawingArea<SVGBackend<'a>, Shift>,
     pts: &[Pt],
     axis: XAxis,
+    disturbed: &[(f64, f64)],
 ) -> DrawResult<()> {
-    let y_max = axis_top(pts.iter().map(|p| p.t_hi.max(p.t)).fold(0.0, f64::max));
+    let y_max = axis_top(
+        pts.iter()
+            .map(|p| p.t_hi.max(p.t))
+            .chain(disturbed.iter().map(|d| d.1))
+            .fold(0.0, f64::max),
+    );
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .caption(
@@ -315,6 +344,22 @@ fn draw_wall<'a>(
         let (x, y) = (axis.pos(p.w), p.t);
         EmptyElement::at((x, y)) + Rectangle::new([(-4, -4), (4, 4)], ORANGE.filled())
     }))?;
+    if !disturbed.is_empty() {
+        // Disturbed batches, left out of the medians: red crosses, each one batch.
+        chart
+            .draw_series(
+                disturbed
+                    .iter()
+                    .map(|&(w, t)| Cross::new((axis.pos(w), t), 5, RED.stroke_width(2))),
+            )?
+            .label(format!("disturbed batch ({}; left out)", disturbed.len()))
+            .legend(|(x, y)| Cross::new((x + 8, y), 5, RED.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+    }
     Ok(())
 }
 

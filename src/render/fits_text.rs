@@ -64,9 +64,37 @@ pub fn fit_lines(a: &Analysis) -> Vec<FitLine> {
         None => out.push(FitLine {
             name: "USL".into(),
             value: "not fitted".into(),
-            meaning: "The Universal Scalability Law could not be fitted to this throughput curve."
-                .into(),
+            meaning: match a.regions.as_ref().and_then(|r| r.fit_note.clone()) {
+                Some(note) => format!("Not fitted: {note}."),
+                None => {
+                    "The Universal Scalability Law could not be fitted to this throughput curve."
+                        .into()
+                }
+            },
         }),
+    }
+    if let Some(r) = &a.regions {
+        if let (Some(e), Some(lost)) = (r.scalable_up_to, r.lost_per_extra_worker) {
+            out.push(FitLine {
+                name: "Oversubscription".into(),
+                value: format!("{:.1}% per extra worker", lost * 100.0),
+                meaning: format!(
+                    "Share of the throughput at {e} workers lost per worker beyond the {e} effective CPUs (a least-squares slope; negative means it still grew). The models above are fitted on 1 to {e} workers only."
+                ),
+            });
+        }
+    }
+    if let Some(d) = &a.decision {
+        if let Some(s) = d.stability {
+            out.push(FitLine {
+                name: "Recommendation stability".into(),
+                value: format!("{:.0}%", (s * 100.0).floor()),
+                meaning: format!(
+                    "Share of {} bootstrap resamples of the {} rounds (whole rounds, so slowdowns they share stay together) that recommend the same count.",
+                    d.resamples, d.rounds
+                ),
+            });
+        }
     }
     if let Some(line) = karp_flatt_line(&a.karp_flatt) {
         out.push(line);

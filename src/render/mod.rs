@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod overlay_chart;
 pub mod pick;
 pub mod plot;
+pub mod provenance_text;
 pub mod templates;
 #[cfg(test)]
 pub mod testdata;

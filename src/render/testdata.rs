@@ -119,6 +119,8 @@ pub fn record_with_analysis() -> RunRecord {
         ],
         verdict: "Run 2 workers: throughput plateaus at the 2 cores.".into(),
         warnings: vec!["The machine was busy: load average 0.25.".into()],
+        decision: None,
+        regions: None,
         ..testdata::analysis(peak, 2)
     });
     r

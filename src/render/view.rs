@@ -49,8 +49,11 @@ pub struct RunView {
     pub workload: String,
     /// Tasks per batch.
     pub tasks: u64,
-    /// The CPU model.
+    /// The CPU model ("not recorded" for imported measurements).
     pub cpu: String,
+    /// The line under the title: workload, batch and machine, or where imported data came
+    /// from and what it lacks.
+    pub subtitle: String,
     /// The analysis's verdict, or the measured peak in one sentence without analysis.
     pub verdict: String,
     /// The recommendation in one sentence.
@@ -91,6 +94,7 @@ pub fn run_view(record: &RunRecord) -> RunView {
         None => headline::peak_line(record),
     };
     let recommendation = recommendation(chosen.as_ref(), record);
+    let here = crate::analysis::Provenance::of(record).machine_recorded;
     let cost = match (record.run.price_per_hour, chosen) {
         (Some(price), Some(c)) => pick::cost_per_million(price, c.tasks_per_sec).map(|cost| {
             format!(
@@ -114,7 +118,12 @@ pub fn run_view(record: &RunRecord) -> RunView {
         label: record.run.label.clone(),
         workload: workload_text(&record.config.workload),
         tasks: record.config.tasks,
-        cpu: record.machine.cpu_brand.clone(),
+        cpu: if here {
+            record.machine.cpu_brand.clone()
+        } else {
+            "a machine not recorded in the input".into()
+        },
+        subtitle: super::provenance_text::subtitle(record),
         verdict,
         recommendation,
         chosen_workers: chosen.map(|c| c.workers),
@@ -129,8 +138,19 @@ pub fn run_view(record: &RunRecord) -> RunView {
         shape: analysis.map(fits_text::shape_lines).unwrap_or_default(),
         fits: analysis.map(fits_text::fit_lines).unwrap_or_default(),
         warnings,
-        machine: machine_facts(&record.machine),
-        binding: binding_sentence(&record.machine),
+        machine: if here {
+            machine_facts(&record.machine)
+        } else {
+            vec![Fact {
+                name: "Machine".into(),
+                value: "not recorded in the input".into(),
+            }]
+        },
+        binding: if here {
+            binding_sentence(&record.machine)
+        } else {
+            String::new()
+        },
         command: shell_join(&record.run.command_line),
         method: method_facts(record),
     }
@@ -138,10 +158,15 @@ pub fn run_view(record: &RunRecord) -> RunView {
 
 fn recommendation(chosen: Option<&Chosen>, record: &RunRecord) -> String {
     let eff = record.machine.effective_cpus;
+    let on = if crate::analysis::Provenance::of(record).machine_recorded {
+        format!("on a machine with {eff} effective CPUs")
+    } else {
+        "on the machine that measured it (not recorded in the input)".to_string()
+    };
     match chosen {
         None => "No worker count was measured, so there is nothing to recommend.".into(),
         Some(c) if c.from_analysis => format!(
-            "Run {}: {} tasks/s at {:.0}% efficiency, on a machine with {eff} effective CPUs.",
+            "Run {}: {} tasks/s at {:.0}% efficiency, {on}.",
             workers(c.workers),
             rate(c.tasks_per_sec),
             c.efficiency * 100.0
@@ -171,13 +196,25 @@ fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
     } else if Some(p.workers) == chosen {
         notes.push("peak");
     }
-    if p.workers == m.physical_cores {
+    // An import's machine fields describe the analysing machine: no notes from them.
+    let here = crate::analysis::Provenance::of(record).machine_recorded;
+    if here && p.workers == m.physical_cores {
         notes.push("physical cores");
     }
-    if p.workers == m.effective_cpus {
+    if here && p.workers == m.effective_cpus {
         notes.push("effective CPUs");
-    } else if p.workers == m.logical_cpus {
+    } else if here && p.workers == m.logical_cpus {
         notes.push("logical CPUs");
+    }
+    let mut notes: Vec<String> = notes.into_iter().map(String::from).collect();
+    if let Some(d) = record.analysis.as_ref().and_then(|a| a.decision.as_ref()) {
+        if d.method != "medians" && d.unconverged.contains(&p.workers) {
+            notes.push("unconverged".into());
+        }
+    }
+    let disturbed = p.samples.iter().filter(|s| s.disturbed).count();
+    if disturbed > 0 {
+        notes.push(format!("{disturbed} disturbed (left out)"));
     }
     let median_of = |f: fn(&crate::model::Sample) -> u64| {
         let mut v: Vec<u64> = p.samples.iter().map(f).collect();

@@ -1,12 +1,13 @@
-//! Adaptive repetitions (`--target-ci`): after the planned rounds, keep adding rounds, each
-//! visiting only the worker counts whose 95% CI is still wider than the target, until every
-//! count is within it, the time budget is spent, or a count hits the sample cap. Pure: points
-//! and time spent in, a decision out.
+//! Adaptive rounds, the default of `plateau run` (and `--target-ci`): after the planned rounds,
+//! keep adding rounds until the decision is certain (every count's 95% CI, with the slowdowns a
+//! whole round shares taken out, within the target, and the recommendation stable under a
+//! bootstrap of rounds), the time budget is spent, or a count hits the sample cap. Extra rounds
+//! visit only the counts the decision is unsure about (plus the recommended count and the peak,
+//! which anchor each round's comparison). Pure: points and time spent in, a decision out.
 //!
 //! The anchor is the Phoronix Test Suite's dynamic run count, which re-runs a whole test while
-//! its relative standard deviation is above a threshold. Here the criterion is the CI of the
-//! median the report shows, extra rounds go only to the counts that need them, and a round that
-//! would not fit in the remaining budget is not started.
+//! its relative standard deviation is above a threshold. Here the criterion is the decision
+//! itself, and a round that would not fit in the remaining budget is not started.
 
 use crate::model::Point;
 use std::time::Duration;
@@ -26,7 +27,18 @@ pub struct AdaptiveSpec {
     pub target: f64,
     /// Budget of time spent in batches (warmup included) for the whole sweep.
     pub max_time: Duration,
+    /// True when no `--repetitions` or `--target-ci` was given: adaptive by default.
+    pub by_default: bool,
+    /// `--tolerance` and `--retrograde-threshold`, which the decision uses.
+    pub tolerance: f64,
+    /// See `tolerance`.
+    pub threshold: f64,
+    /// CPUs a CPU-bound built-in workload can use (for the physics check); `None` otherwise.
+    pub capacity_cpus: Option<f64>,
 }
+
+/// Resamples of the decision while the sweep runs (the analysis draws more at the end).
+pub const SWEEP_RESAMPLES: usize = 400;
 
 /// Why adaptive rounds ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,20 +89,18 @@ fn expected_batch_s(point: &Point) -> f64 {
     costs[costs.len() / 2]
 }
 
-/// The decision after a round, given the points (with fresh summaries) and the time spent.
-pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration) -> Next {
-    let open: Vec<&Point> = points
-        .iter()
-        .filter(|p| !converged(p, spec.target))
-        .collect();
-    if open.is_empty() {
+/// The decision after a round, given the points (with fresh summaries), the time spent and
+/// the record's seed.
+pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration, seed: u64) -> Next {
+    let wanted = wanted(points, spec, seed);
+    let Some(want) = wanted else {
         return Next::Stop(AdaptiveStop::TargetMet);
-    }
-    let room: Vec<&Point> = open
-        .into_iter()
-        .filter(|p| p.samples.len() < MAX_SAMPLES)
+    };
+    let room: Vec<&Point> = points
+        .iter()
+        .filter(|p| want.contains(&p.workers) && p.samples.len() < MAX_SAMPLES)
         .collect();
-    if room.is_empty() {
+    if room.len() < want.len().min(2) {
         return Next::Stop(AdaptiveStop::MaxSamples);
     }
     let round_s: f64 = room.iter().map(|p| expected_batch_s(p)).sum();
@@ -100,89 +110,168 @@ pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration) -> Nex
     Next::Visit(room.iter().map(|p| p.workers).collect())
 }
 
+/// The counts the next round should visit, or `None` when the decision is certain.
+fn wanted(points: &[Point], spec: &AdaptiveSpec, seed: u64) -> Option<Vec<usize>> {
+    let all: Vec<usize> = points.iter().map(|p| p.workers).collect();
+    let opts = crate::decision::RuleOptions {
+        tolerance: spec.tolerance,
+        threshold: spec.threshold,
+        seed,
+        resamples: SWEEP_RESAMPLES,
+    };
+    let Some(d) = crate::decision::on_points(points, &opts) else {
+        return Some(all);
+    };
+    let faults = spec
+        .capacity_cpus
+        .map(|c| crate::decision::physics_faults(&d, c))
+        .unwrap_or_default();
+    if crate::decision::certain(&d, spec.target) && faults.is_empty() {
+        return None;
+    }
+    if d.rounds < crate::decision::MIN_ROUNDS || d.workers.len() < all.len() {
+        return Some(all);
+    }
+    let open = crate::decision::unconverged(&d, spec.target);
+    let mut want: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|w| {
+            open.contains(w) || faults.contains(w) || d.col(*w).is_some_and(|c| d.unsettled[c])
+        })
+        .collect();
+    if want.is_empty() {
+        return Some(all);
+    }
+    want.extend([d.recommended(), d.peak()]);
+    if !faults.is_empty() {
+        want.push(1);
+    }
+    want.sort_unstable();
+    want.dedup();
+    Some(want)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Sample;
     use crate::summary::summarize_points;
-    use crate::testdata::point;
 
     fn spec(target: f64, secs: u64) -> AdaptiveSpec {
         AdaptiveSpec {
             target,
             max_time: Duration::from_secs(secs),
+            by_default: true,
+            tolerance: 0.05,
+            threshold: 0.02,
+            capacity_cpus: Some(2.0),
         }
     }
 
-    #[test]
-    fn only_wide_points_get_more_rounds() {
-        let mut pts = vec![
-            point(1, &[1.0, 1.001, 0.999, 1.0, 1.0005]),
-            point(2, &[0.5, 0.7, 0.4, 0.6, 0.45]),
-        ];
+    /// Points at `workers` over rounds; `wall(w, r)` gives each batch.
+    fn rounds(workers: &[usize], n: u32, wall: &dyn Fn(usize, u32) -> f64) -> Vec<Point> {
+        let mut pts: Vec<Point> = workers
+            .iter()
+            .map(|&w| Point {
+                workers: w,
+                samples: (0..n)
+                    .map(|r| Sample {
+                        wall_s: wall(w, r),
+                        round: Some(r),
+                        ..Sample::default()
+                    })
+                    .collect(),
+                summary: None,
+            })
+            .collect();
         summarize_points(&mut pts, 8, 1);
-        assert!(converged(&pts[0], 0.02));
-        assert!(!converged(&pts[1], 0.02));
-        assert_eq!(
-            next_round(&pts, &spec(0.02, 60), Duration::ZERO),
-            Next::Visit(vec![2])
-        );
+        pts
+    }
+
+    fn two_cpus(w: usize, r: u32) -> f64 {
+        let jitter = 1.0 + 0.001 * ((r * 7 + w as u32) % 3) as f64;
+        jitter / w.min(2) as f64
     }
 
     #[test]
-    fn too_few_samples_never_converge() {
-        let mut pts = vec![point(1, &[1.0, 1.0, 1.0])];
-        summarize_points(&mut pts, 8, 1);
-        assert_eq!(relative_half_width(&pts[0]), 0.0);
-        assert!(!converged(&pts[0], 0.02));
+    fn a_certain_decision_stops() {
+        let pts = rounds(&[1, 2, 4], 6, &two_cpus);
         assert_eq!(
-            next_round(&pts, &spec(0.02, 60), Duration::ZERO),
-            Next::Visit(vec![1])
-        );
-    }
-
-    #[test]
-    fn all_within_target_stops() {
-        let mut pts = vec![point(1, &[1.0; 5]), point(2, &[0.5; 6])];
-        summarize_points(&mut pts, 8, 1);
-        assert_eq!(
-            next_round(&pts, &spec(0.02, 60), Duration::ZERO),
+            next_round(&pts, &spec(0.02, 60), Duration::ZERO, 1),
             Next::Stop(AdaptiveStop::TargetMet)
         );
     }
 
     #[test]
-    fn a_round_that_would_overrun_the_budget_is_not_started() {
-        let mut pts = vec![point(1, &[1.0, 2.0, 3.0, 1.0, 2.0])];
-        summarize_points(&mut pts, 8, 1);
-        // Median batch costs 2 s: 9 s spent of 10 leaves no room; 7 s spent does.
+    fn too_few_rounds_visit_everything() {
+        let pts = rounds(&[1, 2, 4], 3, &two_cpus);
         assert_eq!(
-            next_round(&pts, &spec(0.02, 10), Duration::from_secs(9)),
-            Next::Stop(AdaptiveStop::MaxTime)
+            next_round(&pts, &spec(0.02, 60), Duration::ZERO, 1),
+            Next::Visit(vec![1, 2, 4])
         );
+    }
+
+    #[test]
+    fn extra_rounds_go_where_the_decision_is_unsure() {
+        // 8 workers swing by ±15% from round to round; the rest are steady.
+        let wall = |w: usize, r: u32| {
+            let swing = if w == 8 {
+                1.0 + 0.15 * [1.0, -1.0, 0.5, -0.5, 0.8, -0.9][r as usize]
+            } else {
+                1.0
+            };
+            two_cpus(w, r) * swing
+        };
+        let pts = rounds(&[1, 2, 4, 8], 6, &wall);
+        match next_round(&pts, &spec(0.02, 600), Duration::ZERO, 1) {
+            Next::Visit(v) => {
+                assert!(v.contains(&8) && v.contains(&2), "{v:?}");
+                assert!(!v.contains(&1), "{v:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_speedup_beyond_the_cpus_is_measured_again() {
+        let wall = |w: usize, r: u32| if w == 4 { 0.4 } else { two_cpus(w, r) };
+        let pts = rounds(&[1, 2, 4], 6, &wall);
+        match next_round(&pts, &spec(0.02, 600), Duration::ZERO, 1) {
+            Next::Visit(v) => assert!(v.contains(&4) && v.contains(&1), "{v:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_round_that_would_overrun_the_budget_is_not_started() {
+        // Batches of 1 s and 0.5 s: a round costs 1.5 s.
+        let pts = rounds(&[1, 2], 3, &two_cpus);
         assert_eq!(
-            next_round(&pts, &spec(0.02, 10), Duration::from_secs(7)),
-            Next::Visit(vec![1])
+            next_round(&pts, &spec(0.02, 10), Duration::from_secs(9), 1),
+            Next::Stop(AdaptiveStop::MaxTime)
         );
     }
 
     #[test]
     fn the_sample_cap_ends_hopeless_points() {
-        let walls: Vec<f64> = (0..MAX_SAMPLES).map(|i| 1.0 + (i % 2) as f64).collect();
-        let mut pts = vec![point(1, &walls)];
-        summarize_points(&mut pts, 8, 1);
+        let wall = |w: usize, r: u32| {
+            two_cpus(w, r) * (1.0 + 0.3 * (r % 2) as f64 * (w == 2) as u32 as f64)
+        };
+        let pts = rounds(&[1, 2], MAX_SAMPLES as u32, &wall);
         assert_eq!(
-            next_round(&pts, &spec(0.001, 1_000_000), Duration::ZERO),
+            next_round(&pts, &spec(0.0001, 1_000_000), Duration::ZERO, 1),
             Next::Stop(AdaptiveStop::MaxSamples)
         );
     }
 
     #[test]
-    fn a_point_without_summary_is_open() {
-        let pts = vec![point(1, &[])];
+    fn nothing_measured_visits_everything() {
+        let pts = vec![Point::unmeasured(1), Point::unmeasured(2)];
         assert_eq!(relative_half_width(&pts[0]), f64::INFINITY);
         assert_eq!(
-            next_round(&pts, &spec(0.5, 10), Duration::ZERO),
-            Next::Visit(vec![1])
+            next_round(&pts, &spec(0.5, 10), Duration::ZERO, 1),
+            Next::Visit(vec![1, 2])
         );
     }
 }

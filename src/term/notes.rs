@@ -9,14 +9,15 @@ use crate::sweep::adaptive;
 pub fn render(record: &RunRecord) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(a) = &record.config.adaptive {
-        notes.push(adaptive_note(record, a.target_ci));
+        notes.push(adaptive_note(record, a));
     }
     notes
 }
 
 /// How adaptive repetitions ended: the reason, samples per worker count, and any count still
 /// above the target.
-fn adaptive_note(record: &RunRecord, target: f64) -> String {
+fn adaptive_note(record: &RunRecord, a: &crate::model::AdaptiveConfig) -> String {
+    let target = a.target_ci;
     let reason = record
         .run
         .stop_reason
@@ -27,20 +28,32 @@ fn adaptive_note(record: &RunRecord, target: f64) -> String {
         .iter()
         .map(|p| format!("{}w {}", p.workers, p.samples.len()))
         .collect();
-    let open: Vec<String> = record
-        .points
-        .iter()
-        .filter(|p| !adaptive::converged(p, target))
-        .map(|p| p.workers.to_string())
-        .collect();
+    // The decision's CIs (rounds as blocks) when the analysis has them.
+    let open: Vec<String> = match record.analysis.as_ref().and_then(|x| x.decision.as_ref()) {
+        Some(d) => d.unconverged.iter().map(|w| w.to_string()).collect(),
+        None => record
+            .points
+            .iter()
+            .filter(|p| !adaptive::converged(p, target))
+            .map(|p| p.workers.to_string())
+            .collect(),
+    };
+    let how = if a.by_default {
+        format!(
+            "adaptive (the default: until certain, within {:.0} s), target ±{}%",
+            a.max_time_s,
+            target * 100.0
+        )
+    } else {
+        format!("--target-ci {}%", target * 100.0)
+    };
     let open = if open.is_empty() {
         "every count is within it".to_string()
     } else {
         format!("still above it at {} workers", open.join(", "))
     };
     format!(
-        "note: --target-ci {}%: stopped ({reason}); samples per worker count: {}; {open}",
-        target * 100.0,
+        "note: {how}: stopped ({reason}); samples per worker count: {}; {open}",
         per_point.join(", ")
     )
 }
@@ -68,6 +81,7 @@ mod tests {
         r.config.adaptive = Some(AdaptiveConfig {
             target_ci: 0.02,
             max_time_s: 60.0,
+            by_default: false,
         });
         r.run.stop_reason = Some(StopReason::MaxTime);
         let note = render(&r).pop().unwrap();

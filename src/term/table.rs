@@ -41,6 +41,19 @@ pub fn render(record: &RunRecord) -> String {
             if a.oversubscribed_from.is_some_and(|o| p.workers >= o) {
                 notes.push("oversubscribed".into());
             }
+            if let Some(d) = &a.decision {
+                if d.unconverged.contains(&p.workers) && d.method != "medians" {
+                    let hw = d.counts.iter().find(|c| c.workers == p.workers);
+                    notes.push(match hw.map(|c| c.ci_half_width).filter(|w| *w >= 0.0) {
+                        Some(w) => format!("unconverged ±{:.1}%", w * 100.0),
+                        None => "unconverged".into(),
+                    });
+                }
+            }
+        }
+        let disturbed = p.samples.iter().filter(|s| s.disturbed).count();
+        if disturbed > 0 {
+            notes.push(format!("{disturbed} disturbed"));
         }
         let _ = writeln!(
             out,

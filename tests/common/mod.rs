@@ -61,6 +61,7 @@ pub fn record(r: Recording) -> RunRecord {
         cancel: CancelToken::new(),
         adaptive: None,
         chunk: Default::default(),
+        watch: None,
     };
     let workload = CpuWorkload::new(r.iterations);
     let mut rec = RecordSpec {

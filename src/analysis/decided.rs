@@ -1,0 +1,105 @@
+//! The analysis's side of `decision`: the decision on a record's points, turned into the
+//! curve's shape (peak, plateau, recommendation, oversubscription) and into the `decision`
+//! object of results.json (levels, intervals, stability, unconverged points, disturbed
+//! batches, physics faults). Pure.
+
+use super::shape::{Shape, drop};
+use super::{AnalysisOptions, Obs, Provenance};
+use crate::config::batch_time;
+use crate::decision::{self, Decision, RuleOptions};
+use crate::model::{CountDecision, DecisionRecord, DisturbedBatch, RunRecord};
+
+/// The decision on `record`, with the full number of resamples.
+pub fn decide(record: &RunRecord, opts: &AnalysisOptions) -> Option<Decision> {
+    decision::on_points(
+        &record.points,
+        &RuleOptions {
+            tolerance: opts.tolerance,
+            threshold: opts.retrograde_threshold,
+            seed: record.config.seed,
+            resamples: decision::rule::RESAMPLES,
+        },
+    )
+}
+
+/// The shape the decision gives, over the observations (medians for the numbers shown);
+/// `None` when a decided count has no observation.
+pub fn shape(d: &Decision, obs: &[Obs]) -> Option<Shape> {
+    let find = |w: usize| obs.iter().find(|o| o.workers == w);
+    let peak = find(d.peak())?.clone();
+    let on: Vec<usize> = (0..d.workers.len())
+        .filter(|&i| d.standing.plateau[i])
+        .map(|i| d.workers[i])
+        .collect();
+    let last = obs.last()?;
+    let px = peak.tasks_per_sec;
+    Some(Shape {
+        plateau_from: d.recommended(),
+        plateau_to: on.last().copied().unwrap_or(peak.workers),
+        oversubscribed_from: d.standing.oversubscribed.map(|c| d.workers[c]),
+        retrograde_drop: (last.workers > peak.workers && last.tasks_per_sec < px)
+            .then(|| drop(px, last.tasks_per_sec)),
+        peak,
+    })
+}
+
+/// True when the record's workload is a CPU-bound built-in measured on this record's machine.
+pub fn cpu_bound(record: &RunRecord, provenance: &Provenance) -> bool {
+    let name = record.config.workload.get("name").and_then(|v| v.as_str());
+    provenance.machine_recorded && matches!(name, Some("cpu" | "memory"))
+}
+
+/// The `decision` object of results.json.
+pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionRecord {
+    let target = record
+        .config
+        .adaptive
+        .as_ref()
+        .map_or(batch_time::DEFAULT_TARGET_CI, |a| a.target_ci);
+    let p = d.standing.peak;
+    // results.json holds numbers only: a value that cannot be had is written as -1.
+    let finite = |x: f64| if x.is_finite() { x } else { -1.0 };
+    let counts = (0..d.workers.len())
+        .map(|i| CountDecision {
+            workers: d.workers[i],
+            relative_to_peak: finite(d.ratio(i, p)),
+            relative_ci95: [finite(d.lo[i][p].exp()), finite(d.hi[i][p].exp())],
+            ci_half_width: finite(d.half_width[i]),
+            converged: d.half_width[i] <= target,
+            on_plateau: d.standing.plateau[i],
+        })
+        .collect();
+    DecisionRecord {
+        method: d.method.as_str().into(),
+        rounds: d.rounds,
+        resamples: d.resamples,
+        stability: d.stability,
+        target_ci: target,
+        counts,
+        unconverged: decision::unconverged(d, target),
+        physics_faults: if cpu_bound {
+            decision::physics_faults(d, batch_time::capacity(&record.machine))
+        } else {
+            vec![]
+        },
+        disturbed: disturbed(record),
+    }
+}
+
+/// Every batch marked disturbed, with what disturbed it.
+pub fn disturbed(record: &RunRecord) -> Vec<DisturbedBatch> {
+    let mut out = Vec::new();
+    for p in &record.points {
+        for s in p.samples.iter().filter(|s| s.disturbed) {
+            let span = (s.wall_s + s.startup_s).max(1e-9);
+            out.push(DisturbedBatch {
+                workers: p.workers,
+                round: s.round,
+                other_cpus: s.other_cpu_s.map(|x| x / span),
+                steal_cpus: s.steal_s.map(|x| x / span),
+                cpu_share: s.cpu_share,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,198 @@
+//! The calibration of `plateau run`: before anything is measured, time the task on one worker
+//! (batches of 1, 2, 4, ... tasks until one lasts a quarter of a second), size the batch by
+//! time (`config::batch_time`), and fit the default design into its budget. Errors are usage
+//! errors naming the flag, raised before any measured batch.
+
+use crate::cancel::CancelToken;
+use crate::config::RunConfig;
+use crate::config::batch_time::{self, Sizing};
+use crate::error::usage;
+use crate::exec::{BatchSpec, Executor};
+use crate::machine::cgroup::binding_quota;
+use crate::model::{MachineInfo, TasksChoice};
+use crate::workload::SharedWorkload;
+use std::num::{NonZeroU64, NonZeroUsize};
+use std::time::{Duration, Instant};
+
+/// A calibration batch this long gives the time of one task.
+const LONG_ENOUGH_S: f64 = 0.25;
+
+/// Settles the task count (when it is calibrated) and the default adaptive design.
+/// `max_time_given` tells a budget the user chose (refused when one round does not fit)
+/// from the default (raised to fit).
+pub fn settle(
+    config: &mut RunConfig,
+    machine: &MachineInfo,
+    executor: &mut dyn Executor,
+    workload: &SharedWorkload,
+    cancel: &CancelToken,
+    max_time_given: bool,
+) -> anyhow::Result<()> {
+    if config.sizing != Sizing::Calibrate {
+        return Ok(());
+    }
+    let capacity = batch_time::capacity(machine);
+    let period = (machine.binding_limit == "cgroup_quota")
+        .then(quota_period_s)
+        .flatten();
+    let target = batch_time::target_batch_s(period);
+    let started = Instant::now();
+    let task_s = time_one_task(config, executor, workload, cancel)?;
+    let plan = config.worker_counts();
+    let tasks = batch_time::calibrated_tasks(task_s, target, capacity, &plan).map_err(usage)?;
+    config.tasks = NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN);
+    config.tasks_choice = Some(TasksChoice {
+        method: "calibrated".into(),
+        task_s: Some(task_s),
+        target_batch_s: Some(target),
+        capacity_cpus: Some(capacity),
+        calibration_s: Some(started.elapsed().as_secs_f64()),
+        max_imbalance: batch_time::max_imbalance(tasks, &plan),
+    });
+    let round_s = batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
+    if let Some(a) = config.robust.adaptive.as_mut() {
+        let budget = a.max_time.as_secs_f64();
+        let need = round_s * f64::from(config.warmup + 1);
+        if need > budget {
+            if max_time_given {
+                return Err(usage(format!(
+                    "--max-time {:.0}s is below what one round needs here (about {need:.0} s for {} worker counts at {tasks} tasks per batch); give at least {:.0}s, or fewer --workers",
+                    budget,
+                    plan.len(),
+                    need.ceil() + 1.0
+                )));
+            }
+            a.max_time = Duration::from_secs_f64(need * 1.5);
+        }
+        if a.by_default {
+            let fit =
+                ((a.max_time.as_secs_f64() / round_s).floor() as u32).saturating_sub(config.warmup);
+            let base = fit.clamp(1, batch_time::DEFAULT_BASE_ROUNDS);
+            config.repetitions =
+                std::num::NonZeroU32::new(base).unwrap_or(std::num::NonZeroU32::MIN);
+        }
+    }
+    Ok(())
+}
+
+/// Seconds of one task on one worker: batches of 1, 2, 4, ... tasks until one lasts
+/// `LONG_ENOUGH_S` (or holds `MAX_TASKS`); the last batch's time per task.
+fn time_one_task(
+    config: &RunConfig,
+    executor: &mut dyn Executor,
+    workload: &SharedWorkload,
+    cancel: &CancelToken,
+) -> anyhow::Result<f64> {
+    let mut tasks = 1u64;
+    loop {
+        let spec = BatchSpec {
+            workers: NonZeroUsize::MIN,
+            tasks,
+            schedule: config.schedule,
+            pin_cpus: vec![],
+            cancel: cancel.clone(),
+            chunk: config.chunk,
+        };
+        let sample = executor
+            .run_batch(&spec, workload)
+            .map_err(|e| crate::error::RunFailed(format!("the calibration batch failed: {e}")))?;
+        let wall = sample.wall_s.max(1e-9);
+        if wall >= LONG_ENOUGH_S || tasks >= batch_time::MAX_TASKS {
+            return Ok(wall / tasks as f64);
+        }
+        // Aim straight for the target once the time is measurable, else double.
+        let next = if wall > 0.01 {
+            (tasks as f64 * LONG_ENOUGH_S * 1.2 / wall).ceil() as u64
+        } else {
+            tasks * 4
+        };
+        tasks = next.clamp(tasks + 1, batch_time::MAX_TASKS);
+    }
+}
+
+/// The binding quota's period in seconds (v2 `cpu.max`, v1 `cpu.cfs_period_us`); 100 ms, the
+/// kernel's default, when it cannot be read.
+fn quota_period_s() -> Option<f64> {
+    let q = binding_quota()?;
+    let v2 = std::fs::read_to_string(q.dir.join("cpu.max"))
+        .ok()
+        .and_then(|t| t.split_whitespace().nth(1)?.parse::<f64>().ok());
+    let v1 = || {
+        std::fs::read_to_string(q.dir.join("cpu.cfs_period_us"))
+            .ok()
+            .and_then(|t| t.trim().parse::<f64>().ok())
+    };
+    Some(v2.or_else(v1).map_or(0.1, |us| us / 1e6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::exec::fake::FakeExecutor;
+    use clap::Parser;
+
+    fn config(argv: &[&str]) -> (RunConfig, MachineInfo) {
+        let mut full = vec!["plateau", "run"];
+        full.extend_from_slice(argv);
+        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
+            panic!("not run")
+        };
+        let m = crate::testdata::machine(2);
+        let c = RunConfig::from_args(&args, &m, "2026-01-01_000000", vec![]).unwrap();
+        (c, m)
+    }
+
+    fn settle_with(argv: &[&str], task_s: f64, given: bool) -> anyhow::Result<RunConfig> {
+        let (mut c, m) = config(argv);
+        let mut fake = FakeExecutor::new(2, task_s, 1);
+        fake.jitter = 0.0;
+        let w = c.workload.build();
+        settle(&mut c, &m, &mut fake, &w, &CancelToken::new(), given)?;
+        Ok(c)
+    }
+
+    #[test]
+    fn the_default_is_sized_by_time_and_fits_the_budget() {
+        let c = settle_with(&[], 0.004, false).unwrap();
+        let tasks = c.tasks.get();
+        // The shortest batch (2 workers on 2 CPUs) lasts at least half a second.
+        assert!(
+            tasks as f64 * 0.004 / 2.0 >= batch_time::MIN_BATCH_S,
+            "{tasks}"
+        );
+        let choice = c.tasks_choice.unwrap();
+        assert_eq!(choice.method, "calibrated");
+        assert!((choice.task_s.unwrap() - 0.004).abs() < 1e-9);
+        assert!(choice.max_imbalance <= 0.05 + 1e-12);
+        assert_eq!(c.repetitions.get(), batch_time::DEFAULT_BASE_ROUNDS);
+    }
+
+    #[test]
+    fn given_tasks_and_fixed_designs_are_left_alone() {
+        let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap();
+        assert_eq!((c.tasks.get(), c.repetitions.get()), (40, 4));
+        assert_eq!(c.tasks_choice.unwrap().method, "given");
+    }
+
+    #[test]
+    fn a_budget_below_one_round_is_refused_naming_the_flag() {
+        let e = settle_with(&["--max-time", "2s"], 0.004, true).unwrap_err();
+        assert!(e.downcast_ref::<crate::error::UsageError>().is_some());
+        assert!(
+            e.to_string()
+                .starts_with("--max-time 2s is below what one round needs"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tasks_too_short_for_the_batch_time_are_refused() {
+        let e = settle_with(&[], 1e-10, false).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--tasks: the calibration cannot reach"),
+            "{e}"
+        );
+    }
+}

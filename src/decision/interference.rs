@@ -1,0 +1,119 @@
+//! Whether other work disturbed a batch, from what was measured around it: other processes'
+//! CPU time (all CPUs' busy time minus plateau's own), steal time, and for CPU-bound built-in
+//! workloads the workers' share of the CPU that W workers on the machine's CPUs should get.
+//! Pure.
+
+/// CPUs' worth of other work (plus steal) during a batch at or above which it is disturbed:
+/// a tenth of the CPUs, at least a quarter of one (kernel threads on an idle machine stay far
+/// below that).
+pub fn other_threshold(capacity_cpus: f64) -> f64 {
+    (0.1 * capacity_cpus).max(0.25)
+}
+
+/// Below this share of the CPU they should get, a CPU-bound batch's workers were crowded out.
+pub const MIN_CPU_SHARE: f64 = 0.8;
+
+/// Shortest span judged: /proc/stat counts in 10 ms ticks, so a shorter batch's figures are
+/// recorded but cannot mark it disturbed.
+pub const MIN_SPAN_S: f64 = 0.1;
+
+/// What was measured around one batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AroundBatch {
+    /// Seconds between the two readings (start-up plus wall).
+    pub span_s: f64,
+    /// The batch's wall time.
+    pub wall_s: f64,
+    /// Workers.
+    pub workers: usize,
+    /// Busy CPU seconds of the whole machine over the span.
+    pub busy_s: f64,
+    /// Steal seconds over the span.
+    pub steal_s: f64,
+    /// plateau's own CPU seconds (itself, its workers) over the span.
+    pub own_s: f64,
+    /// CPUs the workers can use at once (the quota, else the effective CPUs).
+    pub capacity_cpus: f64,
+    /// True for a CPU-bound built-in workload, whose CPU share is checked.
+    pub cpu_bound: bool,
+}
+
+/// The verdict on one batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interference {
+    /// Other processes' CPU seconds.
+    pub other_cpu_s: f64,
+    /// Steal seconds.
+    pub steal_s: f64,
+    /// Workers' CPU over what they should get (CPU-bound only).
+    pub cpu_share: Option<f64>,
+    /// True when the batch was disturbed.
+    pub disturbed: bool,
+}
+
+/// Judges one batch.
+pub fn assess(a: &AroundBatch) -> Interference {
+    let other = (a.busy_s - a.own_s).max(0.0);
+    let steal = a.steal_s.max(0.0);
+    let span = a.span_s.max(1e-9);
+    let crowd = (other + steal) / span >= other_threshold(a.capacity_cpus);
+    let cpu_share = (a.cpu_bound && a.wall_s > 0.0).then(|| {
+        let expect = (a.workers as f64).min(a.capacity_cpus.max(0.01)) * a.wall_s;
+        a.own_s / expect
+    });
+    let starved = cpu_share.is_some_and(|s| s < MIN_CPU_SHARE);
+    Interference {
+        other_cpu_s: other,
+        steal_s: steal,
+        cpu_share,
+        disturbed: a.span_s >= MIN_SPAN_S && (crowd || starved),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn around(busy: f64, own: f64, steal: f64) -> AroundBatch {
+        AroundBatch {
+            span_s: 1.0,
+            wall_s: 1.0,
+            workers: 2,
+            busy_s: busy,
+            steal_s: steal,
+            own_s: own,
+            capacity_cpus: 2.0,
+            cpu_bound: true,
+        }
+    }
+
+    #[test]
+    fn a_quiet_batch_is_clean() {
+        let i = assess(&around(2.02, 1.98, 0.0));
+        assert!(!i.disturbed, "{i:?}");
+        assert!((i.cpu_share.unwrap() - 0.99).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_hog_or_steal_disturbs() {
+        assert!(assess(&around(2.0, 1.4, 0.0)).disturbed, "hog took 0.6 CPU");
+        assert!(assess(&around(1.7, 1.7, 0.3)).disturbed, "steal");
+        assert!(assess(&around(1.5, 1.5, 0.0)).disturbed, "workers starved");
+    }
+
+    #[test]
+    fn batches_too_short_to_judge_are_never_disturbed() {
+        let mut a = around(0.02, 0.0, 0.0);
+        a.span_s = 0.01;
+        a.wall_s = 0.01;
+        assert!(!assess(&a).disturbed);
+    }
+
+    #[test]
+    fn io_bound_work_is_not_judged_by_its_share() {
+        let mut a = around(0.2, 0.2, 0.0);
+        a.cpu_bound = false;
+        let i = assess(&a);
+        assert!(!i.disturbed && i.cpu_share.is_none());
+    }
+}

@@ -1,0 +1,71 @@
+//! Readings around every batch of a real sweep: the machine's busy and steal time
+//! (/proc/stat) and plateau's own CPU time (getrusage of itself and its children). Their
+//! difference is what else used the machine; `decision::interference` judges it and the sample
+//! records it.
+
+use crate::decision::interference::{AroundBatch, assess};
+use crate::exec::rusage::{self, Who};
+use crate::machine::procstat::{self, CpuTimes};
+use crate::model::Sample;
+use std::num::NonZeroUsize;
+use std::time::Instant;
+
+/// One reading before or after a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    at: Instant,
+    machine: Option<CpuTimes>,
+    own_s: f64,
+}
+
+impl Reading {
+    /// The counters now.
+    pub fn now() -> Self {
+        let me = rusage::read(Who::SelfProcess);
+        let kids = rusage::read(Who::Children);
+        Self {
+            at: Instant::now(),
+            machine: procstat::read(),
+            own_s: me.user_s + me.sys_s + kids.user_s + kids.sys_s,
+        }
+    }
+}
+
+/// How interference is judged in this sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Watch {
+    /// CPUs the workers can use at once: the quota, else the effective CPUs.
+    pub capacity_cpus: f64,
+    /// True for a CPU-bound built-in workload, whose CPU share is checked.
+    pub cpu_bound: bool,
+}
+
+impl Watch {
+    /// Records steal, other processes' CPU and the CPU share in `sample`, and marks it
+    /// disturbed when they say so. Nothing is recorded where /proc/stat cannot be read.
+    pub fn mark(&self, sample: &mut Sample, before: &Reading, after: &Reading, w: NonZeroUsize) {
+        let (Some(b), Some(a)) = (before.machine, after.machine) else {
+            return;
+        };
+        // Worker processes report their own usage; children are counted once reaped.
+        let own = (after.own_s - before.own_s).max(sample.user_s + sample.sys_s);
+        let i = assess(&AroundBatch {
+            span_s: after.at.duration_since(before.at).as_secs_f64(),
+            wall_s: sample.wall_s,
+            workers: w.get(),
+            busy_s: a.busy_s - b.busy_s,
+            steal_s: a.steal_s - b.steal_s,
+            own_s: own,
+            capacity_cpus: self.capacity_cpus,
+            cpu_bound: self.cpu_bound,
+        });
+        sample.other_cpu_s = Some(round3(i.other_cpu_s));
+        sample.steal_s = Some(round3(i.steal_s));
+        sample.cpu_share = i.cpu_share.map(round3);
+        sample.disturbed = i.disturbed;
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
