@@ -5,9 +5,11 @@
 
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
-use crate::config::batch_time;
 use crate::decision::{self, Decision, RuleOptions};
 use crate::model::{CountDecision, DecisionRecord, DisturbedBatch, RunRecord};
+
+/// Default target of adaptive runs: every count's CI within ±2%.
+pub const DEFAULT_TARGET_CI: f64 = 0.02;
 
 /// The decision on `record`, with the full number of resamples.
 pub fn decide(record: &RunRecord, opts: &AnalysisOptions) -> Option<Decision> {
@@ -55,7 +57,7 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         .config
         .adaptive
         .as_ref()
-        .map_or(batch_time::DEFAULT_TARGET_CI, |a| a.target_ci);
+        .map_or(DEFAULT_TARGET_CI, |a| a.target_ci);
     let p = d.standing.peak;
     // results.json holds numbers only: a value that cannot be had is written as -1.
     let finite = |x: f64| if x.is_finite() { x } else { -1.0 };
@@ -78,7 +80,7 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         counts,
         unconverged: decision::unconverged(d, target),
         physics_faults: if cpu_bound {
-            decision::physics_faults(d, batch_time::capacity(&record.machine))
+            decision::physics_faults(d, crate::machine::capacity(&record.machine))
         } else {
             vec![]
         },

@@ -31,7 +31,7 @@ pub fn settle(
     if config.sizing != Sizing::Calibrate {
         return Ok(());
     }
-    let capacity = batch_time::capacity(machine);
+    let capacity = crate::machine::capacity(machine);
     let period = (machine.binding_limit == "cgroup_quota")
         .then(quota_period_s)
         .flatten();

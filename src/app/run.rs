@@ -38,6 +38,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         }
         None => (config, None),
     };
+    // Whether this run makes the folder: then a refusal found while calibrating removes it.
+    let fresh = config.out.dated || !config.out.path.exists();
     let out = save::claim_folder(&config)?;
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
@@ -46,16 +48,22 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
     let workload = config.workload.build();
     if resumed.is_none() {
-        super::calibrate::settle(
+        let settled = super::calibrate::settle(
             &mut config,
             &machine,
             executor.as_mut(),
             &workload,
             &cancel,
             args.max_time.is_some(),
-        )?;
+        );
+        if let Err(e) = settled {
+            if fresh {
+                out.discard_unused();
+            }
+            return Err(e);
+        }
     }
-    let capacity = crate::config::batch_time::capacity(&machine);
+    let capacity = crate::machine::capacity(&machine);
     let cpu_bound = crate::config::batch_time::cpu_bound(&config.workload);
     if let Some(a) = config.robust.adaptive.as_mut() {
         a.capacity_cpus = cpu_bound.then_some(capacity);

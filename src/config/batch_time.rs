@@ -5,7 +5,7 @@
 //! timed calibration itself is `app::calibrate`.
 
 use super::WorkloadSpec;
-use crate::model::{MachineInfo, TasksChoice};
+use crate::model::TasksChoice;
 use crate::plan::{MAX_IMBALANCE, MIN_TASKS, imbalance};
 use std::time::Duration;
 
@@ -16,8 +16,6 @@ pub const MIN_BATCH_S: f64 = 0.5;
 pub const QUOTA_PERIODS: f64 = 20.0;
 /// Most tasks a calibrated batch may hold.
 pub const MAX_TASKS: u64 = 10_000_000;
-/// Default target of adaptive runs: every count's CI within ±2%.
-pub const DEFAULT_TARGET_CI: f64 = 0.02;
 /// Planned rounds of a default adaptive run before the decision steers (fewer when the budget
 /// holds fewer).
 pub const DEFAULT_BASE_ROUNDS: u32 = 3;
@@ -56,14 +54,6 @@ pub fn cpu_bound(workload: &WorkloadSpec) -> bool {
 /// The default time budget of an adaptive run with `counts` planned worker counts.
 pub fn default_budget(counts: usize) -> Duration {
     Duration::from_secs_f64(BUDGET_PER_COUNT_S * counts.max(1) as f64)
-}
-
-/// CPUs' worth of parallel speed: a binding quota as it is (1.5), else the effective CPUs.
-pub fn capacity(m: &MachineInfo) -> f64 {
-    match m.cgroup_cpu_quota {
-        Some(q) if m.binding_limit == "cgroup_quota" && q > 0.0 => q,
-        _ => m.effective_cpus.max(1) as f64,
-    }
 }
 
 /// The shortest batch to aim for: `MIN_BATCH_S`, or `QUOTA_PERIODS` periods of a binding quota.

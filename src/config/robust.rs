@@ -114,7 +114,7 @@ pub fn validate(
         }
         (None, None, Some(_)) => None,
         (None, m, None) => Some(spec(
-            super::batch_time::DEFAULT_TARGET_CI,
+            crate::analysis::decided::DEFAULT_TARGET_CI,
             m.unwrap_or_else(|| super::batch_time::default_budget(workers.len())),
             true,
         )),

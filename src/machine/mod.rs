@@ -19,6 +19,15 @@ pub struct EffectiveCpus {
     pub binding: &'static str,
 }
 
+/// CPUs' worth of parallel speed: a binding quota as it is (1.5), else the effective CPUs.
+/// The physics check and the batch sizing both judge against it.
+pub fn capacity(m: &MachineInfo) -> f64 {
+    match m.cgroup_cpu_quota {
+        Some(q) if m.binding_limit == "cgroup_quota" && q > 0.0 => q,
+        _ => m.effective_cpus.max(1) as f64,
+    }
+}
+
 /// The smallest of the logical CPUs, the affinity mask and the cgroup quota (rounded up, as
 /// a quota of 1.5 CPUs still lets two threads make progress). Ties go to the broader limit.
 pub fn effective_cpus(logical: usize, affinity: usize, quota: Option<f64>) -> EffectiveCpus {

@@ -62,6 +62,14 @@ impl OutputDir {
         }
     }
 
+    /// Removes a folder this run created and left unused (a refusal found only after it was
+    /// claimed, such as a budget too short for calibration's figures): its `.gitignore`, then
+    /// the folder itself if nothing else is in it. Anything else keeps the folder.
+    pub fn discard_unused(self) {
+        let _ = fs::remove_file(self.path.join(".gitignore"));
+        let _ = fs::remove_dir(&self.path);
+    }
+
     /// An existing folder, used as is (for tests and re-rendering).
     pub fn existing(path: impl Into<PathBuf>) -> Self {
         Self {
