@@ -2,9 +2,11 @@
 # Soak: plateau at 8 workers for a while (default 600 s) on workloads that go wrong, to show it
 # leaks nothing over time. Three streams run side by side (with --allow-concurrent: this is a
 # stress, not a measurement):
-#  A. one long command-mode run whose tasks fail (exit 3), hang (sleep 5, killed by
-#     --timeout 300ms), crash (SIGSEGV), leak (`sleep 30 &`) or write to stderr (--keep-going);
-#  B. one long processes-mode run (persistent worker processes fed tasks over pipes);
+#  A. one long command-mode run (2000 tasks a batch) whose tasks fail (exit 3), hang (sleep 5,
+#     killed by --timeout 300ms), crash (SIGSEGV), leak (`sleep 30 &`) or write to stderr
+#     (--keep-going);
+#  B. one long processes-mode run (100000 tasks a batch; persistent worker processes fed over
+#     pipes);
 #  C. short runs interrupted at a random point (SIGINT or SIGKILL, in turn), each then
 #     continued with --resume until complete.
 # A and B are stopped with SIGINT at the end. plateau's open file descriptors, zombie children
@@ -31,11 +33,13 @@ stats() {
   echo "$fds $zombies ${rss:-0}"
 }
 
-"$bin" run --workers "$workers" --tasks 48 --repetitions 10000 --warmup 0 --keep-going \
+# Large batches: thousands of tasks (spawns, kills, leftovers) per kept sample, so a leak per task
+# would show in RSS, while the record itself (which grows by each kept sample) stays small.
+"$bin" run --workers "$workers" --tasks 2000 --repetitions 10000 --warmup 0 --keep-going \
   --timeout 300ms --allow-concurrent --quiet --out "$tmp/A" -- sh -c "$mix" \
   >/dev/null 2>"$tmp/A.err" &
 pid_a=$!
-"$bin" run --mode processes --workers "$workers" --tasks 64 --iterations 2000000 \
+"$bin" run --mode processes --workers "$workers" --tasks 100000 --iterations 200000 \
   --repetitions 10000 --warmup 0 --allow-concurrent --quiet --out "$tmp/B" \
   >/dev/null 2>"$tmp/B.err" &
 pid_b=$!
@@ -103,6 +107,8 @@ printf '%-34s %20s %20s %22s\n' "A command mix ($a_done batches)" "$a_fd0 ($a_fd
   "$a_z0 ($a_zp0) -> $a_z1 ($a_zp1)" "$a_rss0 -> $a_rss1"
 printf '%-34s %20s %20s %22s\n' "B processes mode ($b_done batches)" "$b_fd0 ($b_fdp0) -> $b_fd1 ($b_fdp1)" \
   "$b_z0 ($b_zp0) -> $b_z1 ($b_zp1)" "$b_rss0 -> $b_rss1"
+a_tasks=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["config"]["tasks"] * sum(len(p["samples"]) for p in r["points"]))' "$tmp/A/results.json")
+echo "A: $a_tasks tasks in kept batches; results.json $(stat -c %s "$tmp/A/results.json") bytes; B: results.json $(stat -c %s "$tmp/B/results.json") bytes"
 echo "A: leftover processes killed: $a_left; stopped by SIGINT: $(tail -1 "$tmp/A.err" | cut -c1-100)"
 echo "C: $c_runs short runs interrupted (SIGINT and SIGKILL in turn) and resumed; complete after resume: $c_complete"
 echo "sleep processes of the soak still running afterwards: $sleeping"

@@ -28,17 +28,20 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &started.folder_stamp(),
         command_line.clone(),
     )?;
-    let (config, mut record) = match &config.robust.resume {
+    let (config, mut record, found) = match &config.robust.resume {
         Some(dir) => {
             let r = resume::load(dir, &config, &command_line, &machine)?;
-            (r.config, r.record)
+            (r.config, r.record, Some(r.found))
         }
         None => {
             let record = new_record(&config, machine, &started);
-            (config, record)
+            (config, record, None)
         }
     };
     let out = save::claim_folder(&config)?;
+    if let Some(found) = found.filter(|_| !config.quiet) {
+        eprintln!("{found}");
+    }
     record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
