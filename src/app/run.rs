@@ -1,6 +1,7 @@
-//! `plateau run`: validate (or load the run to resume), prepare the output folder, guard against
-//! a noisy start, sweep (saving after every round, stopping cleanly on Ctrl-C), then write
-//! results.json, chart.svg, report.html and summary.md and print the table or the JSON.
+//! `plateau run`: validate (or load the run to resume), claim the output folder, take the
+//! machine lock, guard against a noisy start, sweep (saving after every round, stopping cleanly
+//! on Ctrl-C), then write results.json, chart.svg, report.html and summary.md (rescuing the
+//! record if results.json cannot be written) and print the table or the JSON.
 
 use super::print_stdout;
 use super::{machine_lock, noise, resume, save, signals, test_hooks};
