@@ -123,6 +123,11 @@ row "plateau run --resume DIR --out X" run --resume "$tmp/ok" --out "$out"
 row "plateau run --resume <missing folder>" run --resume "$tmp/resume/missing-nothing"
 row "plateau run --resume <folder without results.json>" run --resume "$tmp/resume/missing"
 row "plateau run --resume <completed run>" run --resume "$tmp/ok"
+row "plateau run --out <folder of a finished run>" run --out "$tmp/ok" --quiet
+row "plateau run --resume DIR --force" run --resume "$tmp/resume/partial" --force
+row "plateau run --no-wait --allow-concurrent" run --no-wait --allow-concurrent --out "$out"
+row "plateau analyze --out <folder holding results.json>" analyze "$ok" --out "$tmp/ok"
+row "plateau report --out <folder holding report.html>" report "$ok" --out "$tmp/ok"
 row "plateau run --resume <run from another host>" run --resume "$tmp/resume/other"
 row "plateau run --resume <interrupted run> --tasks 9 --seed 2" run --resume "$tmp/resume/partial" --tasks 9 --seed 2
 row "plateau run --resume <interrupted run> --target-ci 2%" run --resume "$tmp/resume/partial" --target-ci 2%

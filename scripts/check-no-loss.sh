@@ -16,12 +16,13 @@ fail=0
 say() { echo "$*"; }
 samples() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(str(len(p["samples"])) for p in r["points"]), r["run"]["stop_reason"], r["run"]["finished_at"] is not None)' "$1"; }
 
+# exec: in the background, $! must be plateau's pid, not a subshell's.
 sweep() {
-  "$bin" run --workers 1,2 --tasks 20 --iterations 2000000 --repetitions 8 --warmup 0 \
+  exec "$bin" run --workers 1,2 --tasks 20 --iterations 2000000 --repetitions 8 --warmup 0 \
     --seed "$1" --quiet --out "$2"
 }
 start=$(date +%s.%N)
-sweep 9 "$tmp/whole" >/dev/null 2>&1
+(sweep 9 "$tmp/whole" >/dev/null 2>&1)
 whole=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
 say "1. kill -9 at a random point of a sweep that takes ${whole}s whole, then --resume (5 tries)"
 for try in 1 2 3 4 5; do
@@ -71,7 +72,7 @@ mkdir -p "$mnt"
 sudo_=""
 [ "$(id -u)" = 0 ] || sudo_=sudo
 $sudo_ mount -t tmpfs -o size=64k tmpfs "$mnt"
-trap '$sudo_ umount "$mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '$sudo_ umount "$mnt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 set +e
 "$bin" run --workers 1,2,3,4 --tasks 20 --iterations 1000 --repetitions 60 --warmup 0 --quiet \
   --out "$mnt/run" >"$tmp/full.out" 2>"$tmp/full.err"
@@ -88,23 +89,19 @@ fi
 $sudo_ umount "$mnt"
 
 say "4. leftovers of -- sh -c 'sleep 30 & exit 0'"
+# The same command, first writing its process group id ($$: sh leads its task's group).
 "$bin" run --workers 2 --tasks 30 --repetitions 3 --warmup 0 --quiet --out "$tmp/leak" \
-  -- sh -c 'sleep 30 & exit 0' 2>"$tmp/leak.err" &
-run=$!
-: > "$tmp/pgids"
-while kill -0 "$run" 2>/dev/null; do
-  ps -eo pgid=,args= | awk '$2 == "sleep" && $3 == "30" {print $1}' >> "$tmp/pgids"
-  sleep 0.01
-done
-wait "$run"
+  -- sh -c "echo \$\$ >> $tmp/pgids; sleep 30 & exit 0" 2>"$tmp/leak.err"
 groups=$(sort -u "$tmp/pgids")
 left=0
 for g in $groups; do
   if pgrep -g "$g" >/dev/null; then left=$((left + 1)); fi
 done
-say "   $(echo "$groups" | grep -c . || true) task groups seen with a leftover sleep during the run; groups with any process left after it: $left"
+say "   $(echo "$groups" | grep -c .) task groups; groups with any process left after the run (pgrep -g): $left"
 say "   $(grep 'the command left' "$tmp/leak.err")"
+"$bin" run --workers 2 --tasks 30 --repetitions 3 --warmup 0 --quiet --out "$tmp/leak2" \
+  -- sh -c 'sleep 30 & exit 0' 2>/dev/null
 sleeping=$( (pgrep -f -x 'sleep 30' || true) | wc -l)
-say "   'sleep 30' processes running on the machine after the run: $sleeping"
+say "   after the plain command too, 'sleep 30' processes running on the machine: $sleeping"
 [ "$left" = 0 ] && [ "$sleeping" = 0 ] || fail=1
 exit "$fail"

@@ -23,6 +23,8 @@ pub struct Resumed {
     pub config: RunConfig,
     /// The record, with a new entry in `run.resumed_at`.
     pub record: RunRecord,
+    /// What was found, in one line, for stderr once the folder is claimed.
+    pub found: String,
 }
 
 /// A flag that may be given beside `--resume` if it agrees with the record.
@@ -179,12 +181,14 @@ pub fn load(
             "--resume {shown}: results.json {what}; was it edited by hand?"
         ))
     })?;
-    if !current.quiet {
-        eprintln!("{}", super::resume_found::found(&record, dir));
-    }
+    let found = super::resume_found::found(&record, dir);
     record.run.resumed_at.push(UtcTime::now().rfc3339());
     record.run.finished_at = None;
-    Ok(Resumed { config, record })
+    Ok(Resumed {
+        config,
+        record,
+        found,
+    })
 }
 
 /// The identity fields that differ between the recorded machine and this one.

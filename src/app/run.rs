@@ -1,6 +1,7 @@
-//! `plateau run`: validate (or load the run to resume), prepare the output folder, guard against
-//! a noisy start, sweep (saving after every round, stopping cleanly on Ctrl-C), then write
-//! results.json, chart.svg, report.html and summary.md and print the table or the JSON.
+//! `plateau run`: validate (or load the run to resume), claim the output folder, take the
+//! machine lock, guard against a noisy start, sweep (saving after every round, stopping cleanly
+//! on Ctrl-C), then write results.json, chart.svg, report.html and summary.md (rescuing the
+//! record if results.json cannot be written) and print the table or the JSON.
 
 use super::print_stdout;
 use super::{machine_lock, noise, resume, save, signals, test_hooks};
@@ -31,16 +32,19 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &started.folder_stamp(),
         command_line.clone(),
     )?;
-    let (mut config, resumed) = match &config.robust.resume {
+    let (mut config, resumed, found) = match &config.robust.resume {
         Some(dir) => {
             let r = resume::load(dir, &config, &command_line, &machine)?;
-            (r.config, Some(r.record))
+            (r.config, Some(r.record), Some(r.found))
         }
-        None => (config, None),
+        None => (config, None, None),
     };
     // Whether this run makes the folder: then a refusal found while calibrating removes it.
     let fresh = config.out.dated || !config.out.path.exists();
     let out = save::claim_folder(&config)?;
+    if let Some(found) = found.filter(|_| !config.quiet) {
+        eprintln!("{found}");
+    }
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
     let _guard = super::executor::guard_for(&config);
