@@ -115,6 +115,7 @@ echo "== one-node cluster up: $(sinfo -h -N -o '%N %c CPUs, features %f, %T')"
 # The array: the same node twice, once as a 1-CPU machine and once as a 2-CPU one. Quick run
 # flags so the check takes minutes: two worker counts, five kept batches of about half a second each (less at 2 CPUs).
 cd "$work/jobs"
+array_started=$SECONDS
 "$bin" fleet slurm --fleet check --plateau "$bin" --time 10:00 \
     --machine one-cpu=one --machine two-cpus=two \
     --cpus-per-task one-cpu=1 --cpus-per-task two-cpus=2 \
@@ -154,4 +155,5 @@ bad = [f"{k}: recommended {got.get(k, ('none',))[0]}, expected {v}" for k, v in 
 if bad:
     sys.exit("check-slurm: " + "; ".join(bad))
 EOF
+echo "== the array ran and was collected in $((SECONDS - array_started)) s"
 echo "== check-slurm passed in $((SECONDS - started)) s"

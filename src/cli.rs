@@ -16,7 +16,8 @@ pub mod fleet;
     propagate_version = true,
     after_help = "Start with `plateau run`: it sweeps the CPU task over 1..4x your cores and writes \
 results.json, chart.svg and a table.\nExit codes: 0 success, 1 regression (compare), 2 bad input, \
-3 workload failed or run interrupted (results so far are saved), 130 a second Ctrl-C."
+3 workload failed or run interrupted (results so far are saved) or a fleet result was lost, 130 a\n\
+second Ctrl-C."
 )]
 pub struct Cli {
     /// What to do.
