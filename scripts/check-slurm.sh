@@ -113,12 +113,14 @@ done
 echo "== one-node cluster up: $(sinfo -h -N -o '%N %c CPUs, features %f, %T')"
 
 # The array: the same node twice, once as a 1-CPU machine and once as a 2-CPU one. Quick run
-# flags so the check takes minutes: two worker counts, five kept batches of about half a second each (less at 2 CPUs).
+# flags so the check takes minutes: two worker counts, seven kept batches of about a second
+# each, long enough that a short hiccup of the machine cannot pass for scaling.
 cd "$work/jobs"
+array_started=$SECONDS
 "$bin" fleet slurm --fleet check --plateau "$bin" --time 10:00 \
     --machine one-cpu=one --machine two-cpus=two \
     --cpus-per-task one-cpu=1 --cpus-per-task two-cpus=2 \
-    --workers 1,2 --tasks 16 --iterations 5000000 --repetitions 5 --warmup 1 >fleet.sh
+    --workers 1,2 --tasks 16 --iterations 20000000 --repetitions 7 --warmup 1 >fleet.sh
 bash fleet.sh
 echo "== waiting for the array"
 for _ in $(seq 600); do
@@ -154,4 +156,5 @@ bad = [f"{k}: recommended {got.get(k, ('none',))[0]}, expected {v}" for k, v in 
 if bad:
     sys.exit("check-slurm: " + "; ".join(bad))
 EOF
+echo "== the array ran and was collected in $((SECONDS - array_started)) s"
 echo "== check-slurm passed in $((SECONDS - started)) s"

@@ -16,8 +16,8 @@ pub mod fleet;
     propagate_version = true,
     after_help = "Start with `plateau run`: it sweeps the CPU task over 1..4x your cores and writes \
 results.json, chart.svg and a table.\nExit codes: 0 success, 1 regression (compare), 2 bad input, \
-3 workload failed or run interrupted (results so far are saved), 4 compare inconclusive within \
-its budget, 130 a second Ctrl-C."
+3 workload failed, run interrupted (results so far are saved) or a fleet result lost, 4 compare \
+inconclusive within its budget, 130 a second Ctrl-C."
 )]
 pub struct Cli {
     /// What to do.

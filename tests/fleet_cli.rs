@@ -118,16 +118,23 @@ fn collect_mixes_folders_files_and_logs_names_the_lost_and_keeps_duplicates_apar
         "twin.log",
         &marked(&relabelled("medium-4cpu.json", "small", 40)),
     );
+    // The same run as medium.json, carried by its log too: kept once.
+    let again = write(
+        d,
+        "again.log",
+        &marked(&relabelled("medium-4cpu.json", "medium", 40)),
+    );
     let out = d.join("comparison");
     plateau()
         .args(["fleet", "collect"])
         .arg(d.join("artifacts"))
-        .args([&file, &log, &cut, &twin])
+        .args([&file, &log, &cut, &twin, &again])
         .arg("--out")
         .arg(&out)
         .assert()
         .code(3)
-        .stdout(contains("Collected 4 results from 5 paths"))
+        .stdout(contains("Collected 4 results from 6 paths"))
+        .stdout(contains("again.log:1: kept once"))
         .stderr(contains("1 result could not be collected"))
         .stderr(contains("fleet-7_1.out:1 is truncated"));
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();

@@ -102,10 +102,7 @@ impl SlurmFleet {
     pub fn script(&self) -> String {
         let n = self.machines.len();
         let array = |f: &dyn Fn(usize) -> String| -> String {
-            (0..n)
-                .map(|i| shell_join(&[f(i)]))
-                .collect::<Vec<_>>()
-                .join(" ")
+            (0..n).map(|i| words(&[f(i)])).collect::<Vec<_>>().join(" ")
         };
         let labels = array(&|i| self.machines[i].label.clone());
         let targets = array(&|i| self.machines[i].target.clone());
@@ -125,7 +122,7 @@ impl SlurmFleet {
             .as_ref()
             .map(|t| format!("#SBATCH --time={t}\n"))
             .unwrap_or_default();
-        let flags = shell_join(self.run_flags.argv());
+        let flags = words(self.run_flags.argv());
         TEMPLATE
             .replace("@NAME@", &self.name)
             .replace("@LAST@", &(n - 1).to_string())
@@ -141,6 +138,22 @@ impl SlurmFleet {
             )
             .replace("@FLAGS@", &flags)
     }
+}
+
+/// Shell words as `shell_join` quotes them, and plain words with a comma single-quoted too
+/// (`'1,2'`), which would otherwise read as array separators to a reader and to shellcheck.
+fn words(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            let w = shell_join(std::slice::from_ref(a));
+            if w.contains(',') && !w.starts_with('\'') {
+                format!("'{w}'")
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const TEMPLATE: &str = r#"#!/bin/bash
@@ -239,7 +252,7 @@ mod tests {
         assert!(s.contains("prices=('' 0.5)\n"), "{s}");
         assert!(s.contains("settings=(\"Features=${targets[$i]}\")"));
         assert!(
-            s.contains("args+=(--workers 1,2 -- sh -c 'echo '\\''hi there'\\''')\n"),
+            s.contains("args+=(--workers '1,2' -- sh -c 'echo '\\''hi there'\\''')\n"),
             "{s}"
         );
         assert!(s.contains("exec /opt/plateau/bin/plateau \"${args[@]}\""));
