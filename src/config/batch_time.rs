@@ -58,12 +58,21 @@ pub fn default_budget(counts: usize) -> Duration {
     Duration::from_secs_f64(BUDGET_PER_COUNT_S * counts.max(1) as f64)
 }
 
-/// CPUs' worth of parallel speed: a binding quota as it is (1.5), else the effective CPUs.
+/// CPUs' worth of parallel speed: the effective CPUs, or a CPU quota below them as it is (a
+/// 1.5-CPU quota on 2 CPUs gives 1.5, though the effective CPUs round it up to 2).
 pub fn capacity(m: &MachineInfo) -> f64 {
+    let e = m.effective_cpus.max(1) as f64;
     match m.cgroup_cpu_quota {
-        Some(q) if m.binding_limit == "cgroup_quota" && q > 0.0 => q,
-        _ => m.effective_cpus.max(1) as f64,
+        Some(q) if q > 0.0 && q.is_finite() => q.min(e),
+        _ => e,
     }
+}
+
+/// True when a CPU quota limits the workers (at or below the effective CPUs): batches then
+/// span quota periods.
+pub fn quota_limits(m: &MachineInfo) -> bool {
+    m.cgroup_cpu_quota
+        .is_some_and(|q| q > 0.0 && q <= m.effective_cpus.max(1) as f64 + 1e-9)
 }
 
 /// The shortest batch to aim for: `MIN_BATCH_S`, or `QUOTA_PERIODS` periods of a binding quota.
@@ -152,6 +161,19 @@ mod tests {
         // Under a 1-CPU quota every batch spans 20 periods.
         let q = calibrated_tasks(0.004, target_batch_s(Some(0.1)), 1.0, &[1, 2, 3, 4]).unwrap();
         assert!(q as f64 * 0.004 >= 2.0);
+    }
+
+    #[test]
+    fn a_fractional_quota_is_the_capacity() {
+        let mut m = crate::testdata::machine(2);
+        assert_eq!(capacity(&m), 2.0);
+        assert!(!quota_limits(&m));
+        m.cgroup_cpu_quota = Some(1.5);
+        assert_eq!(capacity(&m), 1.5);
+        assert!(quota_limits(&m));
+        m.cgroup_cpu_quota = Some(8.0);
+        assert_eq!(capacity(&m), 2.0);
+        assert!(!quota_limits(&m));
     }
 
     #[test]
