@@ -84,6 +84,19 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         } else {
             vec![]
         },
+        disturbed_share: {
+            let all: usize = record.points.iter().map(|p| p.samples.len()).sum();
+            let bad: usize = record
+                .points
+                .iter()
+                .map(|p| p.samples.iter().filter(|s| s.disturbed).count())
+                .sum();
+            if all == 0 {
+                0.0
+            } else {
+                bad as f64 / all as f64
+            }
+        },
         disturbed: disturbed(record),
     }
 }

@@ -6,17 +6,33 @@
 use super::verdict::Facts;
 use crate::words::workers;
 
-/// ", the same in 99% of resamples" (empty without a stability).
+/// ", the same in 99% of resamples" (empty without a stability; "provisional" when most
+/// batches were disturbed).
 pub fn stability_clause(f: &Facts<'_>) -> String {
+    if f.decision
+        .is_some_and(|d| d.disturbed_share >= UNDECIDED_SHARE)
+    {
+        return " (provisional: most batches were disturbed)".into();
+    }
     match f.decision.and_then(|d| d.stability) {
         Some(s) => format!(", the same in {:.0}% of resamples", (s * 100.0).floor()),
         None => String::new(),
     }
 }
 
-/// The physics check, first in the verdict when it failed.
+/// Share of disturbed batches at or above which the run cannot decide.
+pub const UNDECIDED_SHARE: f64 = 0.5;
+
+/// First in the verdict: that the run cannot decide (most batches disturbed), or the physics
+/// check when it failed.
 pub fn faults(f: &Facts<'_>) -> Option<String> {
     let d = f.decision?;
+    if d.disturbed_share >= UNDECIDED_SHARE {
+        return Some(format!(
+            "Cannot decide yet: other work on the machine disturbed {:.0}% of the batches, so these numbers measure the competition for the CPUs, not the workload; the figures below are provisional. Rerun on a quiet machine (or with --wait-idle).",
+            d.disturbed_share * 100.0
+        ));
+    }
     if d.physics_faults.is_empty() {
         return None;
     }

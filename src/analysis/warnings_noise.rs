@@ -97,6 +97,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_mostly_disturbed_run_cannot_decide() {
+        let mut r = crate::testdata::record_from_samples(
+            &[(1, vec![2.0, 2.0, 2.1]), (2, vec![1.0, 1.0, 1.05])],
+            8,
+            2,
+        );
+        for p in &mut r.points {
+            for s in p.samples.iter_mut().take(2) {
+                s.disturbed = true;
+            }
+        }
+        let a = crate::analysis::analyze(&r, &Default::default()).unwrap();
+        let d = a.decision.unwrap();
+        assert!((d.disturbed_share - 4.0 / 6.0).abs() < 1e-12);
+        assert!(a.verdict.starts_with("Cannot decide yet"), "{}", a.verdict);
+        assert!(a.verdict.contains("provisional"), "{}", a.verdict);
+    }
+
+    #[test]
     fn disturbed_batches_are_named_by_count_and_round() {
         let b = |w, r, o| DisturbedBatch {
             workers: w,

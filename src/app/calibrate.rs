@@ -32,7 +32,7 @@ pub fn settle(
         return Ok(());
     }
     let capacity = crate::machine::capacity(machine);
-    let period = (machine.binding_limit == "cgroup_quota")
+    let period = crate::machine::quota_limits(machine)
         .then(quota_period_s)
         .flatten();
     let target = batch_time::target_batch_s(period);

@@ -130,6 +130,7 @@ pub fn count_choice(given: bool, tasks: u64, plan: &[usize]) -> TasksChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::{capacity, quota_limits};
 
     const PLAN: [usize; 6] = [1, 2, 3, 4, 6, 8];
 
@@ -142,6 +143,19 @@ mod tests {
         // Under a 1-CPU quota every batch spans 20 periods.
         let q = calibrated_tasks(0.004, target_batch_s(Some(0.1)), 1.0, &[1, 2, 3, 4]).unwrap();
         assert!(q as f64 * 0.004 >= 2.0);
+    }
+
+    #[test]
+    fn a_fractional_quota_is_the_capacity() {
+        let mut m = crate::testdata::machine(2);
+        assert_eq!(capacity(&m), 2.0);
+        assert!(!quota_limits(&m));
+        m.cgroup_cpu_quota = Some(1.5);
+        assert_eq!(capacity(&m), 1.5);
+        assert!(quota_limits(&m));
+        m.cgroup_cpu_quota = Some(8.0);
+        assert_eq!(capacity(&m), 2.0);
+        assert!(!quota_limits(&m));
     }
 
     #[test]

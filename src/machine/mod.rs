@@ -19,13 +19,22 @@ pub struct EffectiveCpus {
     pub binding: &'static str,
 }
 
-/// CPUs' worth of parallel speed: a binding quota as it is (1.5), else the effective CPUs.
-/// The physics check and the batch sizing both judge against it.
+/// CPUs' worth of parallel speed: the effective CPUs, or a CPU quota below them as it is (a
+/// 1.5-CPU quota on 2 CPUs gives 1.5, though the effective CPUs round it up to 2). The physics
+/// check and the batch sizing both judge against it.
 pub fn capacity(m: &MachineInfo) -> f64 {
+    let e = m.effective_cpus.max(1) as f64;
     match m.cgroup_cpu_quota {
-        Some(q) if m.binding_limit == "cgroup_quota" && q > 0.0 => q,
-        _ => m.effective_cpus.max(1) as f64,
+        Some(q) if q > 0.0 && q.is_finite() => q.min(e),
+        _ => e,
     }
+}
+
+/// True when a CPU quota limits the workers (at or below the effective CPUs): batches then
+/// span quota periods.
+pub fn quota_limits(m: &MachineInfo) -> bool {
+    m.cgroup_cpu_quota
+        .is_some_and(|q| q > 0.0 && q <= m.effective_cpus.max(1) as f64 + 1e-9)
 }
 
 /// The smallest of the logical CPUs, the affinity mask and the cgroup quota (rounded up, as

@@ -49,6 +49,10 @@ pub struct DecisionRecord {
     pub physics_faults: Vec<usize>,
     /// Every batch that other work on the machine disturbed.
     pub disturbed: Vec<DisturbedBatch>,
+    /// Share of all batches that were disturbed; at half or more the decision is not made
+    /// (the verdict says so) because the numbers measure the competition for the CPUs.
+    #[serde(default)]
+    pub disturbed_share: f64,
 }
 
 /// One count in the decision.

@@ -37,8 +37,9 @@ pub struct AdaptiveSpec {
     pub capacity_cpus: Option<f64>,
 }
 
-/// Resamples of the decision while the sweep runs (the analysis draws more at the end).
-pub const SWEEP_RESAMPLES: usize = 400;
+/// Resamples of the decision while the sweep runs: as many as the analysis draws, so the
+/// sweep stops on the decision the report shows.
+pub const SWEEP_RESAMPLES: usize = crate::decision::rule::RESAMPLES;
 
 /// Why adaptive rounds ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
