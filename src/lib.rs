@@ -13,6 +13,7 @@ pub mod error;
 pub mod exec;
 pub mod import;
 pub mod input;
+pub mod limits;
 pub mod machine;
 pub mod model;
 pub mod numbers;
@@ -27,5 +28,6 @@ pub mod term;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testdata;
+pub mod visible;
 pub mod words;
 pub mod workload;

@@ -9,13 +9,21 @@ use crate::clock::UtcTime;
 use crate::config::analyze::AnalyzeConfig;
 use crate::import::{self, record::ImportContext};
 use crate::model::json;
-use crate::outdir::OutputDir;
+use crate::outdir::{OutputDir, target};
 use crate::summary::summarize_points;
 
 /// Runs `plateau analyze` from the command line's flags.
 pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let now = UtcTime::now();
     let config = AnalyzeConfig::from_args(args, &now.folder_stamp(), command_line)?;
+    import::refuse_duplicates(&config.files)?;
+    target::check_analyze_folder(&config.out.path)?;
+    target::check_folder(
+        "--out",
+        &config.out.path,
+        &target::RUN_OUTPUTS,
+        &config.files,
+    )?;
     let files = config
         .files
         .iter()

@@ -41,6 +41,15 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             (config, record)
         }
     };
+    if config.robust.resume.is_none() {
+        crate::outdir::target::check_fresh_run_folder(&config.out.path, args.force)?;
+    }
+    crate::outdir::target::check_folder(
+        "--out",
+        &config.out.path,
+        &crate::outdir::target::RUN_OUTPUTS,
+        &[],
+    )?;
     let out = OutputDir::prepare(&config.out)?;
     let cancel = signals::install();
     record.machine.busy_cpus_at_start =
@@ -94,7 +103,11 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
         Ok(end) => {
-            let reason = stop_reason(end);
+            let mut reason = stop_reason(end);
+            let all_failed = super::executor::every_task_failed(&record);
+            if all_failed {
+                reason = StopReason::Failed;
+            }
             record.run.stop_reason = Some(reason);
             record.run.interrupted = reason == StopReason::Interrupted;
             super::write_outputs(&out, &record)?;
@@ -102,6 +115,13 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 eprintln!("{note}");
             }
             print_results(&config, &record, &out)?;
+            if all_failed {
+                return Err(RunFailed(format!(
+                    "every task failed (--keep-going recorded them all), so nothing was measured; fix the command, then rerun (what was recorded is in {})",
+                    out.path().display()
+                ))
+                .into());
+            }
             if reason == StopReason::Interrupted {
                 return Err(RunFailed(format!(
                     "interrupted: {}; continue it with `plateau run --resume {}`",

@@ -44,6 +44,7 @@
 pub mod config_diff;
 pub mod curve;
 pub mod outcome;
+pub mod overlap;
 pub mod side;
 #[cfg(test)]
 mod tests;

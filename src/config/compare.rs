@@ -16,8 +16,8 @@ pub struct CompareConfig {
     pub current: PathBuf,
     /// Threshold and alpha.
     pub options: CompareOptions,
-    /// Where to write the markdown table, when asked.
-    pub markdown: Option<PathBuf>,
+    /// Where to write the markdown table, when asked (`-` is stdout).
+    pub markdown: Option<super::report::MarkdownTarget>,
     /// Print the verdict as JSON.
     pub json: bool,
     /// Compare despite differing settings.
@@ -31,6 +31,11 @@ impl CompareConfig {
     pub fn from_args(args: &CompareArgs, step_summary: Option<PathBuf>) -> anyhow::Result<Self> {
         let threshold = parse_percent("--threshold", &args.threshold, PercentRange::ABOVE_ZERO)
             .map_err(usage)?;
+        if args.json && args.markdown.as_deref() == Some(std::path::Path::new("-")) {
+            return Err(usage(
+                "--markdown - and --json both print on stdout; give --markdown a file",
+            ));
+        }
         if !(args.alpha > 0.0 && args.alpha < 1.0) {
             return Err(usage(format!(
                 "--alpha must be between 0 and 1 (e.g. 0.05), not {}",
@@ -44,7 +49,10 @@ impl CompareConfig {
                 threshold,
                 alpha: args.alpha,
             },
-            markdown: args.markdown.clone(),
+            markdown: args
+                .markdown
+                .as_deref()
+                .map(super::report::MarkdownTarget::from_path),
             json: args.json,
             allow_config_change: args.allow_config_change,
             step_summary: step_summary.filter(|p| !p.as_os_str().is_empty()),

@@ -25,6 +25,17 @@ pub enum MarkdownTarget {
     File(PathBuf),
 }
 
+impl MarkdownTarget {
+    /// `-` is stdout; anything else a file.
+    pub fn from_path(p: &std::path::Path) -> Self {
+        if p.as_os_str() == "-" {
+            MarkdownTarget::Stdout
+        } else {
+            MarkdownTarget::File(p.to_path_buf())
+        }
+    }
+}
+
 /// A validated `plateau report`.
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
@@ -69,13 +80,7 @@ impl ReportConfig {
                 dated: true,
             },
         };
-        let markdown = args.markdown.as_ref().map(|p| {
-            if p.as_os_str() == "-" {
-                MarkdownTarget::Stdout
-            } else {
-                MarkdownTarget::File(p.clone())
-            }
-        });
+        let markdown = args.markdown.as_deref().map(MarkdownTarget::from_path);
         Ok(Self {
             inputs: args.results.clone(),
             out,

@@ -145,10 +145,10 @@ impl CommandSpec {
 
 /// The last lines of a captured stderr, as a suffix for an error message.
 fn stderr_tail(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let start = bytes.len().saturating_sub(STDERR_TAIL_BYTES);
-    let text = String::from_utf8_lossy(&bytes[start..]);
-    let text = text.trim_end();
+    // Read from the end: the command may have written gigabytes.
+    let bytes = super::stderr_tail::tail_of_file(path, STDERR_TAIL_BYTES);
+    let cut = std::fs::metadata(path).is_ok_and(|m| m.len() > bytes.len() as u64);
+    let text = super::stderr_tail::tail_text(&bytes, cut);
     if text.is_empty() {
         "; its stderr was empty".into()
     } else {

@@ -3,6 +3,7 @@
 //! content; every problem is one sentence naming the file (and the line of a CSV) and what to
 //! do. `record` pools the files into one `RunRecord` for the analysis.
 
+pub mod aggregate;
 pub mod csv;
 pub mod hyperfine;
 pub mod record;
@@ -80,6 +81,8 @@ pub struct Imported {
     pub rows: Vec<Measurement>,
     /// The whole record, for a results.json.
     pub record: Option<RunRecord>,
+    /// Set when the rows of some worker count were too many to keep and were sampled.
+    pub aggregated: Option<aggregate::Aggregation>,
 }
 
 /// Reads one file, detecting its format from the content. `tasks` is `--tasks`.
@@ -95,13 +98,24 @@ pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> 
             "{shown} is empty; give a CSV with a header such as `workers,seconds`, a hyperfine --export-json file or a plateau results.json"
         )));
     }
+    if body.starts_with('[') {
+        return Err(usage(format!(
+            "{shown} is a JSON array; give a CSV, a hyperfine --export-json file or a plateau results.json (both are JSON objects)"
+        )));
+    }
     if body.starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(body).map_err(|e| {
             usage(format!(
-                "{shown} is not valid JSON ({e}); give a hyperfine --export-json file or a plateau results.json"
+                "{shown} is not valid JSON ({}); give a hyperfine --export-json file or a plateau results.json",
+                crate::visible::shorten(&e.to_string(), 160)
             ))
         })?;
         if value.get("schema_version").is_some() {
+            if tasks.is_some() {
+                return Err(usage(format!(
+                    "--tasks does not apply to {shown}: a results.json records its own task count; drop --tasks"
+                )));
+            }
             return results::from_text(body, path);
         }
         if value.get("results").is_some() {
@@ -114,16 +128,57 @@ pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> 
     csv::from_text(body, path, tasks)
 }
 
-/// A worker count from a number written as text: a whole number of at least 1.
+/// The most workers an imported row may name.
+pub const MAX_WORKERS: usize = 1 << 20;
+
+/// The most tasks an imported row (a `tasks` column) may name.
+pub const MAX_TASKS: u64 = 1_000_000_000_000;
+
+/// The range of imported seconds and throughputs: far beyond any real measurement on both
+/// sides, and narrow enough that every ratio plateau derives (tasks/s, speedups, efficiencies)
+/// stays a finite, normal number that results.json can hold and read back.
+pub const VALUE_RANGE: (f64, f64) = (1e-9, 1e12);
+
+/// The accepted values in words, for messages.
+pub const VALUE_RANGE_TEXT: &str = "number from 1e-9 to 1e12";
+
+/// A worker count from a number written as text: a whole number from 1 to `MAX_WORKERS`.
 pub fn parse_workers(text: &str) -> Option<usize> {
-    let v: f64 = text.trim().parse().ok()?;
-    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= usize::MAX as f64).then_some(v as usize)
+    parse_whole(text, MAX_WORKERS as u64).map(|v| v as usize)
 }
 
-/// A positive, finite number from text.
+/// A whole number from 1 to `max` written as text (`8` or `8.0`).
+pub fn parse_whole(text: &str, max: u64) -> Option<u64> {
+    let v: f64 = text.trim().parse().ok()?;
+    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= max as f64).then_some(v as u64)
+}
+
+/// A positive number within `VALUE_RANGE` from text.
 pub fn parse_positive(text: &str) -> Option<f64> {
     let v: f64 = text.trim().parse().ok()?;
-    (v.is_finite() && v > 0.0).then_some(v)
+    (v >= VALUE_RANGE.0 && v <= VALUE_RANGE.1).then_some(v)
+}
+
+/// Refuses a file given twice (by any path: the same file through a link counts), whose
+/// samples would be pooled with themselves and narrow every interval.
+pub fn refuse_duplicates(files: &[PathBuf]) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen: Vec<((u64, u64), &PathBuf)> = Vec::new();
+    for f in files {
+        let Ok(m) = std::fs::metadata(f) else {
+            continue; // the reader names a missing file
+        };
+        let id = (m.dev(), m.ino());
+        if let Some((_, first)) = seen.iter().find(|(i, _)| *i == id) {
+            return Err(usage(format!(
+                "{} is given twice (also as {}); pooling a file with itself would count its samples twice",
+                f.display(),
+                first.display()
+            )));
+        }
+        seen.push((id, f));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -134,11 +189,11 @@ mod tests {
     fn number_parsers() {
         assert_eq!(parse_workers("4"), Some(4));
         assert_eq!(parse_workers(" 8.0 "), Some(8));
-        for bad in ["0", "-2", "1.5", "x", "", "inf"] {
+        for bad in ["0", "-2", "1.5", "x", "", "inf", "1e300", "1048577"] {
             assert_eq!(parse_workers(bad), None, "{bad}");
         }
         assert_eq!(parse_positive("0.25"), Some(0.25));
-        for bad in ["0", "-1", "NaN", "inf", "abc"] {
+        for bad in ["0", "-1", "NaN", "inf", "abc", "1e-320", "1e-10", "1e13"] {
             assert_eq!(parse_positive(bad), None, "{bad}");
         }
     }

@@ -56,5 +56,6 @@ pub fn from_text(text: &str, path: &Path) -> anyhow::Result<Imported> {
         tasks: prov.tasks_known.then_some(tasks),
         rows,
         record: Some(record),
+        aggregated: None,
     })
 }
