@@ -105,9 +105,9 @@ done
 row "plateau report subnormal.json" report "$h/subnormal.json" --out "$h/a5"
 printf 'workers,seconds\n1,1e-9\n1,1e12\n2,1e-9\n64,1e12\n' > "$h/extreme-ok.csv"
 "$bin" analyze "$h/extreme-ok.csv" --out "$h/a5ok" >/dev/null 2>&1
-warned "plateau analyze extreme-ok.csv, then plateau report of its results.json" "report.html" "$h/readback.txt" 0 \
-  report "$h/a5ok/results.json" --out "$h/a5ok-report"
-"$bin" report "$h/a5ok/results.json" --out "$h/a5ok-report2" > "$h/readback.txt" 2>&1
+"$bin" report "$h/a5ok/results.json" --out "$h/a5ok-report" > "$h/readback.txt" 2>&1
+warned "plateau analyze extreme-ok.csv, then plateau analyze and report its results.json" "report.html" "$h/readback.txt" 0 \
+  analyze "$h/a5ok/results.json" --out "$h/a5ok-again"
 
 # 6. Nonsense must be refused, or kept and warned about in every output.
 cp "$ok" "$h/negative-price.json"; edit "$h/negative-price.json" 'v["run"]["price_per_hour"]=-5'
@@ -163,7 +163,8 @@ clean "a CSV file name holding BEL through analyze" "$h/a8f-stdout" "$h/a8f/repo
 clean "a failing command's stderr holding ESC and BEL" "$h/a8g-stderr"
 
 # 9. Resources: a failing command that writes 100 MB to stderr.
-rss_kib=$( { /usr/bin/time -f '%M' "$bin" run --workers 1 --tasks 1 --repetitions 1 --warmup 0 --quiet \
-  --out "$h/a9" -- sh -c 'head -c 100000000 /dev/zero | tr "\000" x >&2; exit 1' >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+/usr/bin/time -o "$h/a9-rss" -f '%M' "$bin" run --workers 1 --tasks 1 --repetitions 1 --warmup 0 \
+  --quiet --out "$h/a9" -- sh -c 'head -c 100000000 /dev/zero | tr "\000" x >&2; exit 1' >/dev/null 2>&1
+rss_kib=$(tail -1 "$h/a9-rss")
 heavy=no; [[ ${rss_kib:-0} -gt 51200 ]] && { heavy=yes; damaged=$((damaged + 1)); }
 echo "| \`plateau run -- <writes 100 MB to stderr, fails>\` | - | peak RSS ${rss_kib} KiB (over 50 MiB: $heavy) | - | 0 |"

@@ -99,6 +99,7 @@ row() {
       hit=yes
     fi
   done
+  for a in "$@"; do [[ -n $a && $msg == *"'$a'"* ]] && hit=yes; done
   [[ $msg == *"the command after --"* || $msg == *"command's program"* ]] && hit=yes
   shown=${shown//$tmp/\$TMP}
   msg=${msg//$tmp/\$TMP}

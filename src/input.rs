@@ -18,35 +18,15 @@ pub const MAX_BYTES: u64 = 256 << 20;
 pub fn read_text(path: &Path, expected: &str) -> anyhow::Result<String> {
     let shown = path.display();
     let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
-    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
-    let before = std::fs::metadata(path).map_err(cannot)?;
-    refuse_irregular(path, &before, expected)?;
-    // O_NONBLOCK: should the path become a FIFO between the check and the open, the open
-    // returns at once and the check below refuses it; regular files ignore the flag.
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    refuse_irregular(path, &meta, expected)?;
-    let too_big = || {
-        usage(format!(
-            "{shown} is larger than {} MiB; {expected} is far smaller, so this is not one",
-            MAX_BYTES >> 20
-        ))
-    };
-    if meta.len() > MAX_BYTES {
-        return Err(too_big());
-    }
-    // `take` bounds what is read even when the size was unknown (a pipe) or grew meanwhile.
+    let mut file = open_regular(path, expected)?;
+    // `take` bounds what is read even when the file grew since it was checked.
     let mut bytes = Vec::new();
     file.by_ref()
         .take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(too_big());
+        return Err(too_big(path, expected));
     }
     String::from_utf8(bytes).map_err(|e| {
         usage(format!(
@@ -54,6 +34,37 @@ pub fn read_text(path: &Path, expected: &str) -> anyhow::Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+fn too_big(path: &Path, expected: &str) -> anyhow::Error {
+    usage(format!(
+        "{} is larger than {} MiB; {expected} is far smaller, so this is not one",
+        path.display(),
+        MAX_BYTES >> 20
+    ))
+}
+
+/// `path` opened for reading once it is known to be a regular file of at most `MAX_BYTES`
+/// (for readers that stream it, like the CSV import).
+pub fn open_regular(path: &Path, expected: &str) -> anyhow::Result<std::fs::File> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    let before = std::fs::metadata(path).map_err(cannot)?;
+    refuse_irregular(path, &before, expected)?;
+    // O_NONBLOCK: should the path become a FIFO between the check and the open, the open
+    // returns at once and the check below refuses it; regular files ignore the flag.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    refuse_irregular(path, &meta, expected)?;
+    if meta.len() > MAX_BYTES {
+        return Err(too_big(path, expected));
+    }
+    Ok(file)
 }
 
 /// Refuses anything but a regular file (a symbolic link to one is fine): a folder, a FIFO, a

@@ -13,6 +13,19 @@ pub fn collect(record: &RunRecord) -> Vec<String> {
     out
 }
 
+/// Adds to a saved record's analysis the warnings of this module it lacks (a hand-edited file,
+/// or one written before they existed), so `report` shows them too.
+pub fn add_missing(record: &mut RunRecord) {
+    let notes = collect(record);
+    if let Some(a) = record.analysis.as_mut() {
+        for n in notes {
+            if !a.warnings.contains(&n) {
+                a.warnings.push(n);
+            }
+        }
+    }
+}
+
 /// Imports whose rows were sampled (see `import::aggregate`).
 fn aggregated(record: &RunRecord) -> Option<String> {
     let files = record.config.workload.get("aggregated")?.as_array()?;

@@ -38,9 +38,11 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
         .inputs
         .iter()
         .map(|path| {
+            let mut record = json::read(path)?;
+            crate::analysis::data_notes::add_missing(&mut record);
             Ok(LoadedRun {
                 source: path.clone(),
-                record: json::read(path)?,
+                record,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

@@ -170,12 +170,21 @@ fn to_measurement(row: &Row, value: Value, file_tasks: Option<u64>) -> Measureme
 
 /// Parses CSV text; `path` names the file in errors, `tasks` is `--tasks`.
 pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
+    from_reader(text.trim_start_matches('\u{feff}').as_bytes(), path, tasks)
+}
+
+/// Parses CSV from a stream, one row at a time (memory does not grow with the rows).
+pub fn from_reader<R: std::io::Read>(
+    input: R,
+    path: &Path,
+    tasks: Option<NonZeroU64>,
+) -> anyhow::Result<Imported> {
     let shown = path.display().to_string();
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(::csv::Trim::All)
         .comment(Some(b'#'))
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(input);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| {

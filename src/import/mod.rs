@@ -88,10 +88,15 @@ pub struct Imported {
 /// Reads one file, detecting its format from the content. `tasks` is `--tasks`.
 pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
     let shown = path.display();
-    let text = crate::input::read_text(
-        path,
-        "a CSV, a hyperfine --export-json file or a plateau results.json",
-    )?;
+    const EXPECTED: &str = "a CSV, a hyperfine --export-json file or a plateau results.json";
+    let file = crate::input::open_regular(path, EXPECTED)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let first = sniff::first_byte(&mut reader, path)?;
+    if first.is_some_and(|b| b != b'{' && b != b'[') {
+        // A CSV streams: memory stays bounded however many rows it has.
+        return csv::from_reader(reader, path, tasks);
+    }
+    let text = crate::input::read_text(path, EXPECTED)?;
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.is_empty() {
         return Err(usage(format!(
@@ -127,6 +132,8 @@ pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> 
     }
     csv::from_text(body, path, tasks)
 }
+
+mod sniff;
 
 /// The most workers an imported row may name.
 pub const MAX_WORKERS: usize = 1 << 20;
@@ -204,7 +211,19 @@ mod tests {
         let missing = tmp.path().join("nope.csv");
         let e = read(&missing, None).unwrap_err();
         assert!(e.to_string().contains("nope.csv"), "{e}");
+        let bom = tmp.path().join("bom.csv");
+        std::fs::write(&bom, "\u{feff}\n  workers,seconds\n1,2\n").unwrap();
+        assert_eq!(read(&bom, None).unwrap().rows.len(), 1);
+        let long = tmp.path().join("long.csv");
+        std::fs::write(&long, "x".repeat(200_000)).unwrap();
+        let e = read(&long, None).unwrap_err().to_string();
+        assert!(e.contains("longer than 64 KiB") && e.len() < 300, "{e}");
+        let dup = tmp.path().join("dup.csv");
+        std::fs::write(&dup, "workers,seconds\n1,2\n").unwrap();
+        let e = refuse_duplicates(&[dup.clone(), tmp.path().join(".").join("dup.csv")]);
+        assert!(e.unwrap_err().to_string().contains("is given twice"));
         for (name, body, needle) in [
+            ("array.json", "[1, 2]", "is a JSON array"),
             ("empty.csv", "  \n", "is empty"),
             ("bad.json", "{ nope", "not valid JSON"),
             ("other.json", "{\"a\": 1}", "neither"),
