@@ -89,7 +89,13 @@ for f in array.json longheader.csv longfield.csv longworkers.csv longtype.json l
   row "plateau analyze $f" analyze "$h/$f" --out "$h/a4"
 done
 row "plateau report longtype.json" report "$h/longtype.json" --out "$h/a4"
-row "plateau run --workers <1 MB of digits>" run --workers "$(python3 -c 'print("1,"*50000)')"
+big=$(python3 -c 'print("1,"*50000)')
+row "plateau run --workers <100 kB list with an empty item>" run --workers "$big"
+row "plateau run --workers <100 kB number>" run --workers "${big//,/}"
+row "plateau run --timeout <100 kB> -- true" run --timeout "$big" --quiet --out "$out" -- true
+row "plateau run --target-ci <100 kB>" run --target-ci "$big"
+row "plateau report ok.json --price <100 kB>" report "$ok" --price "$big" --out "$h/a4"
+row "plateau compare ok.json ok.json --threshold <100 kB>" compare "$ok" "$ok" --threshold "$big"
 
 # 5. plateau must read back what it writes: refused on the way in, or read back.
 printf 'workers,seconds\n1,1e-320\n2,1.0\n' > "$h/subnormal.csv"

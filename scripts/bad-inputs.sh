@@ -5,7 +5,8 @@
 # Rows of inputs that are kept rather than refused check the warning every output carries.
 # Every command runs under a time limit (a hang is counted), and the files plateau must never
 # touch (inputs, finished runs, device nodes, links, FIFOs) are fingerprinted after every row
-# (a damaged file is counted). The last line gives the totals.
+# (a damaged file is counted), and so is a message over 1,000 characters (an echoed input).
+# The last line gives the totals.
 # Usage: scripts/bad-inputs.sh [path/to/plateau]   (default: a fresh debug build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +55,7 @@ printf 'name,value\na,1\n' > "$tmp/nocolumns.csv"
 
 has() { "$bin" help "$1" >/dev/null 2>&1; }
 out="$tmp/out"
-rows=0; twos=0; named=0; panics=0; hangs=0; damaged=0; warned_ok=0; warned_rows=0; raw=0
+rows=0; twos=0; named=0; panics=0; hangs=0; damaged=0; warned_ok=0; warned_rows=0; raw=0; long=0
 
 # Files no bad input may change: their type, size and checksum after every row.
 protected=()
@@ -92,6 +93,7 @@ row() {
   rc=${PIPESTATUS[0]}
   [[ $rc == 137 ]] && { hangs=$((hangs + 1)); err="(killed after ${limit}s: a hang)"; }
   n=$(grep -c 'panicked' <<<"$err")
+  [[ ${#err} -gt 1000 ]] && long=$((long + 1))
   msg=$(grep -v '^\s*$' <<<"$err" | head -1 | sed 's/^error: //; s/|/\\|/g' | cut -c1-300)
   for a in "$@"; do
     base=${a##*/}
@@ -224,5 +226,5 @@ fi
 source scripts/bad-inputs-hostile.sh
 
 echo
-echo "tried $((rows + warned_rows)): $rows refused as bad input ($twos exited 2, $named of them with a sentence naming the flag or file), $warned_rows kept with a warning ($warned_ok warned in the output); panics: $panics; hangs: $hangs; damaged files: $damaged; raw control characters: $raw"
-[[ $named == "$rows" && $warned_ok == "$warned_rows" && $panics == 0 && $hangs == 0 && $damaged == 0 && $raw == 0 ]]
+echo "tried $((rows + warned_rows)): $rows refused as bad input ($twos exited 2, $named of them with a sentence naming the flag or file), $warned_rows kept with a warning ($warned_ok warned in the output); panics: $panics; hangs: $hangs; damaged files: $damaged; raw control characters: $raw; messages over 1000 characters: $long"
+[[ $named == "$rows" && $warned_ok == "$warned_rows" && $panics == 0 && $hangs == 0 && $damaged == 0 && $raw == 0 && $long == 0 ]]

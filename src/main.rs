@@ -3,6 +3,16 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// An error message as printed: control characters made visible, and cut at 4,000 characters
+/// (a safety net: every message quotes at most short excerpts of the input).
+fn bounded(message: &str) -> String {
+    let shown = plateau::visible::text(message);
+    match shown.char_indices().nth(4000) {
+        Some((i, _)) => format!("{}… (cut at 4000 characters)", &shown[..i]),
+        None => shown.into_owned(),
+    }
+}
+
 /// The message of a value parser that already names its flag.
 fn own_sentence(e: &clap::Error) -> Option<String> {
     if e.kind() != clap::error::ErrorKind::ValueValidation {
@@ -35,7 +45,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // The message may quote a label or a command's stderr: no raw control characters.
-            eprintln!("error: {}", plateau::visible::text(&format!("{err:#}")));
+            eprintln!("error: {}", bounded(&format!("{err:#}")));
             plateau::error::exit_code_for(&err)
         }
     }
