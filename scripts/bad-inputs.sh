@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Feeds plateau every bad input we know of and prints a markdown table: the input, the exit code,
-# the message it got (first line of stderr) and whether anything panicked. Every row should exit 2
-# with one sentence naming the flag or file, and the panic count must be 0.
-# Subcommands this build lacks (analyze, report, compare) are skipped, so the script can be rerun
-# as they land. Usage: scripts/bad-inputs.sh [path/to/plateau]   (default: a fresh debug build).
+# the message it got (first line of stderr), whether that message names the flag or file, and
+# whether anything panicked. Every row should exit 2 with one sentence naming the flag or file.
+# Rows of inputs that are kept rather than refused check the warning every output carries.
+# Every command runs under a time limit (a hang is counted), and the files plateau must never
+# touch (inputs, finished runs, device nodes, links, FIFOs) are fingerprinted after every row
+# (a damaged file is counted), and so is a message over 1,000 characters (an echoed input).
+# The last line gives the totals.
+# Usage: scripts/bad-inputs.sh [path/to/plateau]   (default: a fresh debug build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -ge 1 ]]; then
-  bin=$1
+  bin=$(realpath "$1")
 else
   cargo build --quiet || exit 1
-  bin=target/debug/plateau
+  bin=$PWD/target/debug/plateau
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+limit=${BAD_INPUTS_TIMEOUT:-30}
 
 # Fixtures: a valid run, then broken copies of its results.json.
 "$bin" run --workers 1,2 --tasks 4 --iterations 1000 --repetitions 2 --seed 1 --quiet \
@@ -50,21 +55,89 @@ printf 'name,value\na,1\n' > "$tmp/nocolumns.csv"
 
 has() { "$bin" help "$1" >/dev/null 2>&1; }
 out="$tmp/out"
-rows=0; twos=0; panics=0
-echo "| input | exit | message | panics |"
-echo "| --- | --- | --- | --- |"
+rows=0; twos=0; named=0; panics=0; hangs=0; damaged=0; warned_ok=0; warned_rows=0; raw=0; long=0
+
+# Files no bad input may change: their type, size and checksum after every row.
+protected=()
+protect() { protected+=("$@"); }
+fingerprint() {
+  local f
+  for f in "${protected[@]}"; do
+    if [[ -L $f ]]; then echo "$f link $(readlink "$f")"
+    elif [[ -p $f ]]; then echo "$f fifo"
+    elif [[ -c $f || -b $f ]]; then echo "$f device"
+    elif [[ -f $f ]]; then echo "$f file $(cksum < "$f")"
+    elif [[ -d $f ]]; then echo "$f folder"
+    else echo "$f missing"; fi
+  done
+}
+check_damage() {
+  local now
+  now=$(fingerprint)
+  if [[ $now != "$before" ]]; then
+    damaged=$((damaged + 1))
+    diff <(echo "$before") <(echo "$now") | sed 's/^/    damaged: /' >&2
+    before=$now
+  fi
+}
+
+protect "$ok" "$tmp/ok/chart.svg" "$tmp/ok/report.html" "$tmp/ok/summary.md"
+before=$(fingerprint)
+echo "| input | exit | message | names it | panics |"
+echo "| --- | --- | --- | --- | --- |"
+# row SHOWN ARGS...: expects exit 2 and a first line naming one of the flags or files given.
 row() {
   local shown=$1; shift
-  local err rc n msg
-  err=$("$bin" "$@" 2>&1 >/dev/null)
-  rc=$?
+  local err rc n msg hit=no a base
+  err=$(timeout -s KILL "$limit" "$bin" "$@" 2>&1 >/dev/null | head -c 200000)
+  rc=${PIPESTATUS[0]}
+  [[ $rc == 137 ]] && { hangs=$((hangs + 1)); err="(killed after ${limit}s: a hang)"; }
   n=$(grep -c 'panicked' <<<"$err")
-  msg=$(grep -v '^\s*$' <<<"$err" | head -1 | sed 's/^error: //; s/|/\\|/g')
+  [[ ${#err} -gt 1000 ]] && long=$((long + 1))
+  msg=$(grep -v '^\s*$' <<<"$err" | head -1 | sed 's/^error: //; s/|/\\|/g' | cut -c1-300)
+  for a in "$@"; do
+    base=${a##*/}
+    if [[ $a == --* && $msg == *"${a%%=*}"* ]] || [[ $a == */* && -n $base && $msg == *"$base"* ]]; then
+      hit=yes
+    fi
+  done
+  for a in "$@"; do [[ -n $a && $msg == *"'$a'"* ]] && hit=yes; done
+  [[ $msg == *"the command after --"* || $msg == *"command's program"* ]] && hit=yes
   shown=${shown//$tmp/\$TMP}
   msg=${msg//$tmp/\$TMP}
-  echo "| \`$shown\` | $rc | $msg | $n |"
+  echo "| \`$shown\` | $rc | $msg | $hit | $n |"
   rows=$((rows + 1)); panics=$((panics + n))
   [[ $rc == 2 ]] && twos=$((twos + 1))
+  [[ $rc == 2 && $hit == yes ]] && named=$((named + 1))
+  check_damage
+}
+# warned SHOWN NEEDLE FILE RC ARGS...: input that is kept: it must exit RC (`*`: any code
+# but a crash), not panic, and FILE (an output) must carry NEEDLE, the warning.
+warned() {
+  local shown=$1 needle=$2 file=$3 want=$4; shift 4
+  local err rc n ok=no
+  err=$(timeout -s KILL "$limit" "$bin" "$@" 2>&1 >/dev/null)
+  rc=$?
+  [[ $rc == 137 ]] && hangs=$((hangs + 1))
+  n=$(grep -c 'panicked' <<<"$err")
+  grep -q -- "$needle" "$file" 2>/dev/null && ok=yes
+  [[ $want != '*' && $rc != "$want" ]] && ok="no (exit $rc, not $want)"
+  [[ $rc -ge 128 ]] && ok="no (crashed)"
+  shown=${shown//$tmp/\$TMP}
+  echo "| \`$shown\` | $rc | kept; warning \"$needle\" in ${file##*/}: $ok | - | $n |"
+  warned_rows=$((warned_rows + 1)); panics=$((panics + n))
+  [[ $ok == yes ]] && warned_ok=$((warned_ok + 1))
+  check_damage
+}
+# clean SHOWN FILE...: no raw ESC or BEL in any of the files (outputs of the previous command).
+clean() {
+  local shown=$1; shift
+  local f bad=0
+  for f in "$@"; do
+    [[ -f $f ]] && grep -q $'[\x1b\x07]' "$f" && bad=$((bad + 1))
+  done
+  raw=$((raw + bad))
+  echo "| \`$shown\` | - | raw control characters in $bad of $# outputs | - | 0 |"
 }
 run() { row "plateau run $*" run "$@" --out "$out" --quiet; }
 
@@ -191,5 +264,8 @@ if has fleet; then
   row "plateau fleet collect <missing path>" fleet collect "$tmp/no-such-path"
 fi
 
+source scripts/bad-inputs-hostile.sh
+
 echo
-echo "$rows bad inputs: $twos exited 2, $((rows - twos)) did not; panics: $panics"
+echo "tried $((rows + warned_rows)): $rows refused as bad input ($twos exited 2, $named of them with a sentence naming the flag or file), $warned_rows kept with a warning ($warned_ok warned in the output); panics: $panics; hangs: $hangs; damaged files: $damaged; raw control characters: $raw; messages over 1000 characters: $long"
+[[ $named == "$rows" && $warned_ok == "$warned_rows" && $panics == 0 && $hangs == 0 && $damaged == 0 && $raw == 0 && $long == 0 ]]

@@ -1,6 +1,7 @@
 //! The command line, clap derive only: raw flags as the user typed them. `config` validates.
 
 use crate::exec::Schedule;
+use crate::limits;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -124,22 +125,37 @@ pub struct RunArgs {
     /// the shortest batch lasts 0.5 s (2 s, 20 quota periods, under a CPU quota) with load
     /// imbalance at most 5%; for other workloads the smallest such count from 32. With a
     /// command, choose it: each task is one run of your command (e.g. --tasks 64).
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true)]
+    /// From 1 to 10000000.
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser())]
     pub tasks: Option<u64>,
 
-    /// Loop iterations per cpu task (time per task grows linearly with it).
-    #[arg(long, value_name = "N", default_value_t = crate::workload::cpu::DEFAULT_ITERATIONS, allow_negative_numbers = true)]
-    pub iterations: u64,
+    /// cpu workload: loop iterations per task (time per task grows linearly with it), from 1
+    /// to 100000000000 [default: 10000000].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser())]
+    pub iterations: Option<u64>,
 
     /// Kept batches per worker count: a fixed design of N rounds (e.g. -r 5). Without it (and
     /// without --target-ci) the run is adaptive: rounds are added until the recommendation is
     /// certain or the time budget (--max-time) is spent.
-    #[arg(long, short = 'r', value_name = "N", allow_negative_numbers = true)]
+    /// From 1 to 10000.
+    #[arg(
+        long,
+        short = 'r',
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limits::REPETITIONS.parser_u32()
+    )]
     pub repetitions: Option<u32>,
 
     /// Discarded batches per worker count, run first (warms caches and frequency). Default 1;
     /// 0 in an adaptive run whose task count was calibrated (the calibration warmed up).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    /// From 0 to 1000.
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limits::WARMUP.parser_u32()
+    )]
     pub warmup: Option<u32>,
 
     /// Execution model.
@@ -151,7 +167,7 @@ pub struct RunArgs {
     pub schedule: Schedule,
 
     /// Seed of the round shuffles and bootstrap (default: random, recorded in results.json).
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::SEED.parser())]
     pub seed: Option<u64>,
 
     /// Output folder. Default: reports/<date>_<time>_<workload> under the current folder,
@@ -163,8 +179,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
 
-    /// The machine's price in USD per hour, for cost per throughput in reports.
-    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+    /// The machine's price in USD per hour, for cost per throughput in reports (above 0, at
+    /// most 1000000).
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = limits::price)]
     pub price_per_hour: Option<f64>,
 
     /// Print results.json to stdout instead of the table.
@@ -222,25 +239,27 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_concurrent: bool,
     /// memory workload: MiB of buffer each task streams through (default: twice the
-    /// last-level cache, within 32..1024).
-    #[arg(long, value_name = "MIB")]
+    /// last-level cache, within 32..1024). At most 1048576, and it must fit in memory.
+    #[arg(long, value_name = "MIB", allow_negative_numbers = true, value_parser = limits::BUFFER_MIB.parser())]
     pub buffer_mib: Option<u64>,
 
-    /// io workload: milliseconds each task blocks [default: 20].
-    #[arg(long, value_name = "MS")]
+    /// io workload: milliseconds each task blocks, from 1 to 60000 [default: 20].
+    #[arg(long, value_name = "MS", allow_negative_numbers = true, value_parser = limits::IO_MS.parser())]
     pub io_ms: Option<u64>,
 
-    /// contended workload: locked updates of the shared counter per task [default: 10000].
-    #[arg(long, value_name = "N")]
+    /// contended workload: locked updates of the shared counter per task, from 1 to 1000000000
+    /// [default: 10000].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::UPDATES.parser())]
     pub updates: Option<u64>,
 
-    /// tiny workload: nanoseconds of work per task, 0 for none [default: 1000].
-    #[arg(long, value_name = "NS")]
+    /// tiny workload: nanoseconds of work per task, 0 for none, at most 1000000000 [default:
+    /// 1000].
+    #[arg(long, value_name = "NS", allow_negative_numbers = true, value_parser = limits::WORK_NS.parser())]
     pub work_ns: Option<u64>,
 
     /// Tasks a worker claims at once under the dynamic schedule. Default: adaptive (large
-    /// claims first, single tasks at the end, so the balance stays dynamic).
-    #[arg(long, value_name = "N")]
+    /// claims first, single tasks at the end, so the balance stays dynamic). From 1 to 10000000.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::CHUNK.parser())]
     pub chunk: Option<u64>,
 
     /// Pin worker i to CPU i modulo the allowed CPUs (threads, processes and commands).
@@ -365,8 +384,9 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Tasks per measured run, to turn seconds into tasks/s (a CSV `tasks` column wins).
-    #[arg(long, short = 't', value_name = "N")]
+    /// Tasks per measured run, to turn seconds into tasks/s (a CSV `tasks` column wins), from 1
+    /// to 1000000000000. Not for a results.json, which records its own.
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::ANALYZE_TASKS.parser())]
     pub tasks: Option<u64>,
 
     /// A name for the analysed data (default: the file names, or the run's own label).
@@ -424,11 +444,12 @@ pub struct CompareArgs {
         long,
         value_name = "P",
         default_value_t = 0.05,
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = limits::alpha
     )]
     pub alpha: f64,
 
-    /// Also write the markdown table to FILE.
+    /// Also write the markdown table to FILE (`-` prints it on stdout instead of the table).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 

@@ -16,6 +16,7 @@ pub mod exec;
 pub mod fleet;
 pub mod import;
 pub mod input;
+pub mod limits;
 pub mod lock;
 pub mod machine;
 pub mod model;
@@ -31,5 +32,6 @@ pub mod term;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testdata;
+pub mod visible;
 pub mod words;
 pub mod workload;

@@ -231,7 +231,7 @@ fn bad_inputs_get_one_sentence_naming_the_file_and_exit_2() {
         (
             "zeroworkers.csv",
             "workers,seconds\n0,2\n",
-            "whole number of at least 1",
+            "whole number from 1 to",
         ),
         ("broken.json", "{\"results\": [", "not valid JSON"),
         ("newer.json", newer, "newer than this plateau reads"),

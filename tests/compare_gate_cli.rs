@@ -70,7 +70,7 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
                 "--alpha",
                 "0.5",
             ],
-            "--alpha must be above 0 and below 0.5",
+            "--alpha 0.5 is out of range: give an error rate above 0 and below 0.5",
         ),
         (
             &[
@@ -81,7 +81,7 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
                 "--alpha",
                 "0",
             ],
-            "--alpha must be above 0 and below 0.5",
+            "--alpha 0 is out of range: give an error rate above 0 and below 0.5",
         ),
         (
             &[

@@ -131,7 +131,7 @@ fn workload_flags_are_checked() {
                 "--workload",
                 "memory",
                 "--buffer-mib",
-                "100000000",
+                "100000",
                 "--workers",
                 "4",
             ],

@@ -7,6 +7,7 @@
 pub const POOR_FIT_R2: f64 = 0.95;
 
 pub mod amdahl;
+pub mod data_notes;
 pub mod decided;
 pub mod karp_flatt;
 pub mod lm;

@@ -85,6 +85,7 @@ scale perfectly up to there.",
             obs[0].workers
         ));
     }
+    out.extend(super::data_notes::collect(record));
     if record.run.interrupted {
         out.push(
             "The run was interrupted: some worker counts are missing or have fewer samples.".into(),
@@ -145,7 +146,7 @@ which bends scaling curves (set it with `cpupower frequency-set -g performance`)
     ))
 }
 
-fn list(items: &[String]) -> String {
+pub(super) fn list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

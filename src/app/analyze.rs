@@ -10,12 +10,20 @@ use crate::config::analyze::AnalyzeConfig;
 use crate::import::{self, record::ImportContext};
 use crate::model::json;
 use crate::outdir::claim::{Existing, Outputs, claim};
+use crate::outdir::target;
 use crate::summary::summarize_points;
 
 /// Runs `plateau analyze` from the command line's flags.
 pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let now = UtcTime::now();
     let config = AnalyzeConfig::from_args(args, &now.folder_stamp(), command_line)?;
+    import::refuse_duplicates(&config.files)?;
+    target::check_folder(
+        "--out",
+        &config.out.path,
+        &target::RUN_OUTPUTS,
+        &config.files,
+    )?;
     let files = config
         .files
         .iter()

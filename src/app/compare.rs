@@ -6,6 +6,7 @@ use super::{print_stdout, write_markdown};
 use crate::cli::CompareArgs;
 use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
 use crate::config::compare::CompareConfig;
+use crate::config::report::MarkdownTarget;
 use crate::error::{Inconclusive, RegressionFound, usage};
 use crate::model::json;
 use crate::render::compare_fmt;
@@ -21,8 +22,20 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     }
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into);
     let config = CompareConfig::from_args(args, step_summary)?;
+    let inputs = [config.baseline.clone(), config.current.clone()];
+    if let Some(MarkdownTarget::File(path)) = &config.markdown {
+        crate::outdir::target::check_file("--markdown", path, &inputs)?;
+    }
     let baseline = json::read(&config.baseline)?;
     let current = json::read(&config.current)?;
+    if let Some(why) = crate::compare::overlap::no_shared_count(
+        &baseline,
+        &current,
+        &config.baseline.display().to_string(),
+        &config.current.display().to_string(),
+    ) {
+        return Err(usage(why));
+    }
     let differences = config_diff::config_differences(&baseline.config, &current.config);
     if !differences.is_empty() && !config.allow_config_change {
         let list: Vec<String> = differences.iter().map(ToString::to_string).collect();
@@ -38,7 +51,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     comparison.current.file = Some(config.current.display().to_string());
 
     let markdown = compare_md::render(&comparison);
-    if let Some(path) = &config.markdown {
+    if let Some(MarkdownTarget::File(path)) = &config.markdown {
         write_markdown(path, &markdown)?;
     }
     if let Some(path) = &config.step_summary {
@@ -54,6 +67,8 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         let mut text = serde_json::to_string_pretty(&comparison)?;
         text.push('\n');
         print_stdout(&text)?;
+    } else if config.markdown == Some(MarkdownTarget::Stdout) {
+        print_stdout(&markdown)?;
     } else {
         print_stdout(&compare_text::render(&comparison))?;
     }

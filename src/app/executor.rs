@@ -33,6 +33,19 @@ pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
     }
 }
 
+/// True when tasks ran and every one of them failed (`--keep-going` recorded them all).
+pub fn every_task_failed(record: &crate::model::RunRecord) -> bool {
+    let tasks = record.config.tasks;
+    let mut any = false;
+    for s in record.points.iter().flat_map(|p| &p.samples) {
+        any = true;
+        if s.failed_tasks.unwrap_or(0) < tasks {
+            return false;
+        }
+    }
+    any
+}
+
 /// A warning line when `--keep-going` recorded failed tasks, for the end of a run.
 pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
     let failed: u64 = record

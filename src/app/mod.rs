@@ -47,6 +47,9 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
 
 /// Writes to stdout; a closed pipe (`plateau info | head`) is not an error.
 pub fn print_stdout(text: &str) -> anyhow::Result<()> {
+    // Labels, file names and a command's stderr are the user's: never let them drive the
+    // terminal (ESC sequences, BEL).
+    let text = crate::visible::text(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -76,7 +79,7 @@ pub fn written_text(record: &RunRecord, notes: &[String], out: &OutputDir) -> St
 /// Writes the `--markdown FILE` copy atomically; a path that cannot be written is the user's
 /// to fix (exit 2), and names the flag.
 pub fn write_markdown(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    write_atomic(path, text.as_bytes()).map_err(|e| {
+    write_atomic(path, crate::visible::text(text).as_bytes()).map_err(|e| {
         // The root cause only: write_atomic's context repeats the path this sentence names.
         crate::error::usage(format!(
             "cannot write --markdown {} ({}); check the folder exists and is writable",

@@ -7,6 +7,7 @@ use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
 use crate::outdir::claim::{Existing, Outputs, claim};
+use crate::outdir::target;
 use crate::render::comparison::{Comparison, LoadedRun, compare};
 use crate::render::html;
 use crate::render::markdown;
@@ -23,11 +24,24 @@ pub struct RenderedReport {
 /// Runs `plateau report`.
 pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let config = ReportConfig::from_args(args, &UtcTime::now().folder_stamp())?;
-    // Read and check every input before creating any folder: a typo costs nothing.
+    // Check the outputs and read every input before creating any folder: a typo costs nothing.
+    target::check_folder(
+        "--out",
+        &config.out.path,
+        &target::REPORT_OUTPUTS,
+        &config.inputs,
+    )?;
+    if let Some(MarkdownTarget::File(path)) = &config.markdown {
+        target::check_file("--markdown", path, &config.inputs)?;
+    }
     let runs = config
         .inputs
         .iter()
-        .map(|path| LoadedRun::read(path))
+        .map(|path| {
+            let mut run = LoadedRun::read(path)?;
+            crate::analysis::data_notes::add_missing(&mut run.record);
+            Ok(run)
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;
     let rendered = render(&comparison)?;

@@ -39,6 +39,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         }
         None => (config, None, None),
     };
+    crate::outdir::target::check_folder(
+        "--out",
+        &config.out.path,
+        &crate::outdir::target::RUN_OUTPUTS,
+        &[],
+    )?;
     // Whether this run makes the folder: then a refusal found while calibrating removes it.
     let fresh = config.out.dated || !config.out.path.exists();
     let out = save::claim_folder(&config)?;
@@ -135,7 +141,11 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
         Ok(end) => {
-            let reason = stop_reason(end);
+            let mut reason = stop_reason(end);
+            let all_failed = super::executor::every_task_failed(&record);
+            if all_failed {
+                reason = StopReason::Failed;
+            }
             record.run.stop_reason = Some(reason);
             record.run.interrupted = reason == StopReason::Interrupted;
             save::final_outputs(&out, &record)?;
@@ -148,6 +158,13 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             }
             print_results(&config, &record, &out)?;
             emit_results(args.emit_results, &record)?;
+            if all_failed {
+                return Err(RunFailed(format!(
+                    "every task failed (--keep-going recorded them all), so nothing was measured; fix the command, then rerun (what was recorded is in {})",
+                    out.path().display()
+                ))
+                .into());
+            }
             if reason == StopReason::Interrupted {
                 return Err(RunFailed(format!(
                     "interrupted: {}; continue it with `plateau run --resume {}`",

@@ -48,6 +48,7 @@ pub mod gate_outcome;
 #[cfg(test)]
 pub mod gate_sim;
 pub mod outcome;
+pub mod overlap;
 pub mod side;
 #[cfg(test)]
 mod tests;

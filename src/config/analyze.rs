@@ -46,6 +46,11 @@ impl AnalyzeConfig {
             }
             t => t.and_then(NonZeroU64::new),
         };
+        if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(usage(
+                "--label is empty; give a name for the analysed data, or drop the flag to use the file names",
+            ));
+        }
         let out = match &args.out {
             Some(p) => OutDir {
                 path: p.clone(),

@@ -32,6 +32,11 @@ pub fn command_spec(args: &RunArgs) -> anyhow::Result<Option<CommandSpec>> {
         }
         return Ok(None);
     }
+    if args.command.iter().all(|a| a.trim().is_empty()) {
+        return Err(usage(
+            "the command after -- is empty (with or without --shell); give a program, e.g. plateau run -- ./job.sh {task}",
+        ));
+    }
     let program = if args.shell {
         "sh"
     } else {

@@ -15,8 +15,8 @@ pub struct CompareConfig {
     pub current: PathBuf,
     /// Threshold and alpha.
     pub options: CompareOptions,
-    /// Where to write the markdown table, when asked.
-    pub markdown: Option<PathBuf>,
+    /// Where to write the markdown table, when asked (`-` is stdout).
+    pub markdown: Option<super::report::MarkdownTarget>,
     /// Print the verdict as JSON.
     pub json: bool,
     /// Compare despite differing settings.
@@ -34,11 +34,19 @@ impl CompareConfig {
             ));
         };
         let (threshold, alpha) = super::gate::threshold_and_alpha(args)?;
+        if args.json && args.markdown.as_deref() == Some(std::path::Path::new("-")) {
+            return Err(usage(
+                "--markdown - and --json both print on stdout; give --markdown a file",
+            ));
+        }
         Ok(Self {
             baseline: baseline.clone(),
             current: current.clone(),
             options: CompareOptions { threshold, alpha },
-            markdown: args.markdown.clone(),
+            markdown: args
+                .markdown
+                .as_deref()
+                .map(super::report::MarkdownTarget::from_path),
             json: args.json,
             allow_config_change: args.allow_config_change,
             step_summary: step_summary.filter(|p| !p.as_os_str().is_empty()),

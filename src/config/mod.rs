@@ -169,7 +169,11 @@ impl RunConfig {
             Some(t) => t,
             None => crate::plan::default_tasks(&plain),
         };
-        let iterations = NonZeroU64::new(args.iterations).ok_or_else(|| {
+        let iterations = NonZeroU64::new(
+            args.iterations
+                .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS),
+        )
+        .ok_or_else(|| {
             usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")
         })?;
         let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
@@ -276,7 +280,9 @@ mod tests {
     fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
         let mut full = vec!["plateau", "run"];
         full.extend_from_slice(argv);
-        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
+        // Ranges are checked while parsing (crate::limits): those refusals are usage errors too.
+        let cli = Cli::try_parse_from(full).map_err(|e| usage(e.to_string()))?;
+        let Command::Run(args) = cli.command else {
             panic!("not run")
         };
         RunConfig::from_args(&args, &machine(), "2026-01-01_000000", vec![])
@@ -328,7 +334,11 @@ mod tests {
         ] {
             let err = config(&argv).unwrap_err();
             assert!(err.downcast_ref::<crate::error::UsageError>().is_some());
-            assert!(err.to_string().starts_with(flag), "{argv:?}: {err}");
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with(flag) || msg.contains(&format!("for '{flag} ")),
+                "{argv:?}: {err}"
+            );
         }
     }
 }

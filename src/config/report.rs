@@ -25,6 +25,17 @@ pub enum MarkdownTarget {
     File(PathBuf),
 }
 
+impl MarkdownTarget {
+    /// `-` is stdout; anything else a file.
+    pub fn from_path(p: &std::path::Path) -> Self {
+        if p.as_os_str() == "-" {
+            MarkdownTarget::Stdout
+        } else {
+            MarkdownTarget::File(p.to_path_buf())
+        }
+    }
+}
+
 /// A validated `plateau report`.
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
@@ -71,13 +82,7 @@ impl ReportConfig {
                 dated: true,
             },
         };
-        let markdown = args.markdown.as_ref().map(|p| {
-            if p.as_os_str() == "-" {
-                MarkdownTarget::Stdout
-            } else {
-                MarkdownTarget::File(p.clone())
-            }
-        });
+        let markdown = args.markdown.as_deref().map(MarkdownTarget::from_path);
         Ok(Self {
             inputs: args.results.clone(),
             out,
@@ -88,25 +93,37 @@ impl ReportConfig {
     }
 }
 
+/// At most 60 characters of the user's text, for a message.
+fn short(text: &str) -> String {
+    crate::visible::shorten(text, 60)
+}
+
 /// Parses `LABEL=USD`. The last `=` splits, so labels may contain `=` themselves.
 pub fn parse_price(text: &str) -> anyhow::Result<PriceOverride> {
     let Some((label, usd)) = text.rsplit_once('=') else {
         return Err(usage(format!(
-            "--price {text:?} is not LABEL=USD; write it like --price c7i.2xlarge=0.357"
+            "--price \"{}\" is not LABEL=USD; write it like --price c7i.2xlarge=0.357",
+            short(text)
         )));
     };
     if label.is_empty() {
         return Err(usage(format!(
-            "--price {text:?} has no label before '='; write it like --price c7i.2xlarge=0.357"
+            "--price \"{}\" has no label before '='; write it like --price c7i.2xlarge=0.357",
+            short(text)
         )));
     }
     match usd.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(PriceOverride {
-            label: label.to_string(),
-            usd_per_hour: v,
-        }),
+        Ok(v) if v.is_finite() && v > 0.0 && v <= crate::limits::MAX_PRICE_PER_HOUR => {
+            Ok(PriceOverride {
+                label: label.to_string(),
+                usd_per_hour: v,
+            })
+        }
         _ => Err(usage(format!(
-            "--price {text:?}: {usd:?} is not a positive number of USD per hour"
+            "--price \"{}\": \"{}\" is not a positive number of USD per hour (at most {})",
+            short(text),
+            short(usd),
+            crate::limits::MAX_PRICE_PER_HOUR
         ))),
     }
 }

@@ -193,9 +193,9 @@ fn decimal(x: f64) -> String {
 /// The value as typed for an error message, quoted when it is empty or holds spaces.
 fn shown(text: &str) -> String {
     if text.is_empty() || text.chars().any(char::is_whitespace) {
-        format!("{text:?}")
+        format!("\"{}\"", crate::visible::shorten(text, 40))
     } else {
-        text.to_string()
+        crate::visible::shorten(text, 40)
     }
 }
 

@@ -17,7 +17,7 @@ pub fn parse_workers(spec: &str) -> Result<Vec<NonZeroUsize>, String> {
     }
     for item in items {
         if item.is_empty() {
-            return Err(hint(&format!("has an empty item in {spec:?}")));
+            return Err(hint(&format!("has an empty item in \"{}\"", short(spec))));
         }
         match item.split_once("..") {
             None => out.push(count(item)?),
@@ -30,21 +30,23 @@ pub fn parse_workers(spec: &str) -> Result<Vec<NonZeroUsize>, String> {
                 let hi = count(b.trim_start_matches('='))?.get();
                 if hi < lo {
                     return Err(format!(
-                        "--workers: the range {item} runs backwards; write it low to high, as {hi}..{lo}"
+                        "--workers: the range {} runs backwards; write it low to high, as {hi}..{lo}",
+                        short(item)
                     ));
                 }
                 let step = match step {
                     None => 1,
                     Some(s) => count(s)
                         .map_err(|_| {
-                            format!("--workers: the step in {item:?} must be a whole number of at least 1, as in 1..64:4")
+                            format!("--workers: the step in \"{}\" must be a whole number of at least 1, as in 1..64:4", short(item))
                         })?
                         .get(),
                 };
                 // Refused before expanding: `1..10000000000` would otherwise fill memory.
                 if (hi - lo) / step >= MAX_COUNTS {
                     return Err(format!(
-                        "--workers: the range {item} expands to more than {MAX_COUNTS} worker counts; use a stepped range such as {lo}..{hi}:{}",
+                        "--workers: the range {} expands to more than {MAX_COUNTS} worker counts; use a stepped range such as {lo}..{hi}:{}",
+                        short(item),
                         ((hi - lo) / 20).max(1)
                     ));
                 }
@@ -75,8 +77,16 @@ fn count(text: &str) -> Result<NonZeroUsize, String> {
                 .to_string(),
         ),
         Ok(v) => Ok(nz(v)),
-        Err(_) => Err(hint(&format!("has {t:?}, which is not a whole number"))),
+        Err(_) => Err(hint(&format!(
+            "has \"{}\", which is not a whole number",
+            short(t)
+        ))),
     }
+}
+
+/// At most 60 characters of the user's text, for a message.
+fn short(text: &str) -> String {
+    crate::visible::shorten(text, 60)
 }
 
 fn hint(what: &str) -> String {

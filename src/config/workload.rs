@@ -29,6 +29,7 @@ pub fn workload_and_mode(
         (args.io_ms.is_some(), "--io-ms", WorkloadKind::Io),
         (args.updates.is_some(), "--updates", WorkloadKind::Contended),
         (args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
+        (args.iterations.is_some(), "--iterations", WorkloadKind::Cpu),
     ];
     if let Some(command) = command_spec(args)? {
         if args.mode == Mode::Processes {
@@ -36,7 +37,12 @@ pub fn workload_and_mode(
                 "--mode processes runs a built-in workload; a command given after -- runs in its own mode (drop --mode)",
             ));
         }
-        if args.workload != WorkloadKind::Cpu || own_flags.iter().any(|f| f.0) {
+        if let Some((_, flag, _)) = own_flags.iter().find(|f| f.0) {
+            return Err(usage(format!(
+                "{flag} does not apply when a command is given after --: the command is the workload"
+            )));
+        }
+        if args.workload != WorkloadKind::Cpu {
             return Err(usage(
                 "--workload and its flags do not apply when a command is given after --: the command is the workload",
             ));
@@ -128,9 +134,13 @@ pub fn check_memory_fits(
     workers: &[NonZeroUsize],
     machine: &MachineInfo,
 ) -> anyhow::Result<()> {
-    let (WorkloadSpec::Memory { buffer_bytes }, Mode::Processes) = (spec, mode) else {
+    let WorkloadSpec::Memory { buffer_bytes } = spec else {
         return Ok(());
     };
+    if mode != Mode::Processes {
+        // Threads share one buffer: it alone must fit.
+        return check_one_buffer_fits(buffer_bytes.get(), machine);
+    }
     let max_workers = workers.iter().map(|w| w.get() as u64).max().unwrap_or(1);
     let need = buffer_bytes.get().saturating_mul(max_workers);
     if machine.memory_total_bytes > 0 && need > machine.memory_total_bytes / 2 {
@@ -138,6 +148,19 @@ pub fn check_memory_fits(
             "--mode processes gives each of up to {max_workers} workers its own {} MiB buffer ({} MiB in all, more than half of this machine's memory): lower --buffer-mib or the largest --workers",
             buffer_bytes.get() / MIB,
             need / MIB
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a single buffer larger than half of the machine's memory (threads share one).
+fn check_one_buffer_fits(bytes: u64, machine: &MachineInfo) -> anyhow::Result<()> {
+    if machine.memory_total_bytes > 0 && bytes > machine.memory_total_bytes / 2 {
+        return Err(usage(format!(
+            "--buffer-mib {} is more than half of this machine's {} MiB of memory: give at most {}",
+            bytes / MIB,
+            machine.memory_total_bytes / MIB,
+            machine.memory_total_bytes / 2 / MIB
         )));
     }
     Ok(())
@@ -162,7 +185,8 @@ mod tests {
     fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
         let mut full = vec!["plateau", "run"];
         full.extend_from_slice(argv);
-        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
+        let cli = Cli::try_parse_from(full).map_err(|e| crate::error::usage(e.to_string()))?;
+        let Command::Run(args) = cli.command else {
             panic!("not run")
         };
         let mut m = crate::machine::detect();

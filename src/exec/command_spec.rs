@@ -171,8 +171,7 @@ fn stderr_tail(file: &File) -> String {
     let mut bytes = vec![0u8; (len - start) as usize];
     let got = file.read_at(&mut bytes, start).unwrap_or(0);
     bytes.truncate(got);
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim_end();
+    let text = super::stderr_tail::tail_text(&bytes, start > 0);
     if text.is_empty() {
         "; its stderr was empty".into()
     } else {

@@ -15,6 +15,7 @@ pub mod pool_worker;
 pub mod processes;
 pub mod protocol;
 pub mod rusage;
+pub mod stderr_tail;
 pub mod threads;
 pub mod throttle;
 

@@ -166,7 +166,8 @@ impl Pool {
             // It may only have said something unexpected: make sure it is gone before reading.
             let _ = c.kill();
             if let Some(mut e) = c.stderr.take() {
-                let _ = e.read_to_string(&mut stderr);
+                let tail = super::stderr_tail::tail_of_stream(&mut e, 4096).unwrap_or_default();
+                stderr = String::from_utf8_lossy(&tail).into_owned();
             }
             let pid = c.id() as i32;
             // std's wait would discard the raw status; reap it ourselves to name the signal.

@@ -3,9 +3,14 @@
 //! tasks/s with a `tasks` column or `--tasks`). Repeated rows of a worker count are repeated
 //! samples; other columns are ignored; `#` starts a comment line; quoted fields work.
 
-use super::{Format, Imported, Measurement, Unit, parse_positive, parse_workers};
+use super::aggregate::Reservoir;
+use super::{
+    Format, Imported, MAX_TASKS, Measurement, Unit, VALUE_RANGE_TEXT, parse_positive, parse_whole,
+    parse_workers,
+};
 use crate::error::usage;
 use crate::model::Sample;
+use crate::visible::excerpt;
 use std::num::NonZeroU64;
 use std::path::Path;
 
@@ -33,19 +38,39 @@ struct Columns {
 impl Columns {
     /// Finds the columns in `header`, or says which one is missing and what was found.
     fn find(header: Vec<String>, shown: &str) -> anyhow::Result<Self> {
-        let find = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|n| header.iter().position(|h| h == n))
+        let found = crate::visible::shorten(&header.join(", "), 120);
+        // Two columns a role could read (`workers` and `threads`, or `workers` twice) would be
+        // a silent choice: refuse them.
+        let find = |names: &[&str]| -> anyhow::Result<Option<usize>> {
+            let hits: Vec<usize> = (0..header.len())
+                .filter(|&i| names.contains(&header[i].as_str()))
+                .collect();
+            match hits.as_slice() {
+                [] => Ok(None),
+                [one] => Ok(Some(*one)),
+                [a, b, ..] => Err(usage(format!(
+                    "{shown} has two columns plateau would read the same way, `{}` and `{}` (columns {} and {}); keep one",
+                    excerpt(&header[*a], 40),
+                    excerpt(&header[*b], 40),
+                    a + 1,
+                    b + 1
+                ))),
+            }
         };
-        let found = header.join(", ");
-        let workers = find(&WORKERS).ok_or_else(|| {
+        let workers = find(&WORKERS)?.ok_or_else(|| {
             usage(format!(
                 "{shown} has no `workers` column (found: {found}); the first line must be a header naming `workers` and `seconds` or `throughput`"
             ))
         })?;
-        let value = match (find(&THROUGHPUT), find(&SECONDS)) {
-            (Some(c), _) => Value::Throughput(c),
+        let value = match (find(&THROUGHPUT)?, find(&SECONDS)?) {
+            (Some(t), Some(s)) => {
+                return Err(usage(format!(
+                    "{shown} has both a throughput column (`{}`) and a seconds column (`{}`); keep one, so it is clear which plateau reads",
+                    excerpt(&header[t], 40),
+                    excerpt(&header[s], 40)
+                )));
+            }
+            (Some(c), None) => Value::Throughput(c),
             (None, Some(c)) => Value::Seconds(c),
             (None, None) => {
                 return Err(usage(format!(
@@ -53,7 +78,7 @@ impl Columns {
                 )));
             }
         };
-        let tasks = find(&[TASKS]);
+        let tasks = find(&[TASKS])?;
         Ok(Self {
             names: header,
             workers,
@@ -84,15 +109,16 @@ fn read_row(rec: &::csv::StringRecord, cols: &Columns, shown: &str) -> anyhow::R
     let field = |c: usize| rec.get(c).unwrap_or("");
     let workers = parse_workers(field(cols.workers)).ok_or_else(|| {
         usage(format!(
-            "{shown} line {line}: workers is `{}`; it must be a whole number of at least 1",
-            field(cols.workers)
+            "{shown} line {line}: workers is `{}`; it must be a whole number from 1 to {}",
+            excerpt(field(cols.workers), 40),
+            super::MAX_WORKERS
         ))
     })?;
     let tasks = match cols.tasks {
-        Some(c) => Some(parse_workers(field(c)).map(|t| t as u64).ok_or_else(|| {
+        Some(c) => Some(parse_whole(field(c), MAX_TASKS).ok_or_else(|| {
             usage(format!(
-                "{shown} line {line}: tasks is `{}`; it must be a whole number of at least 1",
-                field(c)
+                "{shown} line {line}: tasks is `{}`; it must be a whole number from 1 to {MAX_TASKS}",
+                excerpt(field(c), 40)
             ))
         })?),
         None => None,
@@ -100,8 +126,9 @@ fn read_row(rec: &::csv::StringRecord, cols: &Columns, shown: &str) -> anyhow::R
     let (col, name) = cols.value_column();
     let value = parse_positive(field(col)).ok_or_else(|| {
         usage(format!(
-            "{shown} line {line}: {name} is `{}`; it must be a positive number",
-            field(col)
+            "{shown} line {line}: {} is `{}`; it must be a positive {VALUE_RANGE_TEXT}",
+            excerpt(name, 40),
+            excerpt(field(col), 40)
         ))
     })?;
     Ok(Row {
@@ -143,40 +170,63 @@ fn to_measurement(row: &Row, value: Value, file_tasks: Option<u64>) -> Measureme
 
 /// Parses CSV text; `path` names the file in errors, `tasks` is `--tasks`.
 pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
+    from_reader(text.trim_start_matches('\u{feff}').as_bytes(), path, tasks)
+}
+
+/// Parses CSV from a stream, one row at a time (memory does not grow with the rows).
+pub fn from_reader<R: std::io::Read>(
+    input: R,
+    path: &Path,
+    tasks: Option<NonZeroU64>,
+) -> anyhow::Result<Imported> {
     let shown = path.display().to_string();
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(::csv::Trim::All)
         .comment(Some(b'#'))
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(input);
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| usage(format!("{shown}: cannot read the CSV header ({e})")))?
+        .map_err(|e| {
+            usage(format!(
+                "{shown}: cannot read the CSV header ({})",
+                crate::visible::shorten(&e.to_string(), 120)
+            ))
+        })?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let cols = Columns::find(header, &shown)?;
-    let mut rows = Vec::new();
+    let mut rows = Reservoir::new(super::record::IMPORT_SEED);
+    let mut any = false;
     // The `tasks` column wins over --tasks; the first row's count is the file's batch size.
     let mut file_tasks: Option<u64> = tasks.map(|t| t.get());
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| {
+    // One record buffer for every row: a million-row file allocates nothing per row.
+    let mut rec = ::csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut rec).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             usage(format!(
-                "{shown} line {line}: {e}; every row needs the same columns as the header"
+                "{shown} line {line}: {}; every row needs the same columns as the header",
+                crate::visible::shorten(&e.to_string(), 120)
             ))
         })?;
+        if !more {
+            break;
+        }
         let row = read_row(&rec, &cols, &shown)?;
-        if i == 0 && row.tasks.is_some() {
+        if !any && row.tasks.is_some() {
             file_tasks = row.tasks;
         }
         rows.push(to_measurement(&row, cols.value, file_tasks));
+        any = true;
     }
-    if rows.is_empty() {
+    if !any {
         return Err(usage(format!(
             "{shown} has a header but no rows; add one row per measured run, e.g. `4,8.2`"
         )));
     }
+    let (rows, aggregated) = rows.finish();
     let unit = match cols.value {
         Value::Seconds(_) if file_tasks.is_none() => Unit::RunsPerSec,
         _ => Unit::TasksPerSec,
@@ -189,6 +239,7 @@ pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::
         rows,
         record: None,
         timed: matches!(cols.value, Value::Seconds(_)),
+        aggregated,
     })
 }
 
@@ -248,6 +299,17 @@ mod tests {
             ("workers,seconds\n1,2\n0,3\n", "line 3: workers is `0`"),
             ("workers,seconds\n1,abc\n", "line 2: seconds is `abc`"),
             ("workers,seconds\n1,-4\n", "line 2: seconds is `-4`"),
+            ("workers,seconds\n1,1e-320\n", "line 2: seconds is `1e-320`"),
+            (
+                "workers,seconds,throughput\n1,2,3\n",
+                "both a throughput column",
+            ),
+            (
+                "workers,threads,seconds\n1,1,2\n",
+                "`workers` and `threads`",
+            ),
+            ("workers,workers,seconds\n1,1,2\n", "two columns"),
+            ("workers,tasks,TASKS,seconds\n1,1,1,2\n", "two columns"),
             ("workers,seconds\n1,0\n", "line 2: seconds is `0`"),
             ("workers,seconds\n1,2,3\n", "line 2"),
             ("workers,tasks,seconds\n1,0,2\n", "line 2: tasks is `0`"),

@@ -40,7 +40,7 @@ pub fn from_value(
         })?;
     let per_run = tasks.map(|t| t.get());
     let batch = per_run.unwrap_or(1) as f64;
-    let mut rows = Vec::new();
+    let mut rows = super::aggregate::Reservoir::new(super::record::IMPORT_SEED);
     for (i, r) in results.iter().enumerate() {
         let (name, raw) = worker_parameter(r).ok_or_else(|| {
             usage(format!(
@@ -50,7 +50,10 @@ pub fn from_value(
         })?;
         let workers = parse_workers(&raw).ok_or_else(|| {
             usage(format!(
-                "{shown}: results[{i}].parameters.{name} is `{raw}`; the worker count must be a whole number of at least 1"
+                "{shown}: results[{i}].parameters.{} is `{}`; the worker count must be a whole number from 1 to {}",
+                crate::visible::excerpt(&name, 40),
+                crate::visible::excerpt(&raw, 40),
+                super::MAX_WORKERS
             ))
         })?;
         let times = samples(r).ok_or_else(|| {
@@ -69,7 +72,9 @@ pub fn from_value(
             });
         }
     }
+    let (rows, aggregated) = rows.finish();
     Ok(Imported {
+        aggregated,
         source: path.to_path_buf(),
         format: Format::Hyperfine,
         unit: if per_run.is_some() {

@@ -3,6 +3,7 @@
 //! content; every problem is one sentence naming the file (and the line of a CSV) and what to
 //! do. `record` pools the files into one `RunRecord` for the analysis.
 
+pub mod aggregate;
 pub mod csv;
 pub mod hyperfine;
 pub mod record;
@@ -83,28 +84,46 @@ pub struct Imported {
     /// True when the file gave times (seconds), false when it gave throughput only, so no
     /// wall time is shown for it.
     pub timed: bool,
+    /// Set when the rows of some worker count were too many to keep and were sampled.
+    pub aggregated: Option<aggregate::Aggregation>,
 }
 
 /// Reads one file, detecting its format from the content. `tasks` is `--tasks`.
 pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
     let shown = path.display();
-    let text = crate::input::read_text(
-        path,
-        "a CSV, a hyperfine --export-json file or a plateau results.json",
-    )?;
+    const EXPECTED: &str = "a CSV, a hyperfine --export-json file or a plateau results.json";
+    let file = crate::input::open_regular(path, EXPECTED)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let first = sniff::first_byte(&mut reader, path)?;
+    if first.is_some_and(|b| b != b'{' && b != b'[') {
+        // A CSV streams: memory stays bounded however many rows it has.
+        return csv::from_reader(reader, path, tasks);
+    }
+    let text = crate::input::read_text(path, EXPECTED)?;
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.is_empty() {
         return Err(usage(format!(
             "{shown} is empty; give a CSV with a header such as `workers,seconds`, a hyperfine --export-json file or a plateau results.json"
         )));
     }
+    if body.starts_with('[') {
+        return Err(usage(format!(
+            "{shown} is a JSON array; give a CSV, a hyperfine --export-json file or a plateau results.json (both are JSON objects)"
+        )));
+    }
     if body.starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(body).map_err(|e| {
             usage(format!(
-                "{shown} is not valid JSON ({e}); give a hyperfine --export-json file or a plateau results.json"
+                "{shown} is not valid JSON ({}); give a hyperfine --export-json file or a plateau results.json",
+                crate::visible::shorten(&e.to_string(), 160)
             ))
         })?;
         if value.get("schema_version").is_some() {
+            if tasks.is_some() {
+                return Err(usage(format!(
+                    "--tasks does not apply to {shown}: a results.json records its own task count; drop --tasks"
+                )));
+            }
             return results::from_text(body, path);
         }
         if value.get("results").is_some() {
@@ -117,16 +136,59 @@ pub fn read(path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> 
     csv::from_text(body, path, tasks)
 }
 
-/// A worker count from a number written as text: a whole number of at least 1.
+mod sniff;
+
+/// The most workers an imported row may name.
+pub const MAX_WORKERS: usize = 1 << 20;
+
+/// The most tasks an imported row (a `tasks` column) may name.
+pub const MAX_TASKS: u64 = 1_000_000_000_000;
+
+/// The range of imported seconds and throughputs: far beyond any real measurement on both
+/// sides, and narrow enough that every ratio plateau derives (tasks/s, speedups, efficiencies)
+/// stays a finite, normal number that results.json can hold and read back.
+pub const VALUE_RANGE: (f64, f64) = (1e-9, 1e12);
+
+/// The accepted values in words, for messages.
+pub const VALUE_RANGE_TEXT: &str = "number from 1e-9 to 1e12";
+
+/// A worker count from a number written as text: a whole number from 1 to `MAX_WORKERS`.
 pub fn parse_workers(text: &str) -> Option<usize> {
-    let v: f64 = text.trim().parse().ok()?;
-    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= usize::MAX as f64).then_some(v as usize)
+    parse_whole(text, MAX_WORKERS as u64).map(|v| v as usize)
 }
 
-/// A positive, finite number from text.
+/// A whole number from 1 to `max` written as text (`8` or `8.0`).
+pub fn parse_whole(text: &str, max: u64) -> Option<u64> {
+    let v: f64 = text.trim().parse().ok()?;
+    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= max as f64).then_some(v as u64)
+}
+
+/// A positive number within `VALUE_RANGE` from text.
 pub fn parse_positive(text: &str) -> Option<f64> {
     let v: f64 = text.trim().parse().ok()?;
-    (v.is_finite() && v > 0.0).then_some(v)
+    (v >= VALUE_RANGE.0 && v <= VALUE_RANGE.1).then_some(v)
+}
+
+/// Refuses a file given twice (by any path: the same file through a link counts), whose
+/// samples would be pooled with themselves and narrow every interval.
+pub fn refuse_duplicates(files: &[PathBuf]) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen: Vec<((u64, u64), &PathBuf)> = Vec::new();
+    for f in files {
+        let Ok(m) = std::fs::metadata(f) else {
+            continue; // the reader names a missing file
+        };
+        let id = (m.dev(), m.ino());
+        if let Some((_, first)) = seen.iter().find(|(i, _)| *i == id) {
+            return Err(usage(format!(
+                "{} is given twice (also as {}); pooling a file with itself would count its samples twice",
+                f.display(),
+                first.display()
+            )));
+        }
+        seen.push((id, f));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -137,11 +199,11 @@ mod tests {
     fn number_parsers() {
         assert_eq!(parse_workers("4"), Some(4));
         assert_eq!(parse_workers(" 8.0 "), Some(8));
-        for bad in ["0", "-2", "1.5", "x", "", "inf"] {
+        for bad in ["0", "-2", "1.5", "x", "", "inf", "1e300", "1048577"] {
             assert_eq!(parse_workers(bad), None, "{bad}");
         }
         assert_eq!(parse_positive("0.25"), Some(0.25));
-        for bad in ["0", "-1", "NaN", "inf", "abc"] {
+        for bad in ["0", "-1", "NaN", "inf", "abc", "1e-320", "1e-10", "1e13"] {
             assert_eq!(parse_positive(bad), None, "{bad}");
         }
     }
@@ -152,7 +214,19 @@ mod tests {
         let missing = tmp.path().join("nope.csv");
         let e = read(&missing, None).unwrap_err();
         assert!(e.to_string().contains("nope.csv"), "{e}");
+        let bom = tmp.path().join("bom.csv");
+        std::fs::write(&bom, "\u{feff}\n  workers,seconds\n1,2\n").unwrap();
+        assert_eq!(read(&bom, None).unwrap().rows.len(), 1);
+        let long = tmp.path().join("long.csv");
+        std::fs::write(&long, "x".repeat(200_000)).unwrap();
+        let e = read(&long, None).unwrap_err().to_string();
+        assert!(e.contains("longer than 64 KiB") && e.len() < 300, "{e}");
+        let dup = tmp.path().join("dup.csv");
+        std::fs::write(&dup, "workers,seconds\n1,2\n").unwrap();
+        let e = refuse_duplicates(&[dup.clone(), tmp.path().join(".").join("dup.csv")]);
+        assert!(e.unwrap_err().to_string().contains("is given twice"));
         for (name, body, needle) in [
+            ("array.json", "[1, 2]", "is a JSON array"),
             ("empty.csv", "  \n", "is empty"),
             ("bad.json", "{ nope", "not valid JSON"),
             ("other.json", "{\"a\": 1}", "neither"),

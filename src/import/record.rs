@@ -101,6 +101,28 @@ pub fn to_record(
             .join("+")
     });
     let points: Vec<Point> = by_workers.into_values().collect();
+    // Which files were too large to keep whole, with their exact figures per worker count.
+    let aggregated: Vec<serde_json::Value> = files
+        .iter()
+        .filter_map(|f| {
+            let a = f.aggregated.as_ref()?;
+            let mut v = serde_json::to_value(a).ok()?;
+            v["source"] = f.source.display().to_string().into();
+            Some(v)
+        })
+        .collect();
+    let mut workload = serde_json::json!({
+        "name": "imported",
+        "formats": formats,
+        "sources": sources,
+        "unit": unit.as_str(),
+        "tasks_known": tasks_known,
+        "wall_times": files.iter().all(|f| f.timed),
+        "machine_recorded": machine_recorded,
+    });
+    if !aggregated.is_empty() {
+        workload["aggregated"] = aggregated.into();
+    }
     Ok(RunRecord {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo::current(),
@@ -118,15 +140,7 @@ pub fn to_record(
         },
         machine,
         config: ConfigRecord {
-            workload: serde_json::json!({
-                "name": "imported",
-                "formats": formats,
-                "sources": sources,
-                "unit": unit.as_str(),
-                "tasks_known": tasks_known,
-                "wall_times": files.iter().all(|f| f.timed),
-                "machine_recorded": machine_recorded,
-            }),
+            workload,
             mode: "imported".into(),
             tasks,
             workers: points.iter().map(|p| p.workers).collect(),

@@ -57,5 +57,6 @@ pub fn from_text(text: &str, path: &Path) -> anyhow::Result<Imported> {
         rows,
         record: Some(record),
         timed: true,
+        aggregated: None,
     })
 }

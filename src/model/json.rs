@@ -73,13 +73,15 @@ pub fn parse(text: &str, source: &Path) -> anyhow::Result<RunRecord> {
     Ok(record)
 }
 
-/// serde_json's message without its trailing " at line L column C" (we say it ourselves).
+/// serde_json's message without its trailing " at line L column C" (we say it ourselves),
+/// cut short: it may quote a value from the file, which can be megabytes long.
 fn without_position(e: &serde_json::Error) -> String {
     let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
-    }
+    let message = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => &full,
+    };
+    crate::visible::shorten(message, 160)
 }
 
 /// Checks what the types cannot: worker counts, samples and the plan agree with each other.
@@ -109,7 +111,7 @@ fn check(r: &RunRecord) -> Result<(), String> {
     if r.config.workers.contains(&0) {
         return Err("lists 0 in config.workers".into());
     }
-    Ok(())
+    sanity::check(r)
 }
 
 /// Reads and parses a results.json file, refusing files over `input::MAX_BYTES` before
@@ -121,3 +123,4 @@ pub fn read(path: &Path) -> anyhow::Result<RunRecord> {
 
 #[cfg(test)]
 mod fuzz;
+mod sanity;

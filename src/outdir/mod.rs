@@ -4,6 +4,8 @@
 
 pub mod claim;
 
+pub mod target;
+
 use crate::config::OutDir;
 use crate::error::usage;
 use anyhow::Context;
@@ -100,6 +102,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
+        target::refuse_special(target)?;
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;

@@ -10,6 +10,11 @@ use std::fmt::Write;
 
 /// The markdown document.
 pub fn render(c: &Comparison) -> String {
+    crate::visible::text(&render_raw(c)).into_owned()
+}
+
+/// The markdown before control characters are made visible.
+fn render_raw(c: &Comparison) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## plateau compare\n");
     let _ = writeln!(out, "**{}**\n", headline(c));

@@ -2,7 +2,7 @@
 //! from templates/ at build time. Every value is escaped on output unless it is marked safe:
 //! HTML rules for `.html` templates, markdown rules for `.md` templates (so a label can neither
 //! inject a tag nor break a table row). Only the SVG charts, which plotters escapes itself,
-//! are marked safe.
+//! are marked safe. Control characters in the result are made visible (`crate::visible`).
 
 use anyhow::anyhow;
 use minijinja::value::Value;
@@ -31,8 +31,11 @@ pub fn render(name: &str, ctx: Value) -> anyhow::Result<String> {
     let tmpl = env
         .get_template(name)
         .map_err(|e| anyhow!("template {name}: {e:#}"))?;
-    tmpl.render(ctx)
-        .map_err(|e| anyhow!("could not render {name}: {e:#}"))
+    let text = tmpl
+        .render(ctx)
+        .map_err(|e| anyhow!("could not render {name}: {e:#}"))?;
+    // A label or file name holding ESC or BEL must not reach a page or a terminal raw.
+    Ok(crate::visible::text(&text).into_owned())
 }
 
 /// A string the templates insert as is: only for markup plateau generated and escaped itself.
