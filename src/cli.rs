@@ -71,6 +71,9 @@ pub enum Mode {
     Processes,
     /// Each task runs the command given after `--` (implied by giving one).
     Command,
+    /// Each worker is one long-lived process of the command given after `--`, fed task numbers
+    /// over the worker protocol (docs/worker-protocol.md); same as --persistent.
+    Persistent,
 }
 
 impl Mode {
@@ -80,6 +83,7 @@ impl Mode {
             Mode::Threads => "threads",
             Mode::Processes => "processes",
             Mode::Command => "command",
+            Mode::Persistent => "persistent",
         }
     }
 }
@@ -91,7 +95,8 @@ impl Mode {
 plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n  \
 plateau run --workload io --workers 1..16        I/O-bound tasks scale past the cores\n  \
 plateau run --mode processes --workload memory   a process pool on the memory workload\n  \
-plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n\n\
+plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n  \
+plateau run --persistent -- python3 -m plateau_worker mymod:task   your function in a warmed pool\n\n\
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
@@ -229,6 +234,18 @@ pub struct RunArgs {
     /// Command: record failing tasks in results.json instead of stopping the run.
     #[arg(long)]
     pub keep_going: bool,
+
+    /// Run the command after `--` as a pool of long-lived workers, one process per worker,
+    /// started and initialised before the clock; each reads task numbers on stdin and answers
+    /// `ok` or `error MESSAGE` per task (docs/worker-protocol.md). Python functions:
+    /// `--persistent -- python3 -m plateau_worker mymod:func`.
+    #[arg(long)]
+    pub persistent: bool,
+
+    /// --persistent: how long a worker may take to start and say `ready 1` (e.g. 30s, 2m)
+    /// [default: 60s].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub ready_timeout: Option<String>,
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).

@@ -36,6 +36,8 @@ pub fn machine(cores: usize) -> MachineInfo {
         cpu_governor: None,
         allowed_cpu_ids: (0..cores).collect(),
         busy_cpus_at_start: None,
+        memory_limit_bytes: None,
+        memory_limit_binding: None,
     }
 }
 
@@ -202,6 +204,7 @@ pub fn analysis(peak: Peak, recommended: usize) -> Analysis {
         karp_flatt: vec![],
         verdict: String::new(),
         warnings: vec![],
+        memory: None,
     }
 }
 

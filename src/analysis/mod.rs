@@ -9,6 +9,7 @@ pub const POOR_FIT_R2: f64 = 0.95;
 pub mod amdahl;
 pub mod karp_flatt;
 pub mod lm;
+pub mod memory;
 pub mod shape;
 pub mod usl;
 pub mod verdict;
@@ -120,6 +121,15 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         usl: usl.as_ref(),
         provenance: &provenance,
     });
+    let measured: Vec<usize> = obs.iter().map(|o| o.workers).collect();
+    let memory = memory::analyze(record, shape.plateau_from);
+    let (recommended, verdict) = match &memory {
+        Some(m) => {
+            let rec = memory::capped(m, shape.plateau_from, &measured);
+            (rec, format!("{verdict} {}", memory::sentence(m, rec)))
+        }
+        None => (shape.plateau_from, verdict),
+    };
     Some(Analysis {
         peak: Peak {
             workers: shape.peak.workers,
@@ -130,7 +140,7 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
             to_workers: shape.plateau_to,
             tolerance: opts.tolerance,
         },
-        recommended_workers: shape.plateau_from,
+        recommended_workers: recommended,
         oversubscribed_from: shape.oversubscribed_from,
         retrograde_drop: shape.retrograde_drop,
         amdahl,
@@ -138,6 +148,7 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         karp_flatt,
         verdict,
         warnings,
+        memory,
     })
 }
 

@@ -58,7 +58,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         adaptive: config.robust.adaptive,
         chunk: config.chunk,
     };
-    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
+    let mut executor: Box<dyn Executor> =
+        test_hooks::wrap(super::executor::guarded(&config, &record)?);
     let workload = config.workload.build();
     let planned = rounds::planned_batches(
         &record.points,
@@ -121,6 +122,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 ),
                 Err(e) => format!("saving the points measured before it also failed: {e:#}"),
             };
+            // A worker that cannot start or breaks the protocol is bad input, not a failed run.
+            if matches!(err.source, crate::exec::BatchError::BadWorker(_)) {
+                return Err(crate::error::usage(format!(
+                    "the worker failed {err}; {where_}"
+                )));
+            }
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }
     }

@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod command;
 pub mod compare;
+pub mod persistent;
 pub mod report;
 pub mod robust;
 pub mod units;
@@ -57,6 +58,8 @@ pub enum WorkloadSpec {
     },
     /// The user's command, once per task.
     Command(CommandSpec),
+    /// The user's command as long-lived workers fed over the worker protocol.
+    Persistent(crate::exec::persistent::PersistentSpec),
 }
 
 impl WorkloadSpec {
@@ -77,6 +80,9 @@ impl WorkloadSpec {
                 iterations,
             } => Arc::new(TinyWorkload::new(*work_ns, *iterations)),
             WorkloadSpec::Command(c) => Arc::new(CommandWorkload::new(c.clone())),
+            WorkloadSpec::Persistent(p) => {
+                Arc::new(crate::exec::persistent::PersistentWorkload::new(p.clone()))
+            }
         }
     }
 }
@@ -226,7 +232,7 @@ fn workload_name(w: &WorkloadSpec) -> &'static str {
         WorkloadSpec::Io { .. } => "io",
         WorkloadSpec::Contended { .. } => "contended",
         WorkloadSpec::Tiny { .. } => "tiny",
-        WorkloadSpec::Command(_) => "command",
+        WorkloadSpec::Command(_) | WorkloadSpec::Persistent(_) => "command",
     }
 }
 

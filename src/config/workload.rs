@@ -30,6 +30,14 @@ pub fn workload_and_mode(
         (args.updates.is_some(), "--updates", WorkloadKind::Contended),
         (args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
     ];
+    if super::persistent::wanted(args) {
+        let spec = super::persistent::spec(
+            args,
+            args.workload != WorkloadKind::Cpu || own_flags.iter().any(|f| f.0),
+        )?;
+        return Ok((WorkloadSpec::Persistent(spec), Mode::Persistent));
+    }
+    super::persistent::check_not_given(args)?;
     if let Some(command) = command_spec(args)? {
         if args.mode == Mode::Processes {
             return Err(usage(

@@ -81,7 +81,7 @@ fn expected_batch_s(point: &Point) -> f64 {
 pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration) -> Next {
     let open: Vec<&Point> = points
         .iter()
-        .filter(|p| !converged(p, spec.target))
+        .filter(|p| !converged(p, spec.target) && p.skipped_for_memory.is_none())
         .collect();
     if open.is_empty() {
         return Next::Stop(AdaptiveStop::TargetMet);
