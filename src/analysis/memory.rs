@@ -62,7 +62,16 @@ pub fn analyze(record: &RunRecord, recommended: usize) -> Option<MemoryAnalysis>
     let cap = max_workers(usable_bytes(limit), own, per);
     out.worker_peak_rss_bytes = Some(per);
     out.max_workers = Some(cap);
-    out.binds = if cap < recommended {
+    // Memory binds when it caps the recommendation, or when it kept the sweep from counts
+    // beyond a throughput that was still rising at the largest count run.
+    let largest = record
+        .points
+        .iter()
+        .filter(|p| !p.samples.is_empty())
+        .map(|p| p.workers)
+        .max();
+    let cut_short = !out.skipped_workers.is_empty() && Some(recommended) >= largest;
+    out.binds = if cap < recommended || cut_short {
         "memory"
     } else {
         "throughput"
@@ -107,12 +116,19 @@ pub fn sentence(m: &MemoryAnalysis, recommended: usize) -> String {
         );
     };
     if m.binds == "memory" {
+        let instead = if m.throughput_recommended > recommended {
+            format!(
+                ", so {recommended} rather than the {} throughput alone would pick",
+                m.throughput_recommended
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "Memory binds: {} of {} (plus plateau's {}) fit in the {limit} with a {margin}% margin, so {recommended} rather than the {} throughput alone would pick.{skipped}",
+            "Memory binds: {} of {} (plus plateau's {}) fit in the {limit} with a {margin}% margin{instead}.{skipped}",
             crate::words::workers(cap),
             size(per),
             size(m.plateau_rss_bytes),
-            m.throughput_recommended
         )
     } else {
         let fit = if cap == usize::MAX {
@@ -183,6 +199,19 @@ mod tests {
         let s = sentence(&m, 2);
         assert!(s.starts_with("Memory binds: 3 workers of 290 MiB"), "{s}");
         assert!(s.contains("1.0 GiB cgroup limit"), "{s}");
+        // Counts skipped above a still-rising curve: memory binds although it caps nothing.
+        let mut r = record("persistent", 290 << 20, 1 << 30);
+        r.points.retain(|p| p.workers <= 2);
+        r.points.push(crate::model::Point {
+            skipped_for_memory: Some(2 << 30),
+            ..crate::model::Point::unmeasured(4)
+        });
+        let m = analyze(&r, 2).unwrap();
+        assert_eq!(
+            (m.binds.as_str(), m.skipped_workers.as_slice()),
+            ("memory", &[4][..])
+        );
+        assert!(sentence(&m, 2).contains("Not run because their pool would not have fitted: 4"));
     }
 
     #[test]

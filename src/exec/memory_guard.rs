@@ -65,10 +65,12 @@ impl MemoryGuard {
                 self.learn(&s);
                 Ok(())
             }
-            Err(BatchError::WorkerDied { reason, .. }) => Err(BatchError::BadWorker(format!(
-                "in the trial batch (1 worker, {} tasks, before timing), {reason}",
-                trial.tasks
-            ))),
+            Err(BatchError::WorkerDied { reason, .. } | BatchError::BadWorker(reason)) => {
+                Err(BatchError::BadWorker(format!(
+                    "in the trial batch (1 worker, {} tasks, before timing), {reason}",
+                    trial.tasks
+                )))
+            }
             Err(e) => Err(e),
         }
     }
