@@ -180,38 +180,55 @@ fn a_dying_worker_is_named_with_its_stderr_and_earlier_points_are_kept() {
     );
 }
 
+/// A misbehaving worker, what it is run with, and the exit code and message expected.
+struct Case {
+    env: &'static [(&'static str, &'static str)],
+    extra: &'static [&'static str],
+    code: i32,
+    needle: &'static str,
+}
+
 #[test]
 fn protocol_breaches_are_bad_input_and_a_hang_is_killed_by_the_timeout() {
     let tmp = tempfile::tempdir().unwrap();
     let w = shell_worker();
     let base = ["--workers", "1", "--tasks", "4", "--chunk", "1"];
-    let cases: [(&[(&str, &str)], &[&str], i32, &str); 4] = [
-        (
-            &[("WORKER_MODE", "garbage")],
-            &[],
-            2,
-            "\"this is not the protocol\"",
-        ),
-        (
-            &[("WORKER_MODE", "hang")],
-            &["--timeout", "300ms"],
-            3,
-            "ran longer than --timeout 300ms",
-        ),
-        (
-            &[],
-            &["--ready-timeout", "300ms", "--", "sleep", "5"],
-            2,
-            "did not say `ready 1`",
-        ),
-        (
-            &[],
-            &["--", "sh", "-c", "echo bye >&2; exit 4"],
-            2,
-            "exited with status 4 before",
-        ),
+    let cases = [
+        Case {
+            env: &[("WORKER_MODE", "garbage")],
+            extra: &[],
+            code: 2,
+            needle: "\"this is not the protocol\"",
+        },
+        Case {
+            env: &[("WORKER_MODE", "hang")],
+            extra: &["--timeout", "300ms"],
+            code: 3,
+            needle: "ran longer than --timeout 300ms",
+        },
+        Case {
+            env: &[],
+            extra: &["--ready-timeout", "300ms", "--", "sleep", "5"],
+            code: 2,
+            needle: "did not say `ready 1`",
+        },
+        Case {
+            env: &[],
+            extra: &["--", "sh", "-c", "echo bye >&2; exit 4"],
+            code: 2,
+            needle: "exited with status 4 before",
+        },
     ];
-    for (n, (env, extra, code, needle)) in cases.into_iter().enumerate() {
+    for (
+        n,
+        Case {
+            env,
+            extra,
+            code,
+            needle,
+        },
+    ) in cases.into_iter().enumerate()
+    {
         let mut args = base.to_vec();
         args.extend(extra);
         if !extra.contains(&"--") {
