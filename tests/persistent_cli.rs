@@ -284,3 +284,29 @@ fn targets_the_adapter_cannot_load_are_reported_through_the_protocol() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--persistent needs the worker's command"));
 }
+
+#[test]
+fn a_failed_persistent_run_resumes_with_its_recorded_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let w = shell_worker();
+    let args = ["--workers", "1,2", "--tasks", "6", "--", &w, "{worker}"];
+    let o = plateau(&out, &[("WORKER_MODE", "die")], &args);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    // After the fix (the worker no longer dies), --resume finishes the run it recorded.
+    let o = Command::cargo_bin("plateau")
+        .unwrap()
+        .current_dir(fixtures())
+        .args(["run", "--quiet", "--resume"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = results(&out);
+    assert_eq!(v["config"]["mode"], "persistent");
+    assert_eq!(v["run"]["stop_reason"], "completed");
+    for p in v["points"].as_array().unwrap() {
+        assert_eq!(p["samples"].as_array().unwrap().len(), 1, "{p}");
+    }
+}

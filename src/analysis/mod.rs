@@ -126,7 +126,12 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
     let (recommended, verdict) = match &memory {
         Some(m) => {
             let rec = memory::capped(m, shape.plateau_from, &measured);
-            (rec, format!("{verdict} {}", memory::sentence(m, rec)))
+            let said = memory::sentence(m, rec);
+            // When memory binds it decides the pool: say so first.
+            match m.binds.as_str() {
+                "memory" => (rec, format!("{said} {verdict}")),
+                _ => (rec, format!("{verdict} {said}")),
+            }
         }
         None => (shape.plateau_from, verdict),
     };

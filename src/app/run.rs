@@ -123,10 +123,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 Err(e) => format!("saving the points measured before it also failed: {e:#}"),
             };
             // A worker that cannot start or breaks the protocol is bad input, not a failed run.
-            if matches!(err.source, crate::exec::BatchError::BadWorker(_)) {
-                return Err(crate::error::usage(format!(
-                    "the worker failed {err}; {where_}"
-                )));
+            if let crate::exec::BatchError::BadWorker(why) = &err.source {
+                let measured = record.points.iter().any(|p| !p.samples.is_empty());
+                return Err(crate::error::usage(match measured {
+                    false => format!("the worker cannot run, so nothing was measured: {why}"),
+                    true => format!("the worker broke the protocol {err}; {where_}"),
+                }));
             }
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }

@@ -65,12 +65,9 @@ impl MemoryGuard {
                 self.learn(&s);
                 Ok(())
             }
-            Err(BatchError::WorkerDied { reason, .. } | BatchError::BadWorker(reason)) => {
-                Err(BatchError::BadWorker(format!(
-                    "in the trial batch (1 worker, {} tasks, before timing), {reason}",
-                    trial.tasks
-                )))
-            }
+            Err(BatchError::WorkerDied { worker, reason }) => Err(BatchError::BadWorker(format!(
+                "in the untimed trial batch of 1 worker, worker {worker}, {reason}"
+            ))),
             Err(e) => Err(e),
         }
     }

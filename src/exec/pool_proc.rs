@@ -113,11 +113,15 @@ impl WorkerProc {
         Some(text.trim_end_matches(['\n', '\r']).to_string())
     }
 
-    /// Sends `quit`, closes stdin, waits up to a grace period for the exit (then kills), and
-    /// reaps: the worker's peak RSS in bytes.
-    pub fn quit(&mut self, quit_line: &[u8]) -> u64 {
+    /// Sends `quit` and closes stdin; `reap_after_quit` then collects the worker.
+    pub fn ask_quit(&mut self, quit_line: &[u8]) {
         let _ = self.send(quit_line);
         self.stdin = None;
+    }
+
+    /// Waits up to a grace period for the worker to exit after `ask_quit` (then kills it), and
+    /// reaps it: its peak RSS in bytes.
+    pub fn reap_after_quit(&mut self) -> u64 {
         let deadline = Instant::now() + QUIT_GRACE;
         while !exited(self.pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
@@ -232,7 +236,8 @@ mod tests {
             }
         }
         assert_eq!(lines, ["ready 7", "got 5"]);
-        assert!(w.quit(b"quit\n") > 0);
+        w.ask_quit(b"quit\n");
+        assert!(w.reap_after_quit() > 0);
     }
 
     #[test]

@@ -133,7 +133,9 @@ pub fn run_batch(
     }
     let mut quit = vec![];
     ToWorker::Quit.encode_into(&mut quit);
-    let peaks: Vec<u64> = pool.procs.iter_mut().map(|p| p.quit(&quit)).collect();
+    // Every worker is told first, so they exit side by side.
+    pool.procs.iter_mut().for_each(|p| p.ask_quit(&quit));
+    let peaks: Vec<u64> = pool.procs.iter_mut().map(|p| p.reap_after_quit()).collect();
     let mut sample = usage.into_sample(
         last.saturating_duration_since(release),
         release.saturating_duration_since(spawn_start),
