@@ -309,6 +309,8 @@ impl Batches<'_> {
 #[cfg(test)]
 mod continue_tests;
 #[cfg(test)]
+mod stop_tests;
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::exec::fake::FakeExecutor;
@@ -422,42 +424,5 @@ mod tests {
             "{one}"
         );
         assert!(rec.points.iter().all(|p| p.samples.len() <= 1));
-    }
-
-    #[test]
-    fn a_cancelled_token_ends_the_sweep_before_any_batch() {
-        let s = spec(&[1, 2]);
-        s.cancel.cancel();
-        let mut rec = empty_record(&s);
-        let end = run_sweep(
-            &s,
-            &mut FakeExecutor::new(2, 0.01, 1),
-            &workload(),
-            &mut rec,
-            &mut Silent,
-        )
-        .unwrap();
-        assert_eq!(end, SweepEnd::Stopped);
-        assert!(rec.points.iter().all(|p| p.samples.is_empty()));
-    }
-
-    #[test]
-    fn a_stop_request_ends_early_with_samples_kept() {
-        let s = spec(&[1, 2]);
-        let mut rec = empty_record(&s);
-        let mut obs = Recorder {
-            stop_after: Some(4),
-            ..Recorder::default()
-        };
-        let end = run_sweep(
-            &s,
-            &mut FakeExecutor::new(2, 0.01, 1),
-            &workload(),
-            &mut rec,
-            &mut obs,
-        )
-        .unwrap();
-        assert_eq!(end, SweepEnd::Stopped);
-        assert_eq!(rec.points.iter().map(|p| p.samples.len()).sum::<usize>(), 2);
     }
 }
