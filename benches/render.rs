@@ -6,7 +6,8 @@ mod common;
 
 use common::{Recording, record};
 use criterion::{Criterion, criterion_group, criterion_main};
-use plateau::report::{chart, json};
+use plateau::model::json;
+use plateau::render::chart;
 use std::hint::black_box;
 
 const WORKERS: [usize; 24] = [

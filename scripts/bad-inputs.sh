@@ -160,6 +160,25 @@ if has compare; then
     row "plateau compare ok.json $f" compare "$ok" "$tmp/$f"
     row "plateau compare $f ok.json" compare "$tmp/$f" "$ok"
   done
+  # The interleaved gate: each refused before anything runs.
+  g=(--out "$tmp/gate")
+  row "plateau compare --baseline-cmd true" compare --baseline-cmd true "${g[@]}"
+  row "plateau compare --baseline-cmd true --baseline-args '' --candidate-cmd true" \
+    compare --baseline-cmd true --baseline-args '' --candidate-cmd true "${g[@]}"
+  row "plateau compare --baseline-cmd no-such-program --candidate-cmd true" \
+    compare --baseline-cmd no-such-program --candidate-cmd true "${g[@]}"
+  for t in 0% 100%; do
+    row "plateau compare --baseline-cmd true --candidate-cmd true --threshold $t" \
+      compare --baseline-cmd true --candidate-cmd true --threshold "$t" "${g[@]}"
+  done
+  for a in 0 0.5 -1; do
+    row "plateau compare --baseline-cmd true --candidate-cmd true --alpha $a" \
+      compare --baseline-cmd true --candidate-cmd true --alpha "$a" "${g[@]}"
+  done
+  row "plateau compare --baseline-cmd true --candidate-cmd true --max-time 2s" \
+    compare --baseline-cmd true --candidate-cmd true --max-time 2s "${g[@]}"
+  row "plateau compare ok.json --baseline-cmd true --candidate-cmd true" \
+    compare "$ok" --baseline-cmd true --candidate-cmd true "${g[@]}"
 fi
 
 echo

@@ -1,83 +1,107 @@
 #!/usr/bin/env bash
-# Measures the CI gate's two figures on this machine (not a test: a measurement):
-#  1. false alarms: PAIRS pairs of runs of the same build and settings, each compared at the
-#     default threshold (5%) and alpha (0.05): how many are flagged (should be 0);
-#  2. detection: PAIRS pairs where the candidate does 10% more work per task (--iterations
-#     3000000 -> 3300000, compared with --allow-config-change): how many are flagged (should
-#     be all).
-# Each figure is measured two ways: "interleaved" (scripts/interleave-runs.sh: the two sides'
-# rounds alternate, the pattern docs/ci.md recommends) and "sequential" (one whole run, then
-# the other: what a naive gate does).
+# Measures the CI gate on this machine (not a test: a measurement). For each form and case it
+# runs PAIRS independent gates and reports how many were flagged (exit 1), how many passed
+# (exit 0), how many were inconclusive (exit 4), the median and longest time to a decision,
+# and the whole-curve throughput ratios.
 #
-# Usage: scripts/check-gate.sh [PAIRS] [interleaved|sequential|both] [REPS]   (default: 10 both 5)
-#   REPS: samples per worker count (interleaved rounds, or --repetitions of a sequential run)
+# Forms:
+#   gate    the interleaved gate on the cpu workload: plateau compare --baseline-args
+#           '--iterations 3000000' --candidate-args '--iterations N' --workers 1,2
+#   cmd     the interleaved gate on a CPU-bound shell loop: --baseline-cmd/--candidate-cmd
+#           "sh -c 'i=0; while [ $i -lt 20000 ]; ...'" against 20000 (same) or 22000 (10%)
+#   stored  the stored-file form: two sequential `plateau run --repetitions 5` (cpu, --workers
+#           1,2 --tasks 16), then plateau compare BASE.json CURRENT.json
+# Cases: same (identical settings: every flag is a false alarm), slower10 (10% more work per
+# task: every pass is a miss), slower5 (5% more work; the cmd form skips it).
+#
+# Usage: scripts/check-gate.sh [PAIRS] [FORMS] [CASES]
+#   default: 10 "gate cmd stored" "same slower10 slower5"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs="${1:-10}"
-modes="${2:-both}"
-[[ "$modes" == both ]] && modes="interleaved sequential"
+forms="${2:-gate cmd stored}"
+cases="${3:-same slower10 slower5}"
 cargo build --release --quiet
 bin=target/release/plateau
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-common=(--workers 1,2 --tasks 16)
 base_iter=3000000
-slow_iter=3300000
-reps="${3:-5}"
+loop_cmd() { echo "sh -c 'i=0; while [ \$i -lt $1 ]; do i=\$((i+1)); done'"; }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+now() { date +%s.%N; }
 
-# Prints "flagged" or "pass" (or "error N") and the whole-curve ratio for one comparison.
-judge() { # baseline.json candidate.json
-    local code=0
-    "$bin" compare "$1" "$2" --allow-config-change --json >"$tmp/verdict.json" 2>/dev/null || code=$?
-    local ratio
-    ratio=$(python3 - "$tmp/verdict.json" <<'PY' 2>/dev/null || echo "-"
-import json, sys
-w = json.load(open(sys.argv[1]))["whole_curve"]
-print("%.3f" % w["evidence"]["ratio"]["ratio"] if w else "-")
-PY
-)
-    case "$code" in
-        0) echo "pass $ratio" ;;
-        1) echo "flagged $ratio" ;;
-        *) echo "error$code $ratio" ;;
-    esac
-}
-
-measure_pair() { # mode candidate-iterations pair-index
-    local mode="$1" cand_iter="$2" i="$3" dir="$tmp/$1-$2-$3"
+# Prints "CODE SECONDS RATIO ROUNDS" for one gate or comparison.
+one() { # form case index
+    local form="$1" case="$2" i="$3" dir="$tmp/$1-$2-$3" code=0 start end
     mkdir -p "$dir"
-    if [[ "$mode" == interleaved ]]; then
-        scripts/interleave-runs.sh --rounds "$reps" --out "$dir" \
-            --baseline-args "--iterations $base_iter" --candidate-args "--iterations $cand_iter" \
-            -- "${common[@]}" 2>/dev/null
-    else
-        "$bin" run --quiet --repetitions "$reps" --seed "$i" --iterations "$base_iter" --out "$dir/b" "${common[@]}"
-        "$bin" run --quiet --repetitions "$reps" --seed "$i" --iterations "$cand_iter" --out "$dir/c" "${common[@]}"
-        cp "$dir/b/results.json" "$dir/baseline.json"
-        cp "$dir/c/results.json" "$dir/candidate.json"
-    fi
-    judge "$dir/baseline.json" "$dir/candidate.json"
+    local factor
+    case "$case" in
+        same) factor=100 ;;
+        slower10) factor=110 ;;
+        slower5) factor=105 ;;
+    esac
+    start=$(now)
+    case "$form" in
+        gate)
+            "$bin" compare --quiet --json --out "$dir/g" --workers 1,2 --seed "$i" \
+                --baseline-args "--iterations $base_iter" \
+                --candidate-args "--iterations $((base_iter * factor / 100))" \
+                >"$dir/verdict.json" 2>/dev/null || code=$?
+            ;;
+        cmd)
+            "$bin" compare --quiet --json --out "$dir/g" --workers 1,2 --seed "$i" \
+                --baseline-cmd "$(loop_cmd 20000)" \
+                --candidate-cmd "$(loop_cmd $((20000 * factor / 100)))" \
+                >"$dir/verdict.json" 2>/dev/null || code=$?
+            ;;
+        stored)
+            local common=(--quiet --workers 1,2 --tasks 16 --repetitions 5 --seed "$i")
+            "$bin" run "${common[@]}" --iterations "$base_iter" --out "$dir/b" 2>/dev/null
+            "$bin" run "${common[@]}" --iterations "$((base_iter * factor / 100))" --out "$dir/c" 2>/dev/null
+            "$bin" compare "$dir/b/results.json" "$dir/c/results.json" --allow-config-change \
+                --json >"$dir/verdict.json" 2>/dev/null || code=$?
+            ;;
+    esac
+    end=$(now)
+    python3 - "$dir/verdict.json" "$code" "$start" "$end" <<'PY'
+import json, sys
+path, code, start, end = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+ratio, rounds = "-", "-"
+try:
+    v = json.load(open(path))
+    w = v.get("whole_curve")
+    if w:
+        r = w["ratio"] if "ratio" in w and isinstance(w["ratio"], float) else w["evidence"]["ratio"]["ratio"]
+        ratio = "%.3f" % r
+    rounds = str(v.get("rounds", "-"))
+except Exception:
+    pass
+print(code, "%.1f" % (end - start), ratio, rounds)
+PY
 }
 
-echo "machine: $(nproc) CPUs; config: ${common[*]} --repetitions $reps, iterations $base_iter vs $slow_iter"
-for mode in $modes; do
-    for case in same slower; do
-        iter=$base_iter
-        [[ "$case" == slower ]] && iter=$slow_iter
+echo "machine: $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%M:%SZ); plateau $("$bin" --version | cut -d' ' -f2)"
+for form in $forms; do
+    for case in $cases; do
+        [[ "$form" == cmd && "$case" == slower5 ]] && continue
         start_load=$(load)
-        flagged=0
-        ratios=()
+        flagged=0 passed=0 inconclusive=0 other=0
+        times=() ratios=()
         for ((i = 1; i <= pairs; i++)); do
-            read -r verdict ratio < <(measure_pair "$mode" "$iter" "$i")
-            if [[ "$verdict" == flagged ]]; then
-                flagged=$((flagged + 1))
-                ratio="$ratio*"
-            fi
+            read -r code secs ratio rounds < <(one "$form" "$case" "$i")
+            case "$code" in
+                0) passed=$((passed + 1)) ;;
+                1) flagged=$((flagged + 1)); ratio="$ratio*" ;;
+                4) inconclusive=$((inconclusive + 1)); ratio="$ratio?" ;;
+                *) other=$((other + 1)); ratio="$ratio!$code" ;;
+            esac
+            times+=("$secs")
+            [[ "$rounds" != "-" ]] && ratio="$ratio/${rounds}r"
             ratios+=("$ratio")
         done
-        echo "$mode, $case build: flagged $flagged of $pairs pairs (load average before: $start_load; after: $(load))"
-        echo "  whole-curve throughput ratios (* = flagged): ${ratios[*]}"
+        stats=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %.0f s, longest %.0f s", m, a[NR]}')
+        echo "$form, $case: flagged $flagged, passed $passed, inconclusive $inconclusive, errors $other of $pairs; time to decision $stats (load average before: $start_load; after: $(load))"
+        echo "  whole-curve throughput ratios (* flagged, ? inconclusive, /Nr rounds): ${ratios[*]}"
     done
 done

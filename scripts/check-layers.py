@@ -7,7 +7,9 @@ import re
 import sys
 
 MAX_LINES = 450
-SRC = sys.argv[1] if len(sys.argv) > 1 else "src"
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SRC = ARGS[0] if ARGS else "src"
+LEVELS = "--levels" in sys.argv
 
 
 def test_only_files(src):
@@ -83,9 +85,27 @@ def main():
         for a, b in zip(cycle, cycle[1:] + [cycle[0]]):
             print(f"  {a} -> {b}: {', '.join(sorted(edges[a][b]))}")
     mods = sorted(set(edges) | {t for v in edges.values() for t in v})
+    if LEVELS and not cycles:
+        print_levels(mods, edges)
     if ok:
         print(f"layers: {len(mods)} top-level modules, {sum(len(v) for v in edges.values())} edges, no cycle; no file over {MAX_LINES} lines")
     return 0 if ok else 1
+
+
+def print_levels(mods, edges):
+    """Each module on the level above everything it imports: the layer diagram, top first."""
+    level = {}
+
+    def of(m):
+        if m not in level:
+            level[m] = 1 + max((of(t) for t in edges.get(m, {})), default=-1)
+        return level[m]
+
+    for m in mods:
+        of(m)
+    for lv in sorted(set(level.values()), reverse=True):
+        names = sorted(m for m in mods if level[m] == lv)
+        print(f"level {lv}: {' '.join(names)}")
 
 
 def find_cycles(edges):

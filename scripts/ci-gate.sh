@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI performance gate: runs a sweep, compares it with a stored baseline, exits with
-# `plateau compare`'s code (0 pass, 1 regression, 2 bad input or nothing decidable).
+# `plateau compare`'s code (0 pass, 1 regression, 2 bad input or nothing decidable,
+# 4 inconclusive: a slowdown beyond the threshold that the files cannot tell from noise).
 #
 # Usage: scripts/ci-gate.sh [--baseline FILE] [--update-baseline] [--plateau BIN]
 #          [--compare-args "ARGS"] [--out DIR] [-- RUN ARGS...]

@@ -14,7 +14,8 @@ use std::path::PathBuf;
     propagate_version = true,
     after_help = "Start with `plateau run`: it sweeps the CPU task over 1..4x your cores and writes \
 results.json, chart.svg and a table.\nExit codes: 0 success, 1 regression (compare), 2 bad input, \
-3 workload failed or run interrupted (results so far are saved), 130 a second Ctrl-C."
+3 workload failed or run interrupted (results so far are saved), 4 compare inconclusive within \
+its budget, 130 a second Ctrl-C."
 )]
 pub struct Cli {
     /// What to do.
@@ -39,6 +40,9 @@ pub enum Command {
     /// A worker process of `--mode processes` (internal: started by plateau itself).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
+    /// The guard of a command-mode run (internal: kills its commands if plateau dies).
+    #[command(name = "__guard", hide = true)]
+    Guard(WorkerArgs),
     /// CI gate: compare a run with a baseline; exit 1 on a real regression.
     Compare(CompareArgs),
 }
@@ -71,8 +75,7 @@ pub enum Mode {
     Processes,
     /// Each task runs the command given after `--` (implied by giving one).
     Command,
-    /// Each worker is one long-lived process of the command given after `--`, fed task numbers
-    /// over the worker protocol (docs/worker-protocol.md); same as --persistent.
+    /// Long-lived workers of the command after `--` over the worker protocol (= --persistent).
     Persistent,
 }
 
@@ -100,7 +103,11 @@ plateau run --persistent -- python3 -m plateau_worker mymod:task   your function
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
-a second Ctrl-C exits at once (exit 130)."
+a second Ctrl-C exits at once (exit 130). A run killed any other way (kill -9) resumes the same way.\n\
+An --out folder that holds a run is refused (--resume DIR continues it, --force replaces it).\n\
+One measurement at a time per machine: a second run waits for the first (--no-wait refuses,\n\
+--allow-concurrent measures anyway). With a command, a task is its whole process group: what it\n\
+leaves running when its main process exits is killed and counted."
 )]
 pub struct RunArgs {
     /// The workload each task runs.
@@ -193,14 +200,25 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
     pub wait_idle: Option<String>,
 
-    /// Continue the interrupted run in DIR with its recorded settings (flags given beside it
-    /// must match them).
+    /// Continue the unfinished run in DIR (interrupted, failed, or killed) with its recorded
+    /// settings (flags given beside it must match them); it first says what it found.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 
-    /// Allow more than 64 workers per logical CPU.
+    /// Replace the run an --out folder already holds (finished or not), and allow more than 64
+    /// workers per logical CPU.
     #[arg(long)]
     pub force: bool,
+
+    /// Refuse at once (exit 2, naming it) when another measurement holds the machine lock,
+    /// instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Measure even while another plateau measurement runs on this machine (no lock taken;
+    /// results.json records it). Both runs then measure each other's load.
+    #[arg(long)]
+    pub allow_concurrent: bool,
     /// memory workload: MiB of buffer each task streams through (default: twice the
     /// last-level cache, within 32..1024).
     #[arg(long, value_name = "MIB")]
@@ -235,17 +253,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub keep_going: bool,
 
-    /// Run the command after `--` as a pool of long-lived workers, one process per worker,
-    /// started and initialised before the clock; each reads task numbers on stdin and answers
-    /// `ok` or `error MESSAGE` per task (docs/worker-protocol.md). Python functions:
-    /// `--persistent -- python3 -m plateau_worker mymod:func`.
-    #[arg(long)]
-    pub persistent: bool,
-
-    /// --persistent: how long a worker may take to start and say `ready 1` (e.g. 30s, 2m)
-    /// [default: 60s].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub ready_timeout: Option<String>,
+    /// Persistent workers: --persistent, --ready-timeout.
+    #[command(flatten)]
+    pub workers_mode: crate::cli_persistent::PersistentArgs,
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).
@@ -300,6 +310,10 @@ pub struct ReportArgs {
     /// request comment or a CI step summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+
+    /// Replace the report.html and summary.md an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Flags of `run` and `analyze` that tune the analysis. Percentages are written `5%` or as the
@@ -361,6 +375,10 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
 
+    /// Replace the results.json an --out folder already holds.
+    #[arg(long)]
+    pub force: bool,
+
     /// How the analysis judges the curve.
     #[command(flatten)]
     pub analysis: AnalysisArgs,
@@ -369,23 +387,29 @@ pub struct AnalyzeArgs {
 /// Flags of `plateau compare`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  plateau compare baseline.json results.json\n  \
-plateau compare base.json cur.json --threshold 10% --markdown compare.md\n  \
-plateau compare base.json cur.json --json > verdict.json\n\n\
-A regression is a throughput drop larger than --threshold that is also significant at --alpha\n\
-(one-sided Mann-Whitney U on the raw samples, Holm-corrected over the worker counts and the\n\
-whole curve). Worker counts with fewer than 5 samples on a side are reported, never judged.\n\
+    after_help = "Examples (interleaved, recommended: both sides measured in this job):\n  \
+plateau compare --workers 1,2 --baseline-args '--iterations 3000000' \\\n      \
+--candidate-args '--iterations 3300000'\n  \
+plateau compare --workers 1,2 --max-time 5m \\\n      \
+--baseline-cmd './base/job {task}' --candidate-cmd './head/job {task}'\n\
+Stored files:\n  plateau compare baseline.json results.json --threshold 10% --markdown compare.md\n\n\
+Interleaved: every round runs each worker count as one block of four batches, ABBA or BAAB\n\
+(a seeded coin), and a sequential test (a betting confidence sequence, valid when looked at after\n\
+every round) decides: regression, no regression, or another round, until --max-time.\n\
+Stored files: one-sided Mann-Whitney U on the raw samples, Holm-corrected over the worker counts\n\
+and the whole curve; counts with fewer than 5 samples on a side are reported, never judged.\n\
 When $GITHUB_STEP_SUMMARY is set, the markdown table is appended to it.\n\
-Exit codes: 0 no regression, 1 regression, 2 bad input (or nothing could be decided)."
+Exit codes: 0 no regression, 1 regression, 2 bad input (or nothing could be decided),\n\
+3 a side's workload failed, 4 inconclusive (--inconclusive pass|fail maps it to 0 or 1)."
 )]
 pub struct CompareArgs {
-    /// The baseline results.json (e.g. from the main branch).
+    /// The baseline results.json (e.g. from the main branch); omit it for the interleaved gate.
     #[arg(value_name = "BASELINE.json")]
-    pub baseline: PathBuf,
+    pub baseline: Option<PathBuf>,
 
     /// The results.json to judge.
     #[arg(value_name = "CURRENT.json")]
-    pub current: PathBuf,
+    pub current: Option<PathBuf>,
 
     /// Smallest throughput change that counts: 5% (or the fraction 0.05).
     #[arg(
@@ -396,8 +420,14 @@ pub struct CompareArgs {
     )]
     pub threshold: String,
 
-    /// Significance level after the Holm correction.
-    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    /// Error rate: of the Holm-corrected tests (files), of each one-sided sequential test
+    /// (interleaved); between 0 and 0.5.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
     pub alpha: f64,
 
     /// Also write the markdown table to FILE.
@@ -412,4 +442,8 @@ pub struct CompareArgs {
     /// output lists the differences).
     #[arg(long)]
     pub allow_config_change: bool,
+
+    /// The interleaved gate's sides, budget and shared run flags.
+    #[command(flatten)]
+    pub gate: crate::cli_gate::GateArgs,
 }

@@ -1,4 +1,6 @@
-//! The `plateau` binary: parse, run, print the error chain once, map it to an exit code.
+//! The `plateau` binary: parse, run, print the error chain once, map it to an exit code
+//! (0 success, 1 regression, 2 bad input, 3 run failed or interrupted, 4 compare inconclusive,
+//! 130 a second Ctrl-C; the table is `error::exit_code_for`).
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,5 +1,8 @@
-//! The serde types of results.json, schema_version 1 (see ../shared/DESIGN.md).
+//! The serde types of results.json, schema_version 1 (the layout is in docs/ARCHITECTURE.md).
 //! Field names are a contract read by tests, scripts, `compare` and users: add, never rename.
+//! `json` writes the record and reads it back.
+
+pub mod json;
 
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +69,38 @@ pub struct RunInfo {
     /// RFC 3339 UTC times at which `plateau run --resume` continued this run.
     #[serde(default)]
     pub resumed_at: Vec<String>,
+    /// True when some session of this run measured with `--allow-concurrent` (without the
+    /// machine lock), so another measurement may have run at the same time. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_concurrent: bool,
+    /// Where the sweep stood at the last save, so a run killed at any point can be continued
+    /// exactly; absent in files written before plateau recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep_state: Option<SweepState>,
+}
+
+/// Where a sweep stood when results.json was last saved.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SweepState {
+    /// Seed of the round orders (the same as `config.seed`).
+    pub seed: u64,
+    /// 0-based index of the round in progress or last finished: warmup rounds first, then
+    /// measured round k at `warmup + k`, then adaptive rounds (a resumed session numbers its
+    /// new warmup rounds from 0 again).
+    pub round: u32,
+    /// That round's visiting order (worker counts).
+    pub order: Vec<usize>,
+    /// Batches of that order finished: its position in the round order.
+    pub position: usize,
+    /// Measured rounds finished over all sessions (planned and adaptive).
+    pub rounds_done: u32,
+    /// Of those, rounds added beyond the planned ones (adaptive repetitions).
+    pub adaptive_rounds: u32,
+    /// Batches finished over all sessions, warmup included.
+    pub batches_done: u64,
+    /// Seconds spent in batches (start-up plus wall) over all sessions, warmup included: the
+    /// part of a time budget already used.
+    pub batch_time_s: f64,
 }
 
 /// What the machine is, with every figure that bounds how many workers can run at once.
@@ -247,6 +282,10 @@ pub struct Sample {
     /// Tasks that failed but were recorded instead of stopping the run (`--keep-going`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_tasks: Option<u64>,
+    /// Command mode: processes the tasks left running in their process group when their main
+    /// process exited (e.g. `cmd &`), which plateau then killed. Absent when none were left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leftover_processes: Option<u64>,
     /// Quota periods in which the cgroup was throttled during the batch (cpu.stat
     /// `nr_throttled` delta); absent when no cgroup CPU quota applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,7 @@ impl SplitMix64 {
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state = self.state.wrapping_add(GOLDEN_GAMMA);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -36,6 +36,17 @@ impl SplitMix64 {
         }
     }
 }
+
+/// The seed of one stream of a run's randomness (a worker count's bootstrap, the whole curve's,
+/// a comparison's), from the run's recorded seed: one SplitMix64 step from `seed` advanced by
+/// `stream` steps, so distinct streams of one seed never share a sequence. The one way plateau
+/// derives seeds.
+pub fn derive(seed: u64, stream: u64) -> u64 {
+    SplitMix64::new(seed.wrapping_add(stream.wrapping_mul(GOLDEN_GAMMA))).next_u64()
+}
+
+/// SplitMix64's increment: 2^64 divided by the golden ratio, odd.
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// A seed for runs that were not given one: the clock's nanoseconds mixed with the process id.
 pub fn fresh_seed() -> u64 {

@@ -2,6 +2,7 @@
 //! Pure: samples in, summaries out.
 
 use crate::model::{Point, Summary};
+use crate::rng::derive;
 use crate::stats::Sorted;
 
 /// Resamples of the bootstrap CI: enough for a stable 95% interval, cheap for 24 points.
@@ -21,11 +22,11 @@ pub fn summarize_walls(walls: &[f64], tasks: u64, seed: u64) -> Option<Summary> 
         min_s: s.min(),
         max_s: s.max(),
         stddev_s: s.stddev(),
-        ci95_s: ci,
+        ci95_s: ci.to_array(),
         cv: s.cv(),
         outliers: s.outliers(),
         tasks_per_sec: per_sec(median),
-        tasks_per_sec_ci95: [per_sec(ci[1]), per_sec(ci[0])],
+        tasks_per_sec_ci95: [per_sec(ci.hi), per_sec(ci.lo)],
         speedup: 0.0,
         efficiency: 0.0,
     })
@@ -63,11 +64,7 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
     for p in points.iter_mut() {
         let walls: Vec<f64> = p.samples.iter().map(|s| s.wall_s).collect();
         // A seed per worker count keeps each CI independent of the others' sample counts.
-        p.summary = summarize_walls(
-            &walls,
-            tasks,
-            seed ^ (p.workers as u64).wrapping_mul(0x9E37),
-        );
+        p.summary = summarize_walls(&walls, tasks, derive(seed, p.workers as u64));
     }
     let base = points
         .iter()

@@ -116,6 +116,8 @@ impl RecordSpec {
                 command_line: vec![],
                 stop_reason: None,
                 resumed_at: vec![],
+                allow_concurrent: false,
+                sweep_state: None,
             },
             machine: self.machine,
             config: ConfigRecord {

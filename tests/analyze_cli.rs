@@ -1,13 +1,17 @@
 //! End-to-end tests of the analysis through the real binary: `plateau analyze` on a CSV, a
 //! hyperfine export and a results.json, its bad inputs, and the analysis `plateau run` writes.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -268,6 +272,7 @@ fn bad_inputs_get_one_sentence_naming_the_file_and_exit_2() {
 #[test]
 fn bad_flags_name_the_flag_and_exit_2() {
     let csv = fixture("writeup.csv");
+    let tmp = tempfile::tempdir().unwrap();
     for (args, flag) in [
         (
             vec!["--tolerance", "5"],
@@ -287,13 +292,15 @@ fn bad_flags_name_the_flag_and_exit_2() {
             .arg("analyze")
             .arg(&csv)
             .args(&args)
-            .args(["--out", "/tmp/plateau-never-analyze"])
+            .arg("--out")
+            .arg(tmp.path().join("never-analyze"))
             .assert()
             .code(2)
             .stderr(predicate::str::contains(flag));
     }
     plateau()
-        .args(["run", "--tolerance", "150%", "--out", "/tmp/plateau-never"])
+        .args(["run", "--tolerance", "150%", "--out"])
+        .arg(tmp.path().join("never"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--tolerance 150% is out of range"));

@@ -1,6 +1,8 @@
 //! The user's command through the CLI: placeholders and environment, failures, --keep-going,
 //! --timeout, a missing program, and a crashed worker process keeping the finished points.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -8,6 +10,7 @@ use std::time::{Duration, Instant};
 fn plateau(out: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("plateau")
         .unwrap()
+        .env(own_lock::LOCK_ENV, own_lock::own_lock())
         .args([
             "run",
             "--repetitions",
@@ -236,6 +239,7 @@ fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
     let out = tmp.path().join("out");
     let o = Command::cargo_bin("plateau")
         .unwrap()
+        .env(own_lock::LOCK_ENV, own_lock::own_lock())
         .env(plateau::exec::pool_worker::ABORT_HOOK_ENV, "3:2")
         .args([
             "run",

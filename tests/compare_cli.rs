@@ -29,8 +29,8 @@ impl Pair {
         let dir = tempfile::tempdir().unwrap();
         let b = dir.path().join("b.json");
         let c = dir.path().join("c.json");
-        std::fs::write(&b, plateau::report::json::render(&record(base))).unwrap();
-        std::fs::write(&c, plateau::report::json::render(&record(current))).unwrap();
+        std::fs::write(&b, plateau::model::json::render(&record(base))).unwrap();
+        std::fs::write(&c, plateau::model::json::render(&record(current))).unwrap();
         Self { dir, b, c }
     }
 

@@ -1,12 +1,16 @@
 //! End-to-end tests of `plateau report` (and the report.html / summary.md that `plateau run`
 //! writes) through the real binary, on the synthetic fixtures in tests/fixtures/.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 fn fixture(name: &str) -> PathBuf {

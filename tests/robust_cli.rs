@@ -1,6 +1,8 @@
 //! Robustness of `plateau run` through the real binary: Ctrl-C and SIGTERM mid-sweep, `--resume`,
 //! a panicking worker, adaptive repetitions, and bad input (exit 2, one sentence, no panic).
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -9,7 +11,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 fn bin() -> PathBuf {
@@ -32,6 +36,7 @@ fn sample_counts(v: &Value) -> Vec<usize> {
 /// A sweep long enough to interrupt: many small tasks, many rounds.
 fn long_sweep(out: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(bin());
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
     cmd.args([
         "run",
         "--workers",
@@ -147,6 +152,7 @@ fn a_second_interrupt_exits_at_once_with_130() {
     // One task long enough (seconds in a debug build) that the first interrupt, which stops
     // the sweep only between tasks, cannot end the run before the second arrives.
     let mut child = std::process::Command::new(bin())
+        .env(own_lock::LOCK_ENV, own_lock::own_lock())
         .args([
             "run",
             "--workers",
@@ -282,7 +288,7 @@ fn resume_refuses_what_it_cannot_continue() {
     v["run"]["interrupted"] = Value::from(false);
     v["run"]["stop_reason"] = Value::from("completed");
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
-    refuse(&[], "that run was not interrupted (it ended: completed)");
+    refuse(&[], "that run finished (it ended: completed)");
 
     std::fs::write(
         out.join("results.json"),
@@ -479,11 +485,14 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--iterations", "-5"], "--iterations"),
         (&["--workers", "-2"], "--workers"),
     ];
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
     for (args, needle) in cases {
         let o = plateau()
             .arg("run")
             .args(*args)
-            .args(["--out", "/tmp/plateau-never"])
+            .arg("--out")
+            .arg(&never)
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
@@ -491,5 +500,5 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         assert!(err.contains(needle), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
-    assert!(!Path::new("/tmp/plateau-never").exists());
+    assert!(!never.exists(), "a refused run wrote its folder");
 }

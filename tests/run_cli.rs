@@ -1,11 +1,15 @@
 //! End-to-end tests of `plateau run` and `plateau info` through the real binary.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
 fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
 }
 
 /// A tiny, fast sweep into `out`.
@@ -166,11 +170,14 @@ fn bad_flags_get_one_sentence_and_exit_2() {
         (&["--repetitions", "0"], "--repetitions"),
         (&["--tasks", "many"], "--tasks"),
     ];
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
     for (args, flag) in cases {
         let out = plateau()
             .arg("run")
             .args(*args)
-            .args(["--out", "/tmp/plateau-never"])
+            .arg("--out")
+            .arg(&never)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -181,6 +188,7 @@ fn bad_flags_get_one_sentence_and_exit_2() {
             "{err}"
         );
     }
+    assert!(!never.exists(), "a refused run wrote its folder");
 }
 
 #[test]

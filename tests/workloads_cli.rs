@@ -1,12 +1,15 @@
 //! End to end from the CLI: every workload in threads and processes mode, and the command
 //! mode, each run a tiny sweep and record what ran in results.json.
 
+mod own_lock;
+
 use assert_cmd::Command;
 use std::path::Path;
 
 fn run(out: &Path, args: &[&str]) -> serde_json::Value {
     Command::cargo_bin("plateau")
         .unwrap()
+        .env(own_lock::LOCK_ENV, own_lock::own_lock())
         .args([
             "run",
             "--workers",

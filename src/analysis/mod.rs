@@ -299,8 +299,8 @@ mod tests {
             if let Some(f) = &a.amdahl {
                 prop_assert!(f.serial_fraction.is_finite() && f.max_speedup.is_finite() && f.r2.is_finite());
             }
-            let bytes = crate::report::json::render(&r);
-            let back = crate::report::json::parse(
+            let bytes = crate::model::json::render(&r);
+            let back = crate::model::json::parse(
                 std::str::from_utf8(&bytes).unwrap(),
                 std::path::Path::new("r.json"),
             );

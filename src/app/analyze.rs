@@ -8,7 +8,8 @@ use crate::cli::AnalyzeArgs;
 use crate::clock::UtcTime;
 use crate::config::analyze::AnalyzeConfig;
 use crate::import::{self, record::ImportContext};
-use crate::report::{json, outdir::OutputDir};
+use crate::model::json;
+use crate::outdir::claim::{Existing, Outputs, claim};
 use crate::summary::summarize_points;
 
 /// Runs `plateau analyze` from the command line's flags.
@@ -29,7 +30,12 @@ pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
 
-    let out = OutputDir::prepare(&config.out)?;
+    let existing = if config.replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    let out = claim(&config.out, Outputs::Analysis, existing)?;
     super::write_outputs(&out, &record)?;
     if config.json {
         print_stdout(&String::from_utf8_lossy(&json::render(&record)))

@@ -6,13 +6,19 @@ use super::{print_stdout, write_markdown};
 use crate::cli::CompareArgs;
 use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
 use crate::config::compare::CompareConfig;
-use crate::error::{RegressionFound, usage};
-use crate::report::{compare_fmt, compare_md, compare_text, json};
+use crate::error::{Inconclusive, RegressionFound, usage};
+use crate::model::json;
+use crate::render::compare_fmt;
+use crate::render::compare_md;
+use crate::term::compare_text;
 use std::io::Write;
 use std::path::Path;
 
 /// Runs `plateau compare`.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
+    if args.gate.any_side() {
+        return super::gate::gate(args);
+    }
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into);
     let config = CompareConfig::from_args(args, step_summary)?;
     let baseline = json::read(&config.baseline)?;
@@ -55,7 +61,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
 }
 
 /// Appends `text` to the file at `path`, creating it when missing.
-fn append(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn append(path: &Path, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -64,11 +70,12 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(b"\n")
 }
 
-/// Exit 0 on pass, 1 on a regression, 2 when nothing could be decided.
+/// Exit 0 on pass, 1 on a regression, 2 when nothing could be decided, 4 when inconclusive.
 fn verdict_result(c: &Comparison) -> anyhow::Result<()> {
     match c.verdict {
         Verdict::Pass => Ok(()),
         Verdict::Regression => Err(RegressionFound(compare_fmt::headline(c)).into()),
+        Verdict::Inconclusive => Err(Inconclusive(compare_fmt::headline(c)).into()),
         Verdict::Undecided => Err(usage(format!(
             "too few samples to decide: no worker count has {} or more samples in both {} and {}; rerun them with --repetitions {} or more",
             c.min_samples,

@@ -39,6 +39,23 @@ pub fn guarded(
     })
 }
 
+/// The guard that stops a command-mode run's commands if plateau dies (see `exec::guard`);
+/// None for the other modes, or with a warning when it cannot start.
+pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
+    if config.mode != Mode::Command {
+        return None;
+    }
+    match crate::exec::guard::start() {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!(
+                "warning: cannot start plateau's guard process ({e}); if plateau is killed (SIGKILL), its running commands are not stopped"
+            );
+            None
+        }
+    }
+}
+
 /// A warning line when `--keep-going` recorded failed tasks, for the end of a run.
 pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
     let failed: u64 = record
@@ -49,5 +66,19 @@ pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
         .sum();
     (failed > 0).then(|| {
         format!("warning: {failed} tasks failed and were recorded (--keep-going); see failed_tasks in results.json")
+    })
+}
+
+/// A warning line when commands left processes behind in their process groups, for the end of
+/// a run: said once, however many tasks did it.
+pub fn leftovers_note(record: &crate::model::RunRecord) -> Option<String> {
+    let left: u64 = record
+        .points
+        .iter()
+        .flat_map(|p| &p.samples)
+        .filter_map(|s| s.leftover_processes)
+        .sum();
+    (left > 0).then(|| {
+        format!("warning: the command left {left} processes running after its main process exited (e.g. `cmd &`); plateau killed them, as a task is its whole process group (see leftover_processes in results.json)")
     })
 }

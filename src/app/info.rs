@@ -3,7 +3,7 @@
 use super::print_stdout;
 use crate::cli::InfoArgs;
 use crate::machine;
-use crate::report::machine_text;
+use crate::term::machine_text;
 
 /// Prints the machine.
 pub fn info(args: &InfoArgs) -> anyhow::Result<()> {

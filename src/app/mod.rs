@@ -5,19 +5,28 @@
 pub mod analyze;
 pub mod compare;
 pub mod executor;
+pub mod gate;
+pub mod gate_rounds;
 pub mod info;
+pub mod machine_lock;
 pub mod noise;
 pub mod report;
 pub mod resume;
+pub mod resume_found;
 pub mod run;
+pub mod save;
 pub mod signals;
 #[doc(hidden)]
 pub mod test_hooks;
 
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;
-use crate::report::outdir::{OutputDir, write_atomic};
-use crate::report::{chart, html, json, markdown, table};
+use crate::model::json;
+use crate::outdir::{OutputDir, write_atomic};
+use crate::render::chart;
+use crate::render::html;
+use crate::render::markdown;
+use crate::term::table;
 use std::io::Write;
 
 /// Runs one parsed command line.
@@ -28,6 +37,7 @@ pub fn dispatch(cli: Cli, command_line: Vec<String>) -> anyhow::Result<()> {
         Command::Report(args) => report::report(&args),
         Command::Analyze(args) => analyze::analyze(&args, command_line),
         Command::Worker(_) => crate::exec::pool_worker::main(),
+        Command::Guard(_) => crate::exec::guard::main(),
         Command::Compare(args) => compare::compare(&args),
     }
 }

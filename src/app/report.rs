@@ -6,9 +6,11 @@ use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
-use crate::report::comparison::{Comparison, LoadedRun, compare};
-use crate::report::outdir::OutputDir;
-use crate::report::{html, json, markdown};
+use crate::model::json;
+use crate::outdir::claim::{Existing, Outputs, claim};
+use crate::render::comparison::{Comparison, LoadedRun, compare};
+use crate::render::html;
+use crate::render::markdown;
 
 /// The rendered report: the page and its markdown summary.
 #[derive(Debug, Clone)]
@@ -35,7 +37,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;
     let rendered = render(&comparison)?;
-    let out = OutputDir::prepare(&config.out)?;
+    let existing = if config.replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    let out = claim(&config.out, Outputs::Report, existing)?;
     out.write("report.html", rendered.html.as_bytes())?;
     out.write("summary.md", rendered.markdown.as_bytes())?;
     match &config.markdown {

@@ -1,14 +1,15 @@
-//! `plateau run --resume DIR`: continues an interrupted run with the settings recorded in
-//! DIR/results.json. Refuses a run that is not interrupted, one measured on another machine,
-//! and flags given beside `--resume` that differ from the recorded settings, saying what differs.
+//! `plateau run --resume DIR`: continues an unfinished run (interrupted, failed, or killed
+//! before it could record its end) with the settings recorded in DIR/results.json, and says
+//! what it found. Refuses a finished run, a file that is not a run's, one measured on another
+//! machine, and flags given beside `--resume` that differ from the recorded settings.
 
 use super::run::config_record;
 use crate::cli::{Cli, Command};
 use crate::clock::UtcTime;
 use crate::config::{OutDir, RunConfig};
 use crate::error::usage;
+use crate::model::json;
 use crate::model::{MachineInfo, Point, RunRecord};
-use crate::report::json;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, Parser};
 use serde_json::Value;
@@ -103,7 +104,14 @@ const COMPARED: &[Compared] = &[
 ];
 
 /// Flags that change how this session runs or prints, never what is measured.
-const FREE: &[&str] = &["resume", "quiet", "json", "wait_idle", "force"];
+const FREE: &[&str] = &[
+    "resume",
+    "quiet",
+    "json",
+    "wait_idle",
+    "no_wait",
+    "allow_concurrent",
+];
 
 /// Loads DIR/results.json and checks it can be continued with `current`'s explicit flags.
 pub fn load(
@@ -125,11 +133,31 @@ pub fn load(
         )));
     }
     let mut record = json::read(&path)?;
-    if !record.run.interrupted {
+    if record.config.mode == "imported"
+        || record.run.command_line.get(1).map(String::as_str) != Some("run")
+    {
+        return Err(usage(format!(
+            "--resume {shown}: its results.json was not written by `plateau run` (it holds {}), so there is no sweep to continue",
+            if record.config.mode == "imported" {
+                "a `plateau analyze` result"
+            } else {
+                "no run command line"
+            }
+        )));
+    }
+    if record.run.finished_at.is_some() && !record.run.interrupted {
         let reason = record.run.stop_reason.map_or("completed", |r| r.as_str());
         return Err(usage(format!(
-            "--resume {shown}: that run was not interrupted (it ended: {reason}); start a new run instead"
+            "--resume {shown}: that run finished (it ended: {reason}); start a new run instead"
         )));
+    }
+    if let Some(state) = &record.run.sweep_state {
+        if state.seed != record.config.seed {
+            return Err(usage(format!(
+                "--resume {shown}: results.json's sweep_state.seed {} differs from config.seed {}; was it edited by hand?",
+                state.seed, record.config.seed
+            )));
+        }
     }
     let moved = machine_differences(&record.machine, machine);
     if !moved.is_empty() {
@@ -151,7 +179,11 @@ pub fn load(
             "--resume {shown}: results.json {what}; was it edited by hand?"
         ))
     })?;
+    if !current.quiet {
+        eprintln!("{}", super::resume_found::found(&record, dir));
+    }
     record.run.resumed_at.push(UtcTime::now().rfc3339());
+    record.run.finished_at = None;
     Ok(Resumed { config, record })
 }
 
@@ -296,6 +328,8 @@ fn rebuild(
     config.json = current.json;
     config.quiet = current.quiet;
     config.robust.wait_idle = current.robust.wait_idle;
+    config.robust.lock = current.robust.lock;
+    config.robust.replace = false;
     config.robust.resume = Some(dir.to_path_buf());
     let rebuilt = serde_json::to_value(config_record(&config))?;
     let recorded = serde_json::to_value(&record.config)?;

@@ -3,20 +3,23 @@
 //! results.json, chart.svg, report.html and summary.md and print the table or the JSON.
 
 use super::print_stdout;
-use super::{noise, resume, signals, test_hooks};
+use super::{machine_lock, noise, resume, save, signals, test_hooks};
 use crate::cli::RunArgs;
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::error::RunFailed;
 use crate::exec::Executor;
+use crate::model::json;
 use crate::model::{
     AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
     StopReason, ToolInfo,
 };
-use crate::report::{json, notes, outdir::OutputDir, progress::Progress};
+use crate::outdir::OutputDir;
 use crate::summary::summarize_points;
 use crate::sweep::adaptive::AdaptiveStop;
 use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, rounds, run_sweep};
+use crate::term::notes;
+use crate::term::progress::Progress;
 
 /// Runs a sweep from the command line's flags.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
@@ -38,8 +41,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             (config, record)
         }
     };
-    let out = OutputDir::prepare(&config.out)?;
+    let out = save::claim_folder(&config)?;
+    record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
     let cancel = signals::install();
+    let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
+    let mut saver = save::Saver::new(&out, &record, config.warmup + config.repetitions.get());
+    saver.initial(&record);
     record.machine.busy_cpus_at_start =
         noise::guard(&record.machine, config.robust.wait_idle, &cancel)?;
     let spec = SweepSpec {
@@ -58,6 +65,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         adaptive: config.robust.adaptive,
         chunk: config.chunk,
     };
+    let _guard = super::executor::guard_for(&config);
     let mut executor: Box<dyn Executor> =
         test_hooks::wrap(super::executor::guarded(&config, &record)?);
     let workload = config.workload.build();
@@ -72,8 +80,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
         planned_rounds: spec.rounds(),
         warmup: spec.warmup,
-        out: &out,
-        save_error: None,
+        saver,
     };
     let outcome = run_sweep(
         &spec,
@@ -83,8 +90,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &mut observer,
     );
     observer.progress.finish();
-    if let Some(e) = observer.save_error.take() {
-        eprintln!("warning: saving results.json during the sweep failed: {e:#}");
+    if let Some(warning) = observer.saver.finish(&mut record) {
+        eprintln!("{warning}");
     }
 
     record.run.finished_at = Some(UtcTime::now().rfc3339());
@@ -95,8 +102,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             let reason = stop_reason(end);
             record.run.stop_reason = Some(reason);
             record.run.interrupted = reason == StopReason::Interrupted;
-            super::write_outputs(&out, &record)?;
-            if let Some(note) = super::executor::failed_tasks_note(&record) {
+            save::final_outputs(&out, &record)?;
+            let notes = [
+                super::executor::failed_tasks_note,
+                super::executor::leftovers_note,
+            ];
+            for note in notes.iter().filter_map(|n| n(&record)) {
                 eprintln!("{note}");
             }
             print_results(&config, &record, &out)?;
@@ -114,7 +125,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             // Keep everything measured before the failure, then report it.
             record.run.interrupted = true;
             record.run.stop_reason = Some(StopReason::Failed);
-            let where_ = match super::write_outputs(&out, &record) {
+            let where_ = match save::final_outputs(&out, &record) {
                 Ok(()) => format!(
                     "{}; after a fix, `plateau run --resume {}` continues it",
                     kept(&record, &out),
@@ -201,7 +212,7 @@ pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
     }
 }
 
-fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
+pub(crate) fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
     RunRecord {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo::current(),
@@ -214,6 +225,8 @@ fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> Ru
             command_line: config.command_line.clone(),
             stop_reason: None,
             resumed_at: vec![],
+            allow_concurrent: false,
+            sweep_state: None,
         },
         machine,
         config: config_record(config),
@@ -231,12 +244,12 @@ struct RunObserver<'a> {
     progress: Progress,
     planned_rounds: u32,
     warmup: u32,
-    out: &'a OutputDir,
-    save_error: Option<anyhow::Error>,
+    saver: save::Saver<'a>,
 }
 
 impl SweepObserver for RunObserver<'_> {
     fn round_starting(&mut self, round: u32, workers: &[usize], _warmup: bool) {
+        self.saver.round_starting(round, workers);
         // Adaptive rounds come on top of the plan the bar was sized for.
         if round >= self.planned_rounds {
             self.progress.extend(workers);
@@ -251,12 +264,11 @@ impl SweepObserver for RunObserver<'_> {
 
     fn batch_done(&mut self, e: &BatchEvent<'_>) {
         self.progress.done(e.workers);
+        self.saver.batch_done(e);
     }
 
     fn round_done(&mut self, record: &RunRecord) -> anyhow::Result<()> {
-        if let Err(e) = self.out.write("results.json", &json::render(record)) {
-            self.save_error.get_or_insert(e);
-        }
+        self.saver.round_done(record);
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM during `plateau run`: the first cancels the running sweep's token, so the
 //! workers stop between tasks and the run saves what it measured and exits 3; the second exits
-//! at once with 130 (128 + SIGINT), keeping only what the last per-round save wrote.
+//! at once with 130 (128 + SIGINT), keeping only what the last per-round save wrote, after
+//! killing the process group of every command still running.
 
 use crate::cancel::CancelToken;
 use std::sync::Mutex;
@@ -36,6 +37,8 @@ pub fn install() -> CancelToken {
 /// Runs on ctrlc's own thread (not in signal context), so locking and printing are safe.
 fn on_signal() {
     if HITS.fetch_add(1, Ordering::SeqCst) >= 1 {
+        // Commands run in their own process groups, out of reach of the terminal's Ctrl-C.
+        crate::exec::groups::kill_all();
         eprintln!(
             "\nplateau: second interrupt, exiting now; results.json holds the rounds saved so far"
         );

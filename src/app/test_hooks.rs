@@ -1,16 +1,28 @@
 //! Hidden fault injection for end-to-end tests of failure handling, off unless a test sets
 //! the environment variable. `PLATEAU_TEST_PANIC_AT_WORKERS=N` makes one worker thread panic
-//! (on task 0) in every batch at N workers, through the real threads executor.
+//! (on task 0) in every batch at N workers, through the real threads executor. Only builds with
+//! the `testing` feature (the crate's own tests) carry the hook; elsewhere `wrap` is the identity.
 
-use crate::exec::{BatchError, BatchSpec, Executor};
-use crate::model::Sample;
-use crate::workload::{SharedWorkload, TaskError, Workload};
-use std::sync::Arc;
+use crate::exec::Executor;
+#[cfg(any(test, feature = "testing"))]
+use {
+    crate::exec::{BatchError, BatchSpec},
+    crate::model::Sample,
+    crate::workload::{SharedWorkload, TaskError, Workload},
+    std::sync::Arc,
+};
 
 /// The variable that arms the panic hook.
 pub const PANIC_AT_WORKERS: &str = "PLATEAU_TEST_PANIC_AT_WORKERS";
 
+/// `executor` as is: a build without the `testing` feature has no hook.
+#[cfg(not(any(test, feature = "testing")))]
+pub fn wrap(executor: Box<dyn Executor>) -> Box<dyn Executor> {
+    executor
+}
+
 /// `executor` as is, or wrapped by the panic hook when the variable holds a worker count.
+#[cfg(any(test, feature = "testing"))]
 pub fn wrap(executor: Box<dyn Executor>) -> Box<dyn Executor> {
     match std::env::var(PANIC_AT_WORKERS)
         .ok()
@@ -24,16 +36,14 @@ pub fn wrap(executor: Box<dyn Executor>) -> Box<dyn Executor> {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 struct PanicAt {
     inner: Box<dyn Executor>,
     workers: usize,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Executor for PanicAt {
-    fn mode(&self) -> &'static str {
-        self.inner.mode()
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -47,13 +57,11 @@ impl Executor for PanicAt {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 struct PanicOnFirstTask(SharedWorkload);
 
+#[cfg(any(test, feature = "testing"))]
 impl Workload for PanicOnFirstTask {
-    fn name(&self) -> &'static str {
-        self.0.name()
-    }
-
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
     }

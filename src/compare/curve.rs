@@ -2,8 +2,8 @@
 //! the parallel efficiency at the effective CPU count. They explain how the curve changed;
 //! the regression verdict itself comes from the tests in `compare` (see its docs). Pure.
 
-use super::ratio_ci::{RatioCi, ratio_of_medians_ci};
 use super::{Movement, Side};
+use crate::stats::ratio_ci::{RatioCi, ratio_of_medians_ci};
 use crate::summary::{BOOTSTRAP_RESAMPLES, measured_peak};
 use serde::Serialize;
 

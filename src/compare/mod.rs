@@ -43,27 +43,28 @@
 
 pub mod config_diff;
 pub mod curve;
-pub mod holm;
-pub mod mann_whitney;
+pub mod gate;
+pub mod gate_outcome;
+#[cfg(test)]
+pub mod gate_sim;
 pub mod outcome;
-pub mod ratio_ci;
 pub mod side;
-pub mod stratified;
 #[cfg(test)]
 mod tests;
 
 use crate::model::RunRecord;
+use crate::rng::derive;
+use crate::stats::mann_whitney::{Alternative, PMethod, min_p_value, u_test};
+use crate::stats::ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
+use crate::stats::stratified::{Stratum, stratified_u_test};
 use crate::summary::BOOTSTRAP_RESAMPLES;
 use config_diff::{config_differences, machine_notes};
 use curve::curve_checks;
-use mann_whitney::{Alternative, PMethod, min_p_value, u_test};
 pub use outcome::{
     Comparison, Evidence, Movement, PointComparison, RunRef, Status, Verdict, WholeCurve,
 };
-use ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
 pub use side::Side;
 use std::collections::BTreeMap;
-use stratified::{Stratum, stratified_u_test};
 
 /// Fewer samples than this on either side at a worker count: too few to decide.
 pub const MIN_SAMPLES: usize = 5;
@@ -95,11 +96,16 @@ struct Tested {
     method: PMethod,
 }
 
+/// The bootstrap stream of the whole-curve ratio; a worker count's stream is its count.
+const WHOLE_CURVE_STREAM: u64 = u64::MAX;
+/// The bootstrap stream of the peak check.
+const PEAK_STREAM: u64 = u64::MAX - 1;
+
 /// Compares `current` against `baseline`.
 pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions) -> Comparison {
     let b = Side::new(baseline);
     let c = Side::new(current);
-    let seed = baseline.config.seed ^ current.config.seed.rotate_left(29);
+    let seed = derive(baseline.config.seed, current.config.seed);
     let mut notes = machine_notes(&baseline.machine, &current.machine);
 
     let mut all_workers: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
@@ -113,9 +119,8 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
         if xb.len() < MIN_SAMPLES || xc.len() < MIN_SAMPLES {
             continue;
         }
-        let point_seed = seed ^ (w as u64).wrapping_mul(0x9E37_79B9);
         let (Some(ratio), Some(slower), Some(faster)) = (
-            ratio_of_medians_ci(xb, xc, 0.95, BOOTSTRAP_RESAMPLES, point_seed),
+            ratio_of_medians_ci(xb, xc, 0.95, BOOTSTRAP_RESAMPLES, derive(seed, w as u64)),
             u_test(xc, xb, Alternative::Less),
             u_test(xc, xb, Alternative::Greater),
         ) else {
@@ -187,13 +192,24 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     if let Some(note) = power_note(&b, &c, &tested, opts.alpha) {
         notes.push(note);
     }
-    if let Some(note) = whole_curve
-        .as_ref()
-        .and_then(|w| resolution_note(w, opts.threshold))
-    {
-        notes.push(note);
+    if let Some(w) = &whole_curve {
+        let fewest = tested
+            .keys()
+            .map(|&k| b.throughput(k).len().min(c.throughput(k).len()))
+            .min()
+            .unwrap_or(0);
+        notes.push(spread_note(w, fewest));
+        if let Some(note) = resolution_note(w, opts.threshold) {
+            notes.push(note);
+        }
     }
-    let curve = curve_checks(&b, &c, opts.threshold, seed, &mut notes);
+    let curve = curve_checks(
+        &b,
+        &c,
+        opts.threshold,
+        derive(seed, PEAK_STREAM),
+        &mut notes,
+    );
     let with = |s: Status| -> Vec<usize> {
         points
             .iter()
@@ -206,10 +222,21 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     let curve_regressed = whole_curve
         .as_ref()
         .is_some_and(|w| w.status == Status::Regression);
+    let noisy_slowdown = whole_curve
+        .iter()
+        .map(|w| (w.status, w.evidence.ratio.ratio))
+        .chain(
+            points
+                .iter()
+                .filter_map(|p| p.evidence.map(|e| (p.status, e.ratio.ratio))),
+        )
+        .any(|(s, r)| s == Status::Inconclusive && r < 1.0);
     let verdict = if tested.is_empty() {
         Verdict::Undecided
     } else if curve_regressed || !regressions.is_empty() {
         Verdict::Regression
+    } else if noisy_slowdown {
+        Verdict::Inconclusive
     } else {
         Verdict::Pass
     };
@@ -264,7 +291,12 @@ fn whole_curve_raw(
         })
         .collect();
     Some(Tested {
-        ratio: geomean_ratio_ci(&pairs, 0.95, BOOTSTRAP_RESAMPLES, seed ^ 0x00C0_FFEE)?,
+        ratio: geomean_ratio_ci(
+            &pairs,
+            0.95,
+            BOOTSTRAP_RESAMPLES,
+            derive(seed, WHOLE_CURVE_STREAM),
+        )?,
         p_slower: stratified_u_test(&strata, Alternative::Less)?.p_value,
         p_faster: stratified_u_test(&strata, Alternative::Greater)?.p_value,
         method: PMethod::Normal,
@@ -277,7 +309,19 @@ fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec
     let family: Vec<&Tested> = whole.into_iter().chain(tested.values()).collect();
     let slower: Vec<f64> = family.iter().map(|t| t.p_slower).collect();
     let faster: Vec<f64> = family.iter().map(|t| t.p_faster).collect();
-    (holm::holm_adjust(&slower), holm::holm_adjust(&faster))
+    (
+        crate::stats::holm::holm_adjust(&slower),
+        crate::stats::holm::holm_adjust(&faster),
+    )
+}
+
+/// What these files can resolve: half the width of the whole curve's 95% CI, as a change.
+fn spread_note(w: &WholeCurve, samples: usize) -> String {
+    let r = &w.evidence.ratio;
+    format!(
+        "With this spread, {samples} samples per side resolve changes of about {} (half the width of the whole curve's 95% CI).",
+        crate::compare::gate_outcome::pct((r.ci.hi - r.ci.lo) / 2.0 / r.ratio)
+    )
 }
 
 /// A plain warning when the whole curve's ratio is known less precisely than the threshold:
@@ -285,7 +329,7 @@ fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec
 /// whatever the verdict says this time. The CI narrows roughly as 1 / sqrt(samples).
 fn resolution_note(w: &WholeCurve, threshold: f64) -> Option<String> {
     let r = &w.evidence.ratio;
-    let half_width = (r.hi - r.lo) / 2.0 / r.ratio;
+    let half_width = (r.ci.hi - r.ci.lo) / 2.0 / r.ratio;
     (half_width > threshold).then(|| {
         let factor = (half_width / (threshold / 2.0)).powi(2).ceil();
         format!(

@@ -4,8 +4,8 @@
 
 use super::config_diff::ConfigDifference;
 use super::curve::CurveChecks;
-use super::mann_whitney::PMethod;
-use super::ratio_ci::RatioCi;
+use crate::stats::mann_whitney::PMethod;
+use crate::stats::ratio_ci::RatioCi;
 use serde::Serialize;
 
 /// The overall outcome.
@@ -18,6 +18,9 @@ pub enum Verdict {
     Regression,
     /// No worker count had enough samples on both sides to decide anything.
     Undecided,
+    /// No regression was established, but a slowdown beyond the threshold was seen that is
+    /// not significant: the files cannot tell it from noise (exit 4).
+    Inconclusive,
 }
 
 /// What the comparison found at one worker count (or for the whole curve).

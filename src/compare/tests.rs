@@ -93,7 +93,25 @@ fn a_large_but_noisy_change_is_inconclusive() {
     let cur = vec![(1, vec![1.1, 1.4, 0.75, 1.6, 0.72])];
     let c = compare(&record(&base, 1), &record(&cur, 2), &OPTS);
     assert_eq!(c.points[0].status, Status::Inconclusive);
-    assert_eq!(c.verdict, Verdict::Pass);
+    assert_eq!(
+        c.verdict,
+        Verdict::Inconclusive,
+        "a slowdown it cannot judge"
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.starts_with("With this spread, 5 samples per side resolve changes of about")),
+        "{:?}",
+        c.notes
+    );
+    let faster = compare(&record(&cur, 1), &record(&base, 2), &OPTS);
+    assert_eq!(faster.points[0].status, Status::Inconclusive);
+    assert_eq!(
+        faster.verdict,
+        Verdict::Pass,
+        "a noisy speed-up is no regression"
+    );
     assert!(
         c.notes
             .iter()
@@ -196,7 +214,7 @@ fn without_analysis_the_peak_comes_from_samples_and_the_recommendation_is_skippe
     assert_eq!(peak.baseline.workers, 2);
     assert!((peak.baseline.tasks_per_sec - 32.0).abs() < 1e-9);
     assert_eq!(peak.movement, Movement::Lower);
-    assert!(peak.ratio.unwrap().hi < 1.0);
+    assert!(peak.ratio.unwrap().ci.hi < 1.0);
     assert_eq!(out.curve.recommendation.moved, None);
     assert!(out.curve.recommendation.note.contains("analysis is null"));
     let eff = out.curve.efficiency.unwrap();

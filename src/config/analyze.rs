@@ -25,6 +25,8 @@ pub struct AnalyzeConfig {
     pub out: OutDir,
     /// Print results.json on stdout.
     pub json: bool,
+    /// `--force`: replace a results.json the folder already holds.
+    pub replace: bool,
     /// The command line as typed.
     pub command_line: Vec<String>,
 }
@@ -61,6 +63,7 @@ impl AnalyzeConfig {
             analysis: analysis_options(&args.analysis)?,
             out,
             json: args.json,
+            replace: args.force,
             command_line,
         })
     }

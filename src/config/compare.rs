@@ -1,7 +1,6 @@
 //! Validated settings of `plateau compare`: the threshold and alpha are checked here, once,
 //! with one sentence per mistake.
 
-use super::units::{PercentRange, parse_percent};
 use crate::cli::CompareArgs;
 use crate::compare::CompareOptions;
 use crate::error::usage;
@@ -29,21 +28,16 @@ pub struct CompareConfig {
 impl CompareConfig {
     /// Validates `args`; `step_summary` is the value of `$GITHUB_STEP_SUMMARY`, if any.
     pub fn from_args(args: &CompareArgs, step_summary: Option<PathBuf>) -> anyhow::Result<Self> {
-        let threshold = parse_percent("--threshold", &args.threshold, PercentRange::ABOVE_ZERO)
-            .map_err(usage)?;
-        if !(args.alpha > 0.0 && args.alpha < 1.0) {
-            return Err(usage(format!(
-                "--alpha must be between 0 and 1 (e.g. 0.05), not {}",
-                args.alpha
-            )));
-        }
+        let (Some(baseline), Some(current)) = (&args.baseline, &args.current) else {
+            return Err(usage(
+                "give two results.json files (BASELINE.json CURRENT.json), or the two sides to measure with --baseline-cmd/--candidate-cmd or --baseline-args/--candidate-args",
+            ));
+        };
+        let (threshold, alpha) = super::gate::threshold_and_alpha(args)?;
         Ok(Self {
-            baseline: args.baseline.clone(),
-            current: args.current.clone(),
-            options: CompareOptions {
-                threshold,
-                alpha: args.alpha,
-            },
+            baseline: baseline.clone(),
+            current: current.clone(),
+            options: CompareOptions { threshold, alpha },
             markdown: args.markdown.clone(),
             json: args.json,
             allow_config_change: args.allow_config_change,

@@ -5,9 +5,11 @@
 pub mod analyze;
 pub mod command;
 pub mod compare;
+pub mod gate;
 pub mod persistent;
 pub mod report;
 pub mod robust;
+pub mod shell_words;
 pub mod units;
 pub mod workers;
 pub mod workload;

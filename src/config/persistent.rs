@@ -19,7 +19,7 @@ const READY_RANGE: DurationRange = DurationRange {
 
 /// True when the run asks for persistent workers.
 pub fn wanted(args: &RunArgs) -> bool {
-    args.persistent || args.mode == Mode::Persistent
+    args.workers_mode.persistent || args.mode == Mode::Persistent
 }
 
 /// The validated persistent command of a run that asks for one (`wanted`); `workload_flags`
@@ -60,7 +60,7 @@ pub fn spec(args: &RunArgs, workload_flags: bool) -> anyhow::Result<PersistentSp
         Some(t) => Some(parse_duration("--timeout", t, TIMEOUT_RANGE).map_err(usage)?),
         None => None,
     };
-    let ready_timeout = match &args.ready_timeout {
+    let ready_timeout = match &args.workers_mode.ready_timeout {
         Some(t) => parse_duration("--ready-timeout", t, READY_RANGE).map_err(usage)?,
         None => DEFAULT_READY_TIMEOUT,
     };
@@ -75,7 +75,7 @@ pub fn spec(args: &RunArgs, workload_flags: bool) -> anyhow::Result<PersistentSp
 
 /// Refuses `--ready-timeout` on a run without persistent workers.
 pub fn check_not_given(args: &RunArgs) -> anyhow::Result<()> {
-    if args.ready_timeout.is_some() {
+    if args.workers_mode.ready_timeout.is_some() {
         return Err(usage(
             "--ready-timeout applies only to --persistent workers (e.g. plateau run --persistent --ready-timeout 2m -- ./worker)",
         ));

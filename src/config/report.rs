@@ -36,6 +36,8 @@ pub struct ReportConfig {
     pub prices: Vec<PriceOverride>,
     /// An extra copy of the markdown summary.
     pub markdown: Option<MarkdownTarget>,
+    /// `--force`: replace outputs the folder already holds.
+    pub replace: bool,
 }
 
 impl ReportConfig {
@@ -81,6 +83,7 @@ impl ReportConfig {
             out,
             prices,
             markdown,
+            replace: args.force,
         })
     }
 }

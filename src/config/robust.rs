@@ -1,5 +1,5 @@
 //! Validation of the robustness flags of `run` (`--target-ci`, `--max-time`, `--wait-idle`,
-//! `--resume`, `--force`) and the range checks that keep a typo from starting a run that never
+//! `--resume`, `--force`, `--no-wait`, `--allow-concurrent`) and the range checks that keep a typo from starting a run that never
 //! ends. Each error is one sentence naming the flag.
 
 use super::units::{DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent};
@@ -47,6 +47,19 @@ pub struct RobustSettings {
     pub wait_idle: Option<Duration>,
     /// The interrupted run to continue.
     pub resume: Option<PathBuf>,
+    /// `--force`: replace a run the `--out` folder already holds.
+    pub replace: bool,
+    /// How the run treats the machine lock.
+    pub lock: LockPolicy,
+}
+
+/// How a run treats the machine-wide measurement lock (`crate::lock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LockPolicy {
+    /// `--allow-concurrent`: measure without the lock.
+    pub allow_concurrent: bool,
+    /// `--no-wait`: refuse at once when another run holds it.
+    pub no_wait: bool,
 }
 
 /// Checks the robustness flags and ranges against the machine and the parsed worker counts.
@@ -109,10 +122,25 @@ pub fn validate(
             "--resume DIR writes into DIR; drop --out (a resumed run keeps its folder)",
         ));
     }
+    if args.resume.is_some() && args.force {
+        return Err(usage(
+            "--force cannot be combined with --resume: a resumed run continues its folder and replaces nothing; drop --force",
+        ));
+    }
+    if args.no_wait && args.allow_concurrent {
+        return Err(usage(
+            "--no-wait and --allow-concurrent contradict each other (--allow-concurrent takes no lock to wait for); keep one",
+        ));
+    }
     Ok(RobustSettings {
         adaptive,
         wait_idle,
         resume: args.resume.clone(),
+        replace: args.force,
+        lock: LockPolicy {
+            allow_concurrent: args.allow_concurrent,
+            no_wait: args.no_wait,
+        },
     })
 }
 

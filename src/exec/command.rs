@@ -4,6 +4,7 @@
 
 use super::child::Watchdog;
 use super::command_spec::Outcome;
+use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, CommandWorkload, substitute};
 use super::rusage::Usage;
 use super::threads::{Gate, static_share};
@@ -23,8 +24,10 @@ pub struct CommandExecutor {
 }
 
 impl CommandExecutor {
-    /// An executor of `spec`.
+    /// An executor of `spec`. Makes plateau the subreaper of its commands' orphans, so the
+    /// leftovers it kills are reaped too (see `groups`).
     pub fn new(spec: CommandSpec) -> Self {
+        super::groups::become_subreaper();
         Self { spec }
     }
 }
@@ -33,6 +36,7 @@ impl CommandExecutor {
 struct Tally {
     usage: Usage,
     failed: u64,
+    leftovers: u64,
     finished: Option<Instant>,
 }
 
@@ -56,7 +60,16 @@ impl Shared<'_> {
     /// Worker i's loop: one child at a time until the tasks run out or the batch stops.
     fn work(&self, i: usize) -> Tally {
         let mut tally = Tally::default();
-        let stderr_path = self.dir.join(format!("stderr-{i}"));
+        let stderr = match stderr_file(&self.dir.join(format!("stderr-{i}"))) {
+            Ok(f) => f,
+            Err(e) => {
+                self.fail(TaskError {
+                    task: 0,
+                    reason: format!("cannot make worker {i}'s stderr file: {e}"),
+                });
+                return tally;
+            }
+        };
         let mut share = static_share(self.batch.tasks, self.batch.workers.get(), i);
         loop {
             let task = match self.batch.schedule {
@@ -66,19 +79,16 @@ impl Shared<'_> {
             if task >= self.batch.tasks || self.stopping() {
                 break;
             }
-            let run = self.spec.run(task, i, &stderr_path, Some(&self.watch));
+            let run = self.spec.run(task, i, &stderr, Some(&self.watch));
             tally.usage.add(&run.usage);
+            tally.leftovers += run.leftovers;
             match run.outcome {
                 Ok(Outcome::Done) => {}
                 Ok(Outcome::Stopped) => break,
                 Err(_) if self.stopping() => break,
                 Err(_) if self.spec.keep_going => tally.failed += 1,
                 Err(e) => {
-                    self.abort.store(true, Ordering::Release);
-                    self.failure
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .get_or_insert(e);
+                    self.fail(e);
                     break;
                 }
             }
@@ -86,13 +96,18 @@ impl Shared<'_> {
         tally.finished = Some(Instant::now());
         tally
     }
+
+    /// Stops the batch with this error (the first one is kept).
+    fn fail(&self, e: TaskError) {
+        self.abort.store(true, Ordering::Release);
+        self.failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(e);
+    }
 }
 
 impl Executor for CommandExecutor {
-    fn mode(&self) -> &'static str {
-        "command"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -200,6 +215,8 @@ impl Executor for CommandExecutor {
             .spec
             .keep_going
             .then(|| tallies.iter().map(|t| t.failed).sum());
+        let leftovers: u64 = tallies.iter().map(|t| t.leftovers).sum();
+        sample.leftover_processes = (leftovers > 0).then_some(leftovers);
         throttle::fill_delta(&mut sample, throttled_before, throttled_after);
         Ok(sample)
     }

@@ -1,12 +1,19 @@
 //! The user's command and one run of it: `{task}` and `{worker}` replaced, PLATEAU_TASK /
 //! PLATEAU_WORKER set, started in its own process group (so a kill reaches anything it
-//! started), waited for, and judged by its exit status, with the tail of its stderr on failure.
+//! started), waited for, judged by its exit status, with the tail of its stderr on failure,
+//! and its group emptied of anything it left behind (`groups`).
+//!
+//! Spawning takes std's `posix_spawn` (vfork-like) path: no `pre_exec` closure, the process
+//! group set through the spawn attributes, and stderr into the worker's one reused file
+//! (truncated per task) rather than a new file per task.
 
 use super::child::{self, Killed, Watchdog};
+use super::groups;
 use super::rusage::Usage;
 use crate::workload::{TaskError, Workload};
 use serde_json::json;
 use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Stdio;
@@ -60,48 +67,43 @@ impl CommandSpec {
     }
 
     /// Starts task `task` as worker `worker` in its own process group; returns its pid.
-    fn spawn(&self, task: u64, worker: usize, stderr: File) -> std::io::Result<i32> {
+    fn spawn(&self, task: u64, worker: usize, stderr: &File) -> std::io::Result<i32> {
         let argv = self.argv_for(task, worker);
         let mut cmd = std::process::Command::new(&argv[0]);
         cmd.args(&argv[1..])
             .env("PLATEAU_TASK", task.to_string())
             .env("PLATEAU_WORKER", worker.to_string())
+            .env(super::guard::RUN_PID_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(stderr)
+            .stderr(stderr.try_clone()?)
+            // In its own group the child does not get the terminal's Ctrl-C: plateau's own
+            // handler stops it (see `groups`). No pre_exec hook: it would force fork+exec.
             .process_group(0);
-        // In its own group the child does not get the terminal's Ctrl-C: have the kernel kill
-        // it if plateau dies first, so an interrupted run leaves no orphans behind.
-        #[cfg(target_os = "linux")]
-        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
         let child = cmd.spawn()?;
         // The Child handle is dropped unwaited: `child::reap` waits for the pid itself.
         Ok(child.id() as i32)
     }
 
     /// Runs task `task` as worker `worker` to its end, with `watch` enforcing the timeout.
+    /// `stderr` is the worker's capture file, opened for appending (see `stderr_file`); it is
+    /// emptied first.
     pub(crate) fn run(
         &self,
         task: u64,
         worker: usize,
-        stderr_path: &Path,
+        stderr: &File,
         watch: Option<&Watchdog>,
     ) -> TaskRun {
         let fail = |reason: String| TaskRun {
             usage: Usage::default(),
             outcome: Err(TaskError { task, reason }),
+            leftovers: 0,
         };
-        let file = match File::create(stderr_path) {
-            Ok(f) => f,
-            Err(e) => return fail(format!("cannot capture the command's stderr: {e}")),
-        };
-        let pid = match self.spawn(task, worker, file) {
+        if let Err(e) = stderr.set_len(0) {
+            return fail(format!("cannot capture the command's stderr: {e}"));
+        }
+        let pid = match self.spawn(task, worker, stderr) {
             Ok(pid) => pid,
             Err(e) => {
                 return fail(format!(
@@ -110,13 +112,20 @@ impl CommandSpec {
                 ));
             }
         };
+        groups::register(pid);
         let deadline = self.timeout.map(|t| Instant::now() + t);
         if let Some(w) = watch {
             w.register(worker, pid, deadline);
         }
         let waited = child::wait_exit(pid);
         let killed = watch.and_then(|w| w.unregister(worker));
-        let (status, usage) = match child::reap(pid) {
+        let reaped = child::reap(pid);
+        // The main process has ended: whatever is left of its group goes too. Leftovers of a
+        // killed task are not counted, as they may still be dying from the same kill.
+        let left = groups::end_leftovers(pid);
+        groups::unregister(pid);
+        let leftovers = if killed.is_some() { 0 } else { left };
+        let (status, usage) = match reaped {
             Ok(r) => r,
             Err(e) => return fail(format!("waiting for the command failed: {e} ({waited:?})")),
         };
@@ -136,18 +145,33 @@ impl CommandSpec {
                 reason: format!(
                     "`{}` {how}{}",
                     self.argv_for(task, worker).join(" "),
-                    stderr_tail(stderr_path)
+                    stderr_tail(stderr)
                 ),
             }),
+            leftovers,
         }
     }
 }
 
+/// A worker's stderr capture file at `path`: created, and opened for appending so each task's
+/// output starts at the beginning once the file is emptied.
+pub(crate) fn stderr_file(path: &Path) -> std::io::Result<File> {
+    File::options()
+        .read(true)
+        .append(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
 /// The last lines of a captured stderr, as a suffix for an error message.
-fn stderr_tail(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let start = bytes.len().saturating_sub(STDERR_TAIL_BYTES);
-    let text = String::from_utf8_lossy(&bytes[start..]);
+fn stderr_tail(file: &File) -> String {
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let start = len.saturating_sub(STDERR_TAIL_BYTES as u64);
+    let mut bytes = vec![0u8; (len - start) as usize];
+    let got = file.read_at(&mut bytes, start).unwrap_or(0);
+    bytes.truncate(got);
+    let text = String::from_utf8_lossy(&bytes);
     let text = text.trim_end();
     if text.is_empty() {
         "; its stderr was empty".into()
@@ -165,10 +189,12 @@ pub(crate) enum Outcome {
     Stopped,
 }
 
-/// One run of the command: what it used and how it ended.
+/// One run of the command: what it used, how it ended, and how many processes it left in its
+/// group when its main process exited (killed since).
 pub(crate) struct TaskRun {
     pub(crate) usage: Usage,
     pub(crate) outcome: Result<Outcome, TaskError>,
+    pub(crate) leftovers: u64,
 }
 
 /// The command as a workload: it describes the command for results.json; `run_task` runs it
@@ -184,10 +210,6 @@ impl CommandWorkload {
 }
 
 impl Workload for CommandWorkload {
-    fn name(&self) -> &'static str {
-        "command"
-    }
-
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
     }
@@ -197,10 +219,11 @@ impl Workload for CommandWorkload {
             task,
             reason: format!("cannot make a folder for the command's stderr: {e}"),
         })?;
-        self.0
-            .run(task, 0, &dir.path().join("stderr"), None)
-            .outcome
-            .map(|_| ())
+        let stderr = stderr_file(&dir.path().join("stderr")).map_err(|e| TaskError {
+            task,
+            reason: format!("cannot capture the command's stderr: {e}"),
+        })?;
+        self.0.run(task, 0, &stderr, None).outcome.map(|_| ())
     }
 }
 

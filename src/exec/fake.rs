@@ -50,10 +50,6 @@ impl FakeExecutor {
 }
 
 impl Executor for FakeExecutor {
-    fn mode(&self) -> &'static str {
-        "threads"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,

@@ -74,10 +74,6 @@ impl MemoryGuard {
 }
 
 impl Executor for MemoryGuard {
-    fn mode(&self) -> &'static str {
-        self.inner.mode()
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -114,9 +110,6 @@ mod tests {
     struct Heavy(FakeExecutor, u64);
 
     impl Executor for Heavy {
-        fn mode(&self) -> &'static str {
-            "processes"
-        }
         fn run_batch(&mut self, s: &BatchSpec, w: &SharedWorkload) -> Result<Sample, BatchError> {
             let mut out = self.0.run_batch(s, w)?;
             out.worker_peak_rss_bytes = vec![self.1; s.workers.get()];

@@ -7,7 +7,10 @@ pub mod child;
 pub mod chunking;
 pub mod command;
 pub mod command_spec;
+#[cfg(any(test, feature = "testing"))]
 pub mod fake;
+pub mod groups;
+pub mod guard;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;
@@ -112,9 +115,6 @@ pub enum BatchError {
 
 /// Runs batches of a workload and measures them.
 pub trait Executor {
-    /// The execution model's name in results.json: "threads", "processes", "command".
-    fn mode(&self) -> &'static str;
-
     /// Runs one batch and returns its measurements.
     fn run_batch(
         &mut self,

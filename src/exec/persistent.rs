@@ -104,10 +104,6 @@ impl PersistentExecutor {
 }
 
 impl Executor for PersistentExecutor {
-    fn mode(&self) -> &'static str {
-        "persistent"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -136,10 +132,6 @@ impl PersistentWorkload {
 }
 
 impl Workload for PersistentWorkload {
-    fn name(&self) -> &'static str {
-        "command"
-    }
-
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
     }

@@ -52,10 +52,6 @@ impl ProcessesExecutor {
 }
 
 impl Executor for ProcessesExecutor {
-    fn mode(&self) -> &'static str {
-        "processes"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,

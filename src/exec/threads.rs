@@ -64,10 +64,6 @@ impl Gate {
 }
 
 impl Executor for ThreadsExecutor {
-    fn mode(&self) -> &'static str {
-        "threads"
-    }
-
     fn run_batch(
         &mut self,
         spec: &BatchSpec,
@@ -83,65 +79,11 @@ impl Executor for ThreadsExecutor {
             gate: Gate::new(),
         };
         let spawn_start = Instant::now();
-        let mut release = spawn_start;
-        let mut before = rusage::Usage::default();
-        let mut throttled_before = None;
-
-        let outcome: Result<Vec<Instant>, BatchError> = std::thread::scope(|scope| {
-            let mut handles = Vec::with_capacity(workers);
-            for i in 0..workers {
-                let (shared, workload) = (&shared, workload);
-                let pin = spec.cpu_for(i);
-                let built = std::thread::Builder::new()
-                    .name(format!("plateau-worker-{i}"))
-                    .spawn_scoped(scope, move || {
-                        if let Some(cpu) = pin {
-                            pin_current_thread(cpu);
-                        }
-                        shared.arrived.fetch_add(1, Ordering::AcqRel);
-                        shared.gate.wait();
-                        work(spec, i, shared, workload.as_ref());
-                        Instant::now()
-                    });
-                match built {
-                    Ok(h) => handles.push(h),
-                    Err(e) => {
-                        // Open the gate on an aborted batch so the started threads end.
-                        shared.abort.store(true, Ordering::Release);
-                        shared.gate.open();
-                        return Err(BatchError::Setup(format!(
-                            "could not start worker thread {i} of {workers}: {e}"
-                        )));
-                    }
-                }
-            }
-            // Every worker is waiting before the clock starts, and only the main thread opens
-            // the gate, so no task can begin before `release` is read.
-            while shared.arrived.load(Ordering::Acquire) < workers {
-                std::thread::sleep(Duration::from_micros(50));
-            }
-            workload.begin_batch(spec.tasks);
-            throttled_before = throttle::read();
-            before = rusage::read(Who::SelfProcess);
-            release = Instant::now();
-            shared.gate.open();
-            let mut finishes = Vec::with_capacity(workers);
-            let mut died = None;
-            for (i, h) in handles.into_iter().enumerate() {
-                match h.join() {
-                    Ok(t) => finishes.push(t),
-                    Err(payload) => {
-                        shared.abort.store(true, Ordering::Release);
-                        died.get_or_insert(BatchError::WorkerDied {
-                            worker: i,
-                            reason: panic_message(payload.as_ref()),
-                        });
-                    }
-                }
-            }
-            died.map_or(Ok(finishes), Err)
-        });
-        let finishes = outcome?;
+        let (finishes, released) = std::thread::scope(|scope| {
+            let handles = spawn_workers(scope, spec, &shared, workload)?;
+            let released = release(spec, &shared, workload);
+            Ok::<_, BatchError>((join_workers(handles, &shared)?, released))
+        })?;
         let after = rusage::read(Who::SelfProcess);
         let throttled_after = throttle::read();
         if let Some(err) = shared
@@ -158,16 +100,103 @@ impl Executor for ThreadsExecutor {
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;
-        let last = finishes.into_iter().max().unwrap_or(release);
+        let last = finishes.into_iter().max().unwrap_or(released.at);
         let mut sample = Sample {
-            wall_s: last.saturating_duration_since(release).as_secs_f64(),
-            startup_s: release.saturating_duration_since(spawn_start).as_secs_f64(),
+            wall_s: last.saturating_duration_since(released.at).as_secs_f64(),
+            startup_s: released
+                .at
+                .saturating_duration_since(spawn_start)
+                .as_secs_f64(),
             ..Sample::default()
         };
-        rusage::fill_delta(&mut sample, &before, &after);
-        throttle::fill_delta(&mut sample, throttled_before, throttled_after);
+        rusage::fill_delta(&mut sample, &released.usage, &after);
+        throttle::fill_delta(&mut sample, released.throttled, throttled_after);
         Ok(sample)
     }
+}
+
+/// What the main thread read as it opened the gate: the start of the clock and the counters.
+struct Released {
+    at: Instant,
+    usage: rusage::Usage,
+    throttled: Option<throttle::CpuStat>,
+}
+
+/// Starts the W workers, each pinned if asked, counted in and waiting at the gate. A thread that
+/// cannot start aborts the batch and opens the gate so the started ones end.
+fn spawn_workers<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    spec: &'env BatchSpec,
+    shared: &'env Shared,
+    workload: &'env SharedWorkload,
+) -> Result<Vec<std::thread::ScopedJoinHandle<'scope, Instant>>, BatchError> {
+    let workers = spec.workers.get();
+    let mut handles = Vec::with_capacity(workers);
+    for i in 0..workers {
+        let pin = spec.cpu_for(i);
+        let built = std::thread::Builder::new()
+            .name(format!("plateau-worker-{i}"))
+            .spawn_scoped(scope, move || {
+                if let Some(cpu) = pin {
+                    pin_current_thread(cpu);
+                }
+                shared.arrived.fetch_add(1, Ordering::AcqRel);
+                shared.gate.wait();
+                work(spec, i, shared, workload.as_ref());
+                Instant::now()
+            });
+        match built {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                shared.abort.store(true, Ordering::Release);
+                shared.gate.open();
+                return Err(BatchError::Setup(format!(
+                    "could not start worker thread {i} of {workers}: {e}"
+                )));
+            }
+        }
+    }
+    Ok(handles)
+}
+
+/// Waits until every worker waits at the gate, reads the clock and the counters, and opens it.
+/// Only the main thread opens the gate, so no task can begin before the clock is read.
+fn release(spec: &BatchSpec, shared: &Shared, workload: &SharedWorkload) -> Released {
+    while shared.arrived.load(Ordering::Acquire) < spec.workers.get() {
+        std::thread::sleep(Duration::from_micros(50));
+    }
+    workload.begin_batch(spec.tasks);
+    let throttled = throttle::read();
+    let usage = rusage::read(Who::SelfProcess);
+    let at = Instant::now();
+    shared.gate.open();
+    Released {
+        at,
+        usage,
+        throttled,
+    }
+}
+
+/// Each worker's finish time, or the first panic (after which the others are told to stop).
+fn join_workers(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, Instant>>,
+    shared: &Shared,
+) -> Result<Vec<Instant>, BatchError> {
+    let mut finishes = Vec::with_capacity(handles.len());
+    let mut died = None;
+    for (i, h) in handles.into_iter().enumerate() {
+        match h.join() {
+            Ok(t) => finishes.push(t),
+            Err(payload) => {
+                shared.abort.store(true, Ordering::Release);
+                died.get_or_insert(BatchError::WorkerDied {
+                    worker: i,
+                    reason: panic_message(payload.as_ref()),
+                });
+            }
+        }
+    }
+    died.map_or(Ok(finishes), Err)
 }
 
 fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
@@ -231,9 +260,6 @@ mod tests {
     }
 
     impl Workload for Counting {
-        fn name(&self) -> &'static str {
-            "counting"
-        }
         fn describe(&self) -> serde_json::Value {
             serde_json::json!({"name": "counting"})
         }

@@ -21,9 +21,129 @@ enum Value {
     Seconds(usize),
 }
 
+/// Where the columns plateau reads sit in the header.
+struct Columns {
+    /// Lower-cased header names.
+    names: Vec<String>,
+    workers: usize,
+    value: Value,
+    tasks: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns in `header`, or says which one is missing and what was found.
+    fn find(header: Vec<String>, shown: &str) -> anyhow::Result<Self> {
+        let find = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| header.iter().position(|h| h == n))
+        };
+        let found = header.join(", ");
+        let workers = find(&WORKERS).ok_or_else(|| {
+            usage(format!(
+                "{shown} has no `workers` column (found: {found}); the first line must be a header naming `workers` and `seconds` or `throughput`"
+            ))
+        })?;
+        let value = match (find(&THROUGHPUT), find(&SECONDS)) {
+            (Some(c), _) => Value::Throughput(c),
+            (None, Some(c)) => Value::Seconds(c),
+            (None, None) => {
+                return Err(usage(format!(
+                    "{shown} has no `throughput`, `tasks_per_sec` or `seconds` column (found: {found}); add one beside `workers`"
+                )));
+            }
+        };
+        let tasks = find(&[TASKS]);
+        Ok(Self {
+            names: header,
+            workers,
+            value,
+            tasks,
+        })
+    }
+
+    /// The value column's index and header name.
+    fn value_column(&self) -> (usize, &str) {
+        let c = match self.value {
+            Value::Throughput(c) | Value::Seconds(c) => c,
+        };
+        (c, self.names[c].as_str())
+    }
+}
+
+/// One row as read: its worker count, own task count (from a `tasks` column) and value.
+struct Row {
+    workers: usize,
+    tasks: Option<u64>,
+    value: f64,
+}
+
+/// Reads the fields plateau uses from one record, naming the file, line and column on error.
+fn read_row(rec: &::csv::StringRecord, cols: &Columns, shown: &str) -> anyhow::Result<Row> {
+    let line = rec.position().map(|p| p.line()).unwrap_or(0);
+    let field = |c: usize| rec.get(c).unwrap_or("");
+    let workers = parse_workers(field(cols.workers)).ok_or_else(|| {
+        usage(format!(
+            "{shown} line {line}: workers is `{}`; it must be a whole number of at least 1",
+            field(cols.workers)
+        ))
+    })?;
+    let tasks = match cols.tasks {
+        Some(c) => Some(parse_workers(field(c)).map(|t| t as u64).ok_or_else(|| {
+            usage(format!(
+                "{shown} line {line}: tasks is `{}`; it must be a whole number of at least 1",
+                field(c)
+            ))
+        })?),
+        None => None,
+    };
+    let (col, name) = cols.value_column();
+    let value = parse_positive(field(col)).ok_or_else(|| {
+        usage(format!(
+            "{shown} line {line}: {name} is `{}`; it must be a positive number",
+            field(col)
+        ))
+    })?;
+    Ok(Row {
+        workers,
+        tasks,
+        value,
+    })
+}
+
+/// A row as a measurement of the file's batch size (`file_tasks`, 1 when unknown). A seconds
+/// row of another task count is converted through its own throughput.
+fn to_measurement(row: &Row, value: Value, file_tasks: Option<u64>) -> Measurement {
+    let row_tasks = row.tasks.or(file_tasks);
+    let batch = file_tasks.unwrap_or(1) as f64;
+    let v = row.value;
+    let (x, wall_s) = match value {
+        Value::Throughput(_) => (v, batch / v),
+        Value::Seconds(_) => {
+            let x = row_tasks.unwrap_or(1) as f64 / v;
+            (
+                x,
+                if row_tasks == file_tasks {
+                    v
+                } else {
+                    batch / x
+                },
+            )
+        }
+    };
+    Measurement {
+        workers: row.workers,
+        tasks_per_sec: x,
+        sample: Sample {
+            wall_s,
+            ..Sample::default()
+        },
+    }
+}
+
 /// Parses CSV text; `path` names the file in errors, `tasks` is `--tasks`.
 pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::Result<Imported> {
-    let shown = path.display();
+    let shown = path.display().to_string();
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(::csv::Trim::All)
@@ -35,100 +155,29 @@ pub fn from_text(text: &str, path: &Path, tasks: Option<NonZeroU64>) -> anyhow::
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let find = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| header.iter().position(|h| h == n))
-    };
-    let found = header.join(", ");
-    let workers_col = find(&WORKERS).ok_or_else(|| {
-        usage(format!(
-            "{shown} has no `workers` column (found: {found}); the first line must be a header naming `workers` and `seconds` or `throughput`"
-        ))
-    })?;
-    let value = match (find(&THROUGHPUT), find(&SECONDS)) {
-        (Some(c), _) => Value::Throughput(c),
-        (None, Some(c)) => Value::Seconds(c),
-        (None, None) => {
-            return Err(usage(format!(
-                "{shown} has no `throughput`, `tasks_per_sec` or `seconds` column (found: {found}); add one beside `workers`"
-            )));
-        }
-    };
-    let tasks_col = find(&[TASKS]);
+    let cols = Columns::find(header, &shown)?;
     let mut rows = Vec::new();
+    // The `tasks` column wins over --tasks; the first row's count is the file's batch size.
     let mut file_tasks: Option<u64> = tasks.map(|t| t.get());
-    let mut first_row = true;
-    for rec in reader.records() {
+    for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             usage(format!(
                 "{shown} line {line}: {e}; every row needs the same columns as the header"
             ))
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let field = |c: usize| rec.get(c).unwrap_or("");
-        let workers = parse_workers(field(workers_col)).ok_or_else(|| {
-            usage(format!(
-                "{shown} line {line}: workers is `{}`; it must be a whole number of at least 1",
-                field(workers_col)
-            ))
-        })?;
-        let row_tasks = match tasks_col {
-            Some(c) => Some(parse_workers(field(c)).map(|t| t as u64).ok_or_else(|| {
-                usage(format!(
-                    "{shown} line {line}: tasks is `{}`; it must be a whole number of at least 1",
-                    field(c)
-                ))
-            })?),
-            None => None,
-        };
-        // The `tasks` column wins over --tasks; the first row's count is the file's batch size.
-        if first_row && row_tasks.is_some() {
-            file_tasks = row_tasks;
+        let row = read_row(&rec, &cols, &shown)?;
+        if i == 0 && row.tasks.is_some() {
+            file_tasks = row.tasks;
         }
-        first_row = false;
-        let row_tasks = row_tasks.or(file_tasks);
-        let (col, name) = match value {
-            Value::Throughput(c) => (c, header[c].as_str()),
-            Value::Seconds(c) => (c, header[c].as_str()),
-        };
-        let v = parse_positive(field(col)).ok_or_else(|| {
-            usage(format!(
-                "{shown} line {line}: {name} is `{}`; it must be a positive number",
-                field(col)
-            ))
-        })?;
-        let batch = file_tasks.unwrap_or(1) as f64;
-        let (x, wall_s) = match value {
-            Value::Throughput(_) => (v, batch / v),
-            Value::Seconds(_) => {
-                let x = row_tasks.unwrap_or(1) as f64 / v;
-                (
-                    x,
-                    if row_tasks == file_tasks {
-                        v
-                    } else {
-                        batch / x
-                    },
-                )
-            }
-        };
-        rows.push(Measurement {
-            workers,
-            tasks_per_sec: x,
-            sample: Sample {
-                wall_s,
-                ..Sample::default()
-            },
-        });
+        rows.push(to_measurement(&row, cols.value, file_tasks));
     }
     if rows.is_empty() {
         return Err(usage(format!(
             "{shown} has a header but no rows; add one row per measured run, e.g. `4,8.2`"
         )));
     }
-    let unit = match value {
+    let unit = match cols.value {
         Value::Seconds(_) if file_tasks.is_none() => Unit::RunsPerSec,
         _ => Unit::TasksPerSec,
     };

@@ -113,6 +113,8 @@ pub fn to_record(
             command_line: ctx.command_line.clone(),
             stop_reason: None,
             resumed_at: vec![],
+            allow_concurrent: false,
+            sweep_state: None,
         },
         machine,
         config: ConfigRecord {

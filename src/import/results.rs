@@ -4,7 +4,7 @@
 use super::{Format, Imported, Measurement, Unit};
 use crate::analysis::Provenance;
 use crate::error::usage;
-use crate::report::json;
+use crate::model::json;
 use std::path::Path;
 
 /// Parses results.json text; `path` names the file in errors.

@@ -48,9 +48,6 @@ fn a_stop_request_ends_early_with_samples_kept() {
 struct TwoFit(FakeExecutor);
 
 impl Executor for TwoFit {
-    fn mode(&self) -> &'static str {
-        "persistent"
-    }
     fn run_batch(&mut self, b: &BatchSpec, w: &SharedWorkload) -> Result<Sample, BatchError> {
         match b.workers.get() {
             n if n > 2 => Err(BatchError::WontFit {

@@ -58,10 +58,6 @@ pub fn check_total(tasks: u64, updates: u64, got: u64) -> Result<(), String> {
 }
 
 impl Workload for ContendedWorkload {
-    fn name(&self) -> &'static str {
-        "contended"
-    }
-
     fn describe(&self) -> serde_json::Value {
         json!({"name": "contended", "updates_per_task": self.updates})
     }

@@ -41,10 +41,6 @@ pub fn expected(n: u64, iterations: u64) -> u64 {
 }
 
 impl Workload for CpuWorkload {
-    fn name(&self) -> &'static str {
-        "cpu"
-    }
-
     fn describe(&self) -> serde_json::Value {
         json!({"name": "cpu", "iterations": self.iterations})
     }

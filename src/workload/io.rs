@@ -30,10 +30,6 @@ impl IoWorkload {
 }
 
 impl Workload for IoWorkload {
-    fn name(&self) -> &'static str {
-        "io"
-    }
-
     fn describe(&self) -> serde_json::Value {
         json!({"name": "io", "io_ms": self.io.as_millis() as u64, "cpu_iterations": self.cpu_iterations})
     }

@@ -80,10 +80,6 @@ pub fn check_sum(task: u64, got: u64, words: usize) -> Result<(), TaskError> {
 }
 
 impl Workload for MemoryWorkload {
-    fn name(&self) -> &'static str {
-        "memory"
-    }
-
     fn describe(&self) -> serde_json::Value {
         json!({"name": "memory", "buffer_bytes": self.buffer_bytes, "buffer_mib": self.buffer_bytes as f64 / MIB as f64})
     }

@@ -29,9 +29,6 @@ pub struct TaskError {
 /// clock starts, `run_task` for every task, and `end_batch` in the coordinator after the clock
 /// stops, to check totals that no single task can see (a shared counter's final value).
 pub trait Workload: Send + Sync {
-    /// The name used on the command line and in results.json.
-    fn name(&self) -> &'static str;
-
     /// `{"name": ..., parameters...}` as recorded in results.json's `config.workload`.
     fn describe(&self) -> serde_json::Value;
 

@@ -58,10 +58,6 @@ pub fn iterations_for(work_ns: u64) -> u64 {
 }
 
 impl Workload for TinyWorkload {
-    fn name(&self) -> &'static str {
-        "tiny"
-    }
-
     fn describe(&self) -> serde_json::Value {
         json!({"name": "tiny", "work_ns": self.work_ns, "iterations": self.iterations})
     }

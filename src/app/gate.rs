@@ -1,0 +1,192 @@
+//! `plateau compare --baseline-… --candidate-…`: the interleaved gate. Validates both sides,
+//! calibrates the task count, runs a warm-up round and then measured rounds until the
+//! sequential decision is reached or the budget runs out, saving baseline.json,
+//! candidate.json, pairing.json and gate.json after every round. The verdict is the exit code.
+
+use super::gate_rounds::{Pairing, RoundError, Rounds, SideRunner, as_block, calibrated_tasks};
+use super::{print_stdout, signals, write_markdown};
+use crate::cli::CompareArgs;
+use crate::cli_gate::InconclusiveAs;
+use crate::clock::UtcTime;
+use crate::compare::gate::{Decision, SequentialGate};
+use crate::compare::gate_outcome::{GateReport, GateRunFacts, GateVerdict, gate_report};
+use crate::config::gate::{GateConfig, GateSide};
+use crate::error::{Inconclusive, RegressionFound, RunFailed};
+use crate::exec::BatchSpec;
+use crate::model::json;
+use crate::outdir::OutputDir;
+use crate::render::gate_md;
+use crate::summary::summarize_points;
+use crate::term::gate_text;
+use std::time::Instant;
+
+/// Runs the interleaved gate.
+pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into);
+    let machine = crate::machine::detect();
+    let now = UtcTime::now();
+    let config = GateConfig::from_args(args, &machine, &now.folder_stamp(), step_summary)?;
+    let out = OutputDir::prepare(&config.out)?;
+    let cancel = signals::install();
+    let start = Instant::now();
+    let side = |s: &GateSide| -> anyhow::Result<SideRunner> {
+        Ok(SideRunner {
+            name: s.name,
+            executor: super::executor::for_config(&s.run)?,
+            workload: s.run.workload.build(),
+            record: super::run::new_record(&s.run, machine.clone(), &now),
+        })
+    };
+    let mut sides = [side(&config.baseline)?, side(&config.candidate)?];
+    let run = &config.baseline.run;
+    let template = BatchSpec {
+        workers: run.workers[0],
+        tasks: run.tasks.get(),
+        schedule: run.schedule,
+        pin_cpus: if run.pin {
+            machine.allowed_cpu_ids.clone()
+        } else {
+            vec![]
+        },
+        cancel: cancel.clone(),
+        chunk: run.chunk,
+    };
+    let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
+    let fail = |e: RoundError, what: &str| -> anyhow::Error {
+        match e {
+            RoundError::Cancelled => RunFailed(format!(
+                "interrupted {what}; the samples so far are saved in {}",
+                out.path().display()
+            ))
+            .into(),
+            RoundError::Failed(s) => RunFailed(format!(
+                "{s} ({what}); the samples so far are saved in {}",
+                out.path().display()
+            ))
+            .into(),
+        }
+    };
+    if config.calibrate_tasks {
+        let pilot = rounds
+            .batch(&mut sides[0], run.workers[0], &cancel)
+            .map_err(|e| fail(e, "while calibrating the task count"))?;
+        let largest = run.workers.last().map_or(1, |w| w.get());
+        rounds.tasks = calibrated_tasks(
+            rounds.tasks,
+            pilot.wall_s,
+            config.batch_time.as_secs_f64(),
+            largest,
+        );
+    }
+    for s in sides.iter_mut() {
+        s.record.config.tasks = rounds.tasks;
+    }
+    let mut pairing = Pairing {
+        seed: config.seed,
+        tasks: rounds.tasks,
+        rounds: vec![],
+    };
+    let mut gate = SequentialGate::new(config.options);
+    let budget_s = config.max_time.as_secs_f64();
+    let tasks = rounds.tasks;
+    let facts = |elapsed: f64| GateRunFacts {
+        elapsed_s: elapsed,
+        max_time_s: budget_s,
+        tasks,
+        baseline: config.baseline.given.clone(),
+        candidate: config.candidate.given.clone(),
+        out_dir: out.path().display().to_string(),
+    };
+    // The settings are on disk before the first batch is kept, so an interrupted gate
+    // always leaves its four files.
+    let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
+    save(&out, &mut sides, &pairing, &report)?;
+    let warm_start = Instant::now();
+    rounds
+        .round(&mut sides, false, &cancel)
+        .map_err(|e| fail(e, "in the warm-up round"))?;
+    let mut last_round_s = warm_start.elapsed().as_secs_f64();
+    loop {
+        let elapsed = start.elapsed().as_secs_f64();
+        if elapsed + last_round_s > budget_s {
+            break;
+        }
+        let round_start = Instant::now();
+        let blocks = rounds
+            .round(&mut sides, true, &cancel)
+            .map_err(|e| fail(e, &format!("in round {}", pairing.rounds.len() + 1)))?;
+        last_round_s = round_start.elapsed().as_secs_f64();
+        let decision = gate.add_round(&blocks.iter().map(as_block).collect::<Vec<_>>());
+        pairing.rounds.push(blocks);
+        let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
+        save(&out, &mut sides, &pairing, &report)?;
+        if !config.quiet {
+            eprintln!("{}", gate_text::progress_line(&report));
+        }
+        if decision != Decision::Continue {
+            break;
+        }
+    }
+    let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
+    save(&out, &mut sides, &pairing, &report)?;
+    publish(&config, &report)?;
+    exit_for(&report, config.inconclusive)
+}
+
+/// Writes both sides' samples, the pairing and the outcome.
+fn save(
+    out: &OutputDir,
+    sides: &mut [SideRunner; 2],
+    pairing: &Pairing,
+    report: &GateReport,
+) -> anyhow::Result<()> {
+    for s in sides.iter_mut() {
+        let r = &mut s.record;
+        summarize_points(&mut r.points, r.config.tasks, r.config.seed);
+        r.run.finished_at = Some(UtcTime::now().rfc3339());
+        out.write(&format!("{}.json", s.name), &json::render(r))?;
+    }
+    out.write("pairing.json", &pretty(pairing)?)?;
+    out.write("gate.json", &pretty(report)?)?;
+    Ok(())
+}
+
+fn pretty<T: serde::Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// The table or JSON on stdout, the markdown where asked and into the step summary.
+fn publish(config: &GateConfig, report: &GateReport) -> anyhow::Result<()> {
+    let markdown = gate_md::render(report);
+    if let Some(path) = &config.markdown {
+        write_markdown(path, &markdown)?;
+    }
+    if let Some(path) = &config.step_summary {
+        if let Err(e) = super::compare::append(path, &markdown) {
+            eprintln!(
+                "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
+                path.display()
+            );
+        }
+    }
+    if config.json {
+        print_stdout(&String::from_utf8_lossy(&pretty(report)?))
+    } else {
+        print_stdout(&gate_text::render(report))
+    }
+}
+
+/// Exit 0 on no regression, 1 on a regression, 4 (or as mapped) when inconclusive.
+fn exit_for(report: &GateReport, mapping: Option<InconclusiveAs>) -> anyhow::Result<()> {
+    let headline = crate::render::gate_fmt::headline(report);
+    match (report.verdict, mapping) {
+        (GateVerdict::NoRegression, _)
+        | (GateVerdict::Inconclusive, Some(InconclusiveAs::Pass)) => Ok(()),
+        (GateVerdict::Regression, _) | (GateVerdict::Inconclusive, Some(InconclusiveAs::Fail)) => {
+            Err(RegressionFound(headline).into())
+        }
+        (GateVerdict::Inconclusive, None) => Err(Inconclusive(headline).into()),
+    }
+}

@@ -1,0 +1,206 @@
+//! Saving a run so nothing measured is lost: results.json as soon as the run holds the machine
+//! lock (so even a run killed before its first round can be resumed), after every measured round
+//! with where the sweep stood (`SweepState`), and at the end. A failed save is retried by the
+//! next one (each writes the whole record). When the final write fails, the whole record goes
+//! to a file in the system temp folder or, failing that, to stdout, and the error names where.
+
+use crate::config::RunConfig;
+use crate::error::RunFailed;
+use crate::model::json;
+use crate::model::{RunRecord, SweepState};
+use crate::outdir::OutputDir;
+use crate::outdir::claim::{Existing, Outputs, claim};
+use crate::sweep::BatchEvent;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The lines around a record printed on stdout when no file could take it.
+pub const STDOUT_BEGIN: &str = "--- plateau results.json (could not be saved) ---";
+/// See `STDOUT_BEGIN`.
+pub const STDOUT_END: &str = "--- end of plateau results.json ---";
+
+/// Claims the run's folder: continued with `--resume`, replaced with `--force`, else refused
+/// when it already holds a run.
+pub fn claim_folder(config: &RunConfig) -> anyhow::Result<OutputDir> {
+    let existing = if config.robust.resume.is_some() {
+        Existing::Continue
+    } else if config.robust.replace {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    claim(&config.out, Outputs::Run, existing)
+}
+
+/// Saves during a sweep and keeps the sweep's position for the record.
+pub struct Saver<'a> {
+    out: &'a OutputDir,
+    state: SweepState,
+    planned_rounds: u32,
+    saves: u32,
+    failed: u32,
+    first_error: Option<String>,
+}
+
+impl<'a> Saver<'a> {
+    /// A saver into `out` for `record` (its state so far is kept: a resumed run counts on).
+    pub fn new(out: &'a OutputDir, record: &RunRecord, planned_rounds: u32) -> Self {
+        let mut state = record.run.sweep_state.clone().unwrap_or_default();
+        state.seed = record.config.seed;
+        state.round = 0;
+        state.order.clear();
+        state.position = 0;
+        Self {
+            out,
+            state,
+            planned_rounds,
+            saves: 0,
+            failed: 0,
+            first_error: None,
+        }
+    }
+
+    /// The first save, before measuring: it claims the folder's results.json for this run.
+    pub fn initial(&mut self, record: &RunRecord) {
+        self.save(record);
+    }
+
+    /// A round begins, visiting `workers` in this order.
+    pub fn round_starting(&mut self, round: u32, workers: &[usize]) {
+        self.state.round = round;
+        self.state.order = workers.to_vec();
+        self.state.position = 0;
+    }
+
+    /// A batch finished.
+    pub fn batch_done(&mut self, e: &BatchEvent<'_>) {
+        self.state.position += 1;
+        self.state.batches_done += 1;
+        let cost = e.sample.startup_s + e.sample.wall_s;
+        if cost.is_finite() && cost > 0.0 {
+            self.state.batch_time_s += cost;
+        }
+    }
+
+    /// A measured round finished: count it and save.
+    pub fn round_done(&mut self, record: &RunRecord) {
+        self.state.rounds_done += 1;
+        if self.state.round >= self.planned_rounds {
+            self.state.adaptive_rounds += 1;
+        }
+        self.save(record);
+    }
+
+    /// Writes the record with the current state; a failure is counted, and the next save
+    /// (which writes the whole record again) is the retry.
+    fn save(&mut self, record: &RunRecord) {
+        self.saves += 1;
+        let mut with_state = record.clone();
+        with_state.run.sweep_state = Some(self.state.clone());
+        if let Err(e) = self.out.write("results.json", &json::render(&with_state)) {
+            self.failed += 1;
+            self.first_error.get_or_insert_with(|| format!("{e:#}"));
+        }
+    }
+
+    /// Puts the sweep's final position into the record, and returns a warning when saves
+    /// during the sweep failed.
+    pub fn finish(self, record: &mut RunRecord) -> Option<String> {
+        record.run.sweep_state = Some(self.state);
+        let first = self.first_error?;
+        Some(format!(
+            "warning: {} of {} saves of results.json during the sweep failed (first: {first}); each later save retried with the whole record",
+            self.failed, self.saves
+        ))
+    }
+}
+
+/// Writes the four outputs. If results.json cannot be written, the whole record is rescued
+/// (temp folder, else stdout) and the error says where it went (exit 3).
+pub fn final_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
+    let bytes = json::render(record);
+    if let Err(e) = out.write("results.json", &bytes) {
+        let target = out.path().join("results.json");
+        let where_ = rescue(&bytes, out);
+        return Err(RunFailed(format!(
+            "could not write {} ({}); {where_}",
+            target.display(),
+            e.root_cause()
+        ))
+        .into());
+    }
+    super::write_outputs(out, record)
+}
+
+/// Writes the record somewhere else and says where: a new file in the system temp folder, or
+/// stdout between `STDOUT_BEGIN` and `STDOUT_END`.
+fn rescue(bytes: &[u8], out: &OutputDir) -> String {
+    let tip = || {
+        format!(
+            "copy it to {}/results.json to `plateau run --resume` or `plateau report` it",
+            out.path().display()
+        )
+    };
+    match rescue_file(bytes, out) {
+        Ok(path) => format!(
+            "the whole record was saved to {} instead; {}",
+            path.display(),
+            tip()
+        ),
+        Err(e) => {
+            let mut stdout = std::io::stdout().lock();
+            let printed = writeln!(stdout, "{STDOUT_BEGIN}")
+                .and_then(|_| stdout.write_all(bytes))
+                .and_then(|_| writeln!(stdout, "{STDOUT_END}"))
+                .and_then(|_| stdout.flush());
+            match printed {
+                Ok(()) => format!(
+                    "the temp folder failed too ({e}), so the whole record was printed on stdout between `{STDOUT_BEGIN}` and `{STDOUT_END}`; {}",
+                    tip()
+                ),
+                Err(p) => format!(
+                    "the temp folder failed too ({e}) and so did stdout ({p}); the record is lost"
+                ),
+            }
+        }
+    }
+}
+
+/// A new file in the system temp folder named after the output folder and this process.
+fn rescue_file(bytes: &[u8], out: &OutputDir) -> std::io::Result<PathBuf> {
+    let name = out
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    let dir = std::env::temp_dir();
+    let mut last = None;
+    for n in 0..100 {
+        let path = dir.join(format!(
+            "plateau-rescued-{name}-{}{}.json",
+            std::process::id(),
+            if n == 0 {
+                String::new()
+            } else {
+                format!("-{n}")
+            }
+        ));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path);
+        match file {
+            Ok(mut f) => {
+                let written = f.write_all(bytes).and_then(|_| f.sync_all());
+                if let Err(e) = written {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+}

@@ -1,0 +1,126 @@
+//! The flags of `plateau compare` that run the interleaved gate: the two sides, the budget,
+//! and the `plateau run` flags both sides share (forwarded as typed, validated by `run`'s own
+//! rules in `config::gate`). Raw clap derive only.
+
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// What an inconclusive gate exits with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InconclusiveAs {
+    /// Exit 0, as if no regression was found.
+    Pass,
+    /// Exit 1, as if a regression was found.
+    Fail,
+}
+
+/// Interleaved A/B flags of `plateau compare`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Interleaved A/B gate (instead of two files)")]
+pub struct GateArgs {
+    /// The baseline's command, run once per task (split like a shell does; {task} and
+    /// {worker} are replaced, as in `plateau run -- CMD`).
+    #[arg(long, value_name = "CMD", allow_hyphen_values = true)]
+    pub baseline_cmd: Option<String>,
+
+    /// The candidate's command (see --baseline-cmd).
+    #[arg(long, value_name = "CMD", allow_hyphen_values = true)]
+    pub candidate_cmd: Option<String>,
+
+    /// `plateau run` flags of the baseline's built-in workload, e.g. '--iterations 3000000'.
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub baseline_args: Option<String>,
+
+    /// `plateau run` flags of the candidate's built-in workload.
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub candidate_args: Option<String>,
+
+    /// Time budget: when it runs out without a decision the gate is inconclusive (exit 4).
+    /// Units s, m, h, e.g. 90s, 5m [default: 2m].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub max_time: Option<String>,
+
+    /// Length of the longest batch when --tasks is not given: the task count is calibrated
+    /// on the baseline at 1 worker to last about this long [default: 400ms].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub batch_time: Option<String>,
+
+    /// Map an inconclusive gate to a pass (exit 0) or a failure (exit 1) instead of exit 4.
+    #[arg(long, value_enum, value_name = "pass|fail")]
+    pub inconclusive: Option<InconclusiveAs>,
+
+    /// Folder for baseline.json, candidate.json, pairing.json and gate.json, saved after every
+    /// round. Default: reports/<date>_<time>_gate.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Both sides: the built-in workload (cpu, memory, io, contended, tiny).
+    #[arg(long, value_name = "NAME")]
+    pub workload: Option<String>,
+
+    /// Both sides: worker counts, as for `plateau run` (e.g. 1,2 or 1..4).
+    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true)]
+    pub workers: Option<String>,
+
+    /// Both sides: tasks per batch (default: calibrated, see --batch-time).
+    #[arg(long, short = 't', value_name = "N", allow_hyphen_values = true)]
+    pub tasks: Option<String>,
+
+    /// Both sides: loop iterations per cpu task.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub iterations: Option<String>,
+
+    /// Both sides: threads or processes (commands always run as processes).
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+
+    /// Seed of the count order and the ABBA/BAAB coins (default: random, recorded).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub seed: Option<String>,
+
+    /// Both sides: run commands through `sh -c`.
+    #[arg(long)]
+    pub shell: bool,
+
+    /// Both sides: pin worker i to CPU i modulo the allowed CPUs.
+    #[arg(long)]
+    pub pin: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl GateArgs {
+    /// True when any flag of the interleaved gate was given.
+    pub fn any_side(&self) -> bool {
+        self.baseline_cmd.is_some()
+            || self.candidate_cmd.is_some()
+            || self.baseline_args.is_some()
+            || self.candidate_args.is_some()
+    }
+
+    /// The shared `plateau run` flags as an argument list, in a fixed order.
+    pub fn shared_run_flags(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (flag, value) in [
+            ("--workload", &self.workload),
+            ("--workers", &self.workers),
+            ("--tasks", &self.tasks),
+            ("--iterations", &self.iterations),
+            ("--mode", &self.mode),
+            ("--seed", &self.seed),
+        ] {
+            if let Some(v) = value {
+                out.push(flag.to_string());
+                out.push(v.clone());
+            }
+        }
+        for (flag, on) in [("--shell", self.shell), ("--pin", self.pin)] {
+            if on {
+                out.push(flag.to_string());
+            }
+        }
+        out
+    }
+}

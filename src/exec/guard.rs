@@ -1,0 +1,115 @@
+//! The guard: parent-death protection for commands without `PR_SET_PDEATHSIG`. A small helper
+//! process (plateau re-executed as the hidden `__guard` subcommand, in its own process group
+//! so the terminal's Ctrl-C does not reach it) reads "+PGID" and "-PGID" lines from a pipe as
+//! task groups start and end. When the pipe closes, because plateau ended however it ended
+//! (SIGKILL and the OOM killer included), it kills every group still listed, and the group of
+//! every process whose environment names plateau as its run (`RUN_PID_ENV`, set on every
+//! command: it covers a task started just before plateau died, before it could be listed).
+//!
+//! The guard is started by the main thread, and the pipe's write end is close-on-exec, so no
+//! command inherits it and only plateau's own end keeps it open.
+
+use std::io::{BufRead, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+
+/// Set on every command to plateau's pid, so the guard can find commands it was not told of.
+pub const RUN_PID_ENV: &str = "PLATEAU_RUN_PID";
+
+/// The pipe to the guard, when one runs.
+static PIPE: Mutex<Option<ChildStdin>> = Mutex::new(None);
+
+/// The running guard; dropping it closes the pipe and waits for the guard to exit.
+#[derive(Debug)]
+pub struct Guard {
+    child: Child,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        PIPE.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the guard from this executable. Call it from the main thread.
+pub fn start() -> std::io::Result<Guard> {
+    let exe = std::env::current_exe()?;
+    let mut child = Command::new(exe)
+        .arg("__guard")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()?;
+    *PIPE.lock().unwrap_or_else(|p| p.into_inner()) = child.stdin.take();
+    Ok(Guard { child })
+}
+
+/// Tells the guard that group `pgid` started (`+`) or ended (`-`). Best effort: without a
+/// guard, or with a dead one, nothing is sent.
+pub(crate) fn tell(sign: char, pgid: i32) {
+    let mut pipe = PIPE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = pipe.as_mut() {
+        if p.write_all(format!("{sign}{pgid}\n").as_bytes()).is_err() {
+            *pipe = None;
+        }
+    }
+}
+
+/// The guard's side: follows the lines on stdin, then kills what is still listed at EOF.
+pub fn main() -> anyhow::Result<()> {
+    let run = std::os::unix::process::parent_id();
+    let mut live: Vec<i32> = Vec::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let (sign, pgid) = line.split_at(line.len().min(1));
+        let Ok(pgid) = pgid.parse::<i32>() else {
+            continue;
+        };
+        match sign {
+            "+" => live.push(pgid),
+            "-" => live.retain(|&g| g != pgid),
+            _ => {}
+        }
+    }
+    for g in live.into_iter().filter(|&g| g > 1) {
+        super::child::kill_group(g);
+    }
+    if run > 1 {
+        for g in groups_of_run(run) {
+            super::child::kill_group(g);
+        }
+    }
+    Ok(())
+}
+
+/// The process groups of processes whose environment holds `RUN_PID_ENV=run` (never the
+/// guard's own group, nor group 0 or 1).
+fn groups_of_run(run: u32) -> Vec<i32> {
+    let marker = format!("{RUN_PID_ENV}={run}");
+    // SAFETY: getpgrp has no preconditions.
+    let own = unsafe { libc::getpgrp() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    let mut out: Vec<i32> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter(|e| {
+            std::fs::read(e.path().join("environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
+        })
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter_map(|stat| super::groups::group_of(&stat))
+        .filter(|&g| g > 1 && g != own)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}

@@ -1,0 +1,252 @@
+//! What a report shows about one run, as display strings: verdict, recommendation, the table of
+//! points, fits and warnings, with the machine and method from `facts`. Shared by the HTML and
+//! markdown writers; pure. Strings are raw here and escaped by the templates.
+
+use crate::model::{Point, RunRecord};
+use crate::numbers::{rate, secs};
+use crate::render::facts::{
+    Fact, binding_sentence, machine_facts, method_facts, shell_join, workload_text,
+};
+use crate::render::fits_text::{self, FitLine};
+use crate::render::headline;
+use crate::render::pick::{self, Chosen};
+use crate::words::workers;
+use serde::Serialize;
+
+/// One worker count in the table of points.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PointRow {
+    /// Workers.
+    pub workers: usize,
+    /// Median wall time of a batch.
+    pub median: String,
+    /// 95% CI of the median.
+    pub ci: String,
+    /// Median tasks/s.
+    pub tasks_per_sec: String,
+    /// Speedup over one worker.
+    pub speedup: String,
+    /// Efficiency in percent.
+    pub efficiency: String,
+    /// Coefficient of variation in percent.
+    pub cv: String,
+    /// Median voluntary context switches per batch.
+    pub voluntary_ctx: String,
+    /// Median involuntary context switches per batch.
+    pub involuntary_ctx: String,
+    /// Notes: recommended, peak, physical cores, effective CPUs.
+    pub notes: String,
+    /// True for the recommended (or peak) row, which the page highlights.
+    pub chosen: bool,
+}
+
+/// Everything a single-run report shows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RunView {
+    /// The run's label.
+    pub label: String,
+    /// The workload and its parameters, e.g. "cpu (iterations 2000)".
+    pub workload: String,
+    /// Tasks per batch.
+    pub tasks: u64,
+    /// The CPU model.
+    pub cpu: String,
+    /// The analysis's verdict, or the measured peak in one sentence without analysis.
+    pub verdict: String,
+    /// The recommendation in one sentence.
+    pub recommendation: String,
+    /// The recommended (or peak) worker count; None when nothing was measured.
+    pub chosen_workers: Option<usize>,
+    /// True when the record carries a scaling analysis.
+    pub has_analysis: bool,
+    /// Cost per million tasks at the chosen count, when a price is known.
+    pub cost: Option<String>,
+    /// True when the sweep stopped before completing its plan.
+    pub interrupted: bool,
+    /// The table of points.
+    pub rows: Vec<PointRow>,
+    /// Peak, plateau and oversubscription in sentences (empty without analysis).
+    pub shape: Vec<String>,
+    /// The fits and their meaning (empty without analysis).
+    pub fits: Vec<FitLine>,
+    /// Reasons to qualify the numbers.
+    pub warnings: Vec<String>,
+    /// Every core figure and the rest of the machine.
+    pub machine: Vec<Fact>,
+    /// Which limit sets the effective CPUs, in one sentence.
+    pub binding: String,
+    /// The exact command line, shell-quoted.
+    pub command: String,
+    /// How the numbers were taken.
+    pub method: Vec<Fact>,
+}
+
+/// Builds the view of one run.
+pub fn run_view(record: &RunRecord) -> RunView {
+    let chosen = pick::chosen(record);
+    let analysis = record.analysis.as_ref();
+    // The report shows warnings in their own section, so the verdict is the analysis's own text.
+    let verdict = match analysis {
+        Some(a) => a.verdict.clone(),
+        None => headline::peak_line(record),
+    };
+    let recommendation = recommendation(chosen.as_ref(), record);
+    let cost = match (record.run.price_per_hour, chosen) {
+        (Some(price), Some(c)) => pick::cost_per_million(price, c.tasks_per_sec).map(|cost| {
+            format!(
+                "{} per million tasks at {} ({} tasks/s on a machine at {} per hour).",
+                pick::usd(cost),
+                workers(c.workers),
+                rate(c.tasks_per_sec),
+                pick::usd(price)
+            )
+        }),
+        _ => None,
+    };
+    let mut warnings = analysis.map(|a| a.warnings.clone()).unwrap_or_default();
+    if record.run.interrupted {
+        warnings.insert(
+            0,
+            "The sweep was interrupted: some worker counts have fewer samples than planned.".into(),
+        );
+    }
+    RunView {
+        label: record.run.label.clone(),
+        workload: workload_text(&record.config.workload),
+        tasks: record.config.tasks,
+        cpu: record.machine.cpu_brand.clone(),
+        verdict,
+        recommendation,
+        chosen_workers: chosen.map(|c| c.workers),
+        has_analysis: analysis.is_some(),
+        cost,
+        interrupted: record.run.interrupted,
+        rows: record
+            .points
+            .iter()
+            .map(|p| point_row(p, record, chosen.map(|c| c.workers)))
+            .collect(),
+        shape: analysis.map(fits_text::shape_lines).unwrap_or_default(),
+        fits: analysis.map(fits_text::fit_lines).unwrap_or_default(),
+        warnings,
+        machine: machine_facts(&record.machine),
+        binding: binding_sentence(&record.machine),
+        command: shell_join(&record.run.command_line),
+        method: method_facts(record),
+    }
+}
+
+fn recommendation(chosen: Option<&Chosen>, record: &RunRecord) -> String {
+    let eff = record.machine.effective_cpus;
+    match chosen {
+        None => "No worker count was measured, so there is nothing to recommend.".into(),
+        Some(c) if c.from_analysis => format!(
+            "Run {}: {} tasks/s at {:.0}% efficiency, on a machine with {eff} effective CPUs.",
+            workers(c.workers),
+            rate(c.tasks_per_sec),
+            c.efficiency * 100.0
+        ),
+        Some(c) => format!(
+            "No scaling analysis in this file: the highest measured throughput is {} tasks/s at {} ({:.0}% efficiency, {eff} effective CPUs). Check the plateau in the table before sizing a pool by it.",
+            rate(c.tasks_per_sec),
+            workers(c.workers),
+            c.efficiency * 100.0
+        ),
+    }
+}
+
+fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
+    let m = &record.machine;
+    let mut notes = Vec::new();
+    if let Some(a) = &record.analysis {
+        if p.workers == a.recommended_workers {
+            notes.push("recommended");
+        }
+        if p.workers == a.peak.workers {
+            notes.push("peak");
+        }
+        if a.oversubscribed_from == Some(p.workers) {
+            notes.push("oversubscribed from here");
+        }
+    } else if Some(p.workers) == chosen {
+        notes.push("peak");
+    }
+    if p.workers == m.physical_cores {
+        notes.push("physical cores");
+    }
+    if p.workers == m.effective_cpus {
+        notes.push("effective CPUs");
+    } else if p.workers == m.logical_cpus {
+        notes.push("logical CPUs");
+    }
+    let median_of = |f: fn(&crate::model::Sample) -> u64| {
+        let mut v: Vec<u64> = p.samples.iter().map(f).collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).map(u64::to_string).unwrap_or_default()
+    };
+    let dash = || "-".to_string();
+    let s = p.summary.as_ref();
+    PointRow {
+        workers: p.workers,
+        median: s.map(|s| secs(s.median_s)).unwrap_or_else(dash),
+        ci: s
+            .map(|s| format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])))
+            .unwrap_or_else(dash),
+        tasks_per_sec: s.map(|s| rate(s.tasks_per_sec)).unwrap_or_else(dash),
+        speedup: s.map(|s| format!("{:.2}x", s.speedup)).unwrap_or_else(dash),
+        efficiency: s
+            .map(|s| format!("{:.0}%", s.efficiency * 100.0))
+            .unwrap_or_else(dash),
+        cv: s
+            .map(|s| format!("{:.1}%", s.cv * 100.0))
+            .unwrap_or_else(dash),
+        voluntary_ctx: median_of(|s| s.voluntary_ctx_switches),
+        involuntary_ctx: median_of(|s| s.involuntary_ctx_switches),
+        notes: if s.is_none() {
+            "not measured".into()
+        } else {
+            notes.join(", ")
+        },
+        chosen: Some(p.workers) == chosen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testdata;
+
+    #[test]
+    fn without_analysis_the_peak_is_shown_and_said_to_be_unanalysed() {
+        let v = run_view(&testdata::record());
+        assert!(!v.has_analysis);
+        assert_eq!(v.chosen_workers, Some(3));
+        assert!(v.recommendation.starts_with("No scaling analysis"));
+        assert!(v.fits.is_empty() && v.shape.is_empty());
+        assert_eq!(v.rows.len(), 4);
+        assert_eq!(v.rows[2].notes, "peak");
+        assert!(v.rows[2].chosen);
+        assert_eq!(v.rows[1].voluntary_ctx, "20");
+        assert_eq!(v.cost, None);
+    }
+
+    #[test]
+    fn with_analysis_the_recommendation_fits_and_warnings_are_shown() {
+        let mut r = testdata::record_with_analysis();
+        r.run.price_per_hour = Some(0.72);
+        let v = run_view(&r);
+        assert!(v.has_analysis);
+        assert_eq!(v.chosen_workers, Some(2));
+        assert!(v.recommendation.starts_with("Run 2 workers"));
+        assert_eq!(
+            v.verdict,
+            "Run 2 workers: throughput plateaus at the 2 cores."
+        );
+        assert!(v.rows[1].notes.starts_with("recommended"));
+        assert!(v.rows[3].notes.contains("oversubscribed"));
+        assert_eq!(v.warnings.len(), 1);
+        assert!(!v.fits.is_empty());
+        // 0.72 USD/h at 190 tasks/s: 0.72 / (190 * 3600) * 1e6 = 1.0526 USD per million.
+        assert!(v.cost.as_deref().unwrap().starts_with("$1.05 per million"));
+    }
+}

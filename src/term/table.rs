@@ -1,0 +1,69 @@
+//! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency)
+//! and the one-line summary under it. Pure: record in, text out.
+
+use crate::analysis::Provenance;
+use crate::model::RunRecord;
+use crate::numbers::{rate, secs};
+use crate::render::headline;
+use std::fmt::Write;
+
+/// The table, one row per measured worker count, with notes at the machine's core counts.
+pub fn render(record: &RunRecord) -> String {
+    let m = &record.machine;
+    let prov = Provenance::of(record);
+    let peak = headline::peak(record).map(|m| m.workers);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}  note",
+        "workers", "median", "95% CI of median", prov.unit, "speedup", "efficiency", "cv"
+    );
+    for p in &record.points {
+        let Some(s) = &p.summary else { continue };
+        let mut notes = Vec::new();
+        if Some(p.workers) == peak {
+            notes.push("peak".to_string());
+        }
+        // An imported file's core counts are the analysing machine's: no notes from them.
+        let here = prov.machine_recorded;
+        if here && p.workers == m.physical_cores {
+            notes.push("physical cores".into());
+        }
+        if here && p.workers == m.effective_cpus {
+            notes.push("effective CPUs".into());
+        } else if here && p.workers == m.logical_cpus {
+            notes.push("logical CPUs".into());
+        }
+        if let Some(a) = &record.analysis {
+            if p.workers == a.recommended_workers {
+                notes.insert(0, "recommended".into());
+            }
+            if a.oversubscribed_from.is_some_and(|o| p.workers >= o) {
+                notes.push("oversubscribed".into());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{:>7}  {:>10}  {:>23}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
+            p.workers,
+            secs(s.median_s),
+            format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])),
+            rate(s.tasks_per_sec),
+            s.speedup,
+            s.efficiency * 100.0,
+            s.cv * 100.0,
+            notes.join(", ")
+        );
+    }
+    out
+}
+
+/// One line under the table: the peak, its speedup, and the machine's effective CPUs; then the
+/// verdict and warnings when the record has been analysed.
+pub fn summary_line(record: &RunRecord) -> String {
+    let line = headline::peak_line(record);
+    match &record.analysis {
+        Some(a) => format!("{line}\n{}", super::analysis_text::render(a)),
+        None => line,
+    }
+}

@@ -1,0 +1,258 @@
+//! The interleaved gate through the real binary: every bad input is one sentence and exit 2
+//! before anything runs (no output folder appears); a gate whose budget runs out is
+//! inconclusive (exit 4, or as --inconclusive maps it) and leaves both sides' raw samples, the
+//! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn plateau() -> Command {
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env_remove("GITHUB_STEP_SUMMARY");
+    cmd
+}
+
+#[test]
+fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--baseline-cmd", "true"], "the candidate side is missing"),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--baseline-args",
+                "",
+                "--candidate-cmd",
+                "true",
+            ],
+            "either a command (--baseline-cmd) or flags",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "no-such-program-xyz",
+                "--candidate-cmd",
+                "true",
+            ],
+            "\"no-such-program-xyz\" was not found",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--threshold",
+                "0%",
+            ],
+            "--threshold 0% is out of range",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--threshold",
+                "100%",
+            ],
+            "--threshold 100% is out of range",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--alpha",
+                "0.5",
+            ],
+            "--alpha must be above 0 and below 0.5",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--alpha",
+                "0",
+            ],
+            "--alpha must be above 0 and below 0.5",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--max-time",
+                "1s",
+            ],
+            "--max-time 1s is too short",
+        ),
+        (
+            &[
+                "--baseline-args",
+                "--workers 1",
+                "--candidate-args",
+                "--workers 1,2",
+            ],
+            "the same worker counts",
+        ),
+        (
+            &["--baseline-args", "--bogus", "--candidate-args", ""],
+            "--baseline-args (with the shared run flags): unexpected argument '--bogus'",
+        ),
+        (
+            &["--baseline-cmd", "echo 'x", "--candidate-cmd", "true"],
+            "--baseline-cmd: a single quote is not closed",
+        ),
+    ];
+    for (args, says) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("gate");
+        let assert = plateau()
+            .arg("compare")
+            .args(*args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(contains(*says));
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!out.exists(), "{args:?}: nothing may run or be written");
+    }
+}
+
+/// A gate of sleeps whose budget holds warm-up plus at most four measured rounds: a betting
+/// test cannot reach 1/alpha = 20 in four rounds (its wealth grows at most 1.8x per round).
+fn short_gate(out: &std::path::Path) -> Command {
+    let mut cmd = plateau();
+    cmd.args([
+        "compare",
+        "--baseline-cmd",
+        "sleep 0.05",
+        "--candidate-cmd",
+        "sleep 0.05",
+        "--workers",
+        "1",
+        "--tasks",
+        "1",
+        "--batch-time",
+        "50ms",
+        "--max-time",
+        "1s",
+        "--quiet",
+        "--out",
+    ])
+    .arg(out);
+    cmd
+}
+
+#[test]
+fn a_budget_that_runs_out_is_inconclusive_and_keeps_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    short_gate(&out)
+        .arg("--json")
+        .assert()
+        .code(4)
+        .stdout(contains("\"verdict\": \"inconclusive\""))
+        .stderr(contains("INCONCLUSIVE"));
+    let gate: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("gate.json")).unwrap()).unwrap();
+    let rounds = gate["rounds"].as_u64().unwrap() as usize;
+    assert!(rounds >= 1, "{gate}");
+    assert!(gate["resolvable_change"].is_number());
+    let pairing: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("pairing.json")).unwrap()).unwrap();
+    assert_eq!(pairing["rounds"].as_array().unwrap().len(), rounds);
+    for side in ["baseline", "candidate"] {
+        let r = plateau::model::json::read(&out.join(format!("{side}.json"))).unwrap();
+        assert_eq!(
+            r.points[0].samples.len(),
+            2 * rounds,
+            "{side}: two per block"
+        );
+        assert_eq!(r.run.label, side);
+    }
+}
+
+#[test]
+fn inconclusive_maps_to_pass_or_fail_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    short_gate(&dir.path().join("a"))
+        .args(["--inconclusive", "pass"])
+        .assert()
+        .code(0)
+        .stdout(contains("INCONCLUSIVE"));
+    short_gate(&dir.path().join("b"))
+        .args(["--inconclusive", "fail", "--markdown"])
+        .arg(dir.path().join("gate.md"))
+        .assert()
+        .code(1);
+    let md = std::fs::read_to_string(dir.path().join("gate.md")).unwrap();
+    assert!(
+        md.contains("| workers | blocks | throughput ratio |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_every_finished_round_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("plateau"))
+        .args([
+            "compare",
+            "--baseline-cmd",
+            "sleep 0.02",
+            "--candidate-cmd",
+            "sleep 0.02",
+            "--workers",
+            "1",
+            "--tasks",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until a measured round is saved, then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let rounds = std::fs::read(out.join("gate.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["rounds"].as_u64())
+            .unwrap_or(0);
+        if rounds >= 1 {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the gate ended first");
+        assert!(std::time::Instant::now() < deadline, "no round in 60 s");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the samples so far are saved in"),
+        "{stderr}"
+    );
+    let base = plateau::model::json::read(&out.join("baseline.json")).unwrap();
+    assert!(
+        base.points[0].samples.len() >= 2,
+        "the finished round is kept"
+    );
+}

@@ -1,0 +1,387 @@
+//! Nothing lost, through the real binary: a SIGKILLed run resumes to a complete one (and says
+//! what it found), no folder holding a result is overwritten without `--force`, a failed save
+//! is retried, and a final save that fails puts the whole record where the error says.
+
+mod own_lock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn plateau() -> Command {
+    let mut cmd = Command::cargo_bin("plateau").unwrap();
+    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    cmd
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("plateau")
+}
+
+fn load(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn sample_counts(v: &Value) -> Vec<usize> {
+    v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["samples"].as_array().unwrap().len())
+        .collect()
+}
+
+const TINY: &[&str] = &[
+    "run",
+    "--workers",
+    "1,2",
+    "--tasks",
+    "4",
+    "--iterations",
+    "2000",
+    "--repetitions",
+    "3",
+    "--warmup",
+    "0",
+    "--seed",
+    "4",
+    "--quiet",
+];
+
+fn one_line_exit_2(o: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "{needle:?} not in: {err}");
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+}
+
+#[test]
+fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let mut child = std::process::Command::new(bin())
+        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+        .args(["run", "--workers", "1,2", "--tasks", "200", "--iterations"])
+        .args([
+            "20000",
+            "--repetitions",
+            "12",
+            "--warmup",
+            "0",
+            "--seed",
+            "3",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once a round is saved: the run cannot record its end.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let saved = std::fs::read_to_string(out.join("results.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .is_some_and(|v| sample_counts(&v).iter().all(|&n| n >= 1));
+        if saved {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
+        assert!(Instant::now() < deadline, "no round saved in 60 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed = load(&out.join("results.json"));
+    assert_eq!(killed["run"]["finished_at"], Value::Null);
+    assert_eq!(killed["run"]["sweep_state"]["seed"], 3);
+    let kept = sample_counts(&killed);
+    assert!(
+        killed["run"]["sweep_state"]["rounds_done"]
+            .as_u64()
+            .unwrap()
+            >= 1,
+        "{killed}"
+    );
+
+    let o = plateau()
+        .args(["run", "--resume"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let found = err.lines().find(|l| l.starts_with("resuming ")).unwrap();
+    assert!(found.contains("no finished_at"), "{found}");
+    assert!(found.contains("of 12 measured rounds done"), "{found}");
+    let total: usize = kept.iter().sum();
+    assert!(
+        found.contains(&format!("{total} samples kept (1 worker: {}", kept[0])),
+        "{found}"
+    );
+    let v = load(&out.join("results.json"));
+    assert_eq!(sample_counts(&v), vec![12, 12]);
+    assert_eq!(v["run"]["stop_reason"], "completed");
+    assert_eq!(v["run"]["sweep_state"]["rounds_done"], 12);
+    assert_eq!(
+        v["points"][0]["samples"][0],
+        killed["points"][0]["samples"][0]
+    );
+}
+
+#[test]
+fn an_out_folder_holding_a_run_is_refused_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    plateau()
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let first = load(&out.join("results.json"));
+    let shown = out.display().to_string();
+    let o = plateau()
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    one_line_exit_2(
+        &o,
+        &format!(
+            "--out {shown} already holds a finished results.json; choose another folder, or add --force"
+        ),
+    );
+    // Unfinished (as a killed run leaves it): the sentence names --resume.
+    let mut v = first.clone();
+    v["run"]["finished_at"] = Value::Null;
+    std::fs::write(out.join("results.json"), v.to_string()).unwrap();
+    let o = plateau()
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    one_line_exit_2(
+        &o,
+        &format!("continue it with `plateau run --resume {shown}`"),
+    );
+    assert_eq!(load(&out.join("results.json")), v, "nothing was touched");
+    plateau()
+        .args(TINY)
+        .args(["--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_ne!(
+        load(&out.join("results.json"))["run"]["started_at"],
+        Value::Null
+    );
+    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+}
+
+#[test]
+fn default_folders_of_runs_in_the_same_second_do_not_collide() {
+    let tmp = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let mut cmd = plateau();
+        cmd.current_dir(tmp.path()).args(TINY).assert().success();
+    }
+    let folders: Vec<_> = std::fs::read_dir(tmp.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 2, "{folders:?}");
+    for f in folders {
+        assert_eq!(sample_counts(&load(&f.join("results.json"))), vec![3, 3]);
+    }
+}
+
+#[test]
+fn analyze_and_report_keep_the_same_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    plateau()
+        .args(TINY)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let results = run.join("results.json");
+    let a = tmp.path().join("a");
+    let analyze = |force: bool| {
+        let mut c = plateau();
+        c.arg("analyze").arg(&results).arg("--out").arg(&a);
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    assert!(analyze(false).status.success());
+    one_line_exit_2(&analyze(false), "already holds a finished results.json");
+    assert!(analyze(true).status.success());
+    let r = tmp.path().join("r");
+    let report = |force: bool| {
+        let mut c = plateau();
+        c.arg("report").arg(&results).arg("--out").arg(&r);
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    assert!(report(false).status.success());
+    one_line_exit_2(
+        &report(false),
+        "already holds report.html; choose another folder, or add --force",
+    );
+    assert!(report(true).status.success());
+    // A run's own folder already holds report.html: re-rendering into it needs --force too.
+    one_line_exit_2(
+        &plateau()
+            .arg("report")
+            .arg(&results)
+            .arg("--out")
+            .arg(&run)
+            .output()
+            .unwrap(),
+        "already holds report.html",
+    );
+}
+
+#[test]
+fn resume_refuses_bad_pairs_and_foreign_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    plateau()
+        .args(TINY)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let o = plateau()
+        .args(["run", "--force", "--resume"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    one_line_exit_2(&o, "--force cannot be combined with --resume");
+    let o = plateau()
+        .args(["run", "--no-wait", "--allow-concurrent"])
+        .output()
+        .unwrap();
+    one_line_exit_2(&o, "--no-wait and --allow-concurrent contradict each other");
+    let a = tmp.path().join("a");
+    plateau()
+        .args(["analyze", "tests/fixtures/writeup.csv", "--out"])
+        .arg(&a)
+        .assert()
+        .success();
+    let mut v = load(&a.join("results.json"));
+    v["run"]["finished_at"] = Value::Null;
+    std::fs::write(a.join("results.json"), v.to_string()).unwrap();
+    let o = plateau()
+        .args(["run", "--resume"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    one_line_exit_2(
+        &o,
+        "was not written by `plateau run` (it holds a `plateau analyze` result)",
+    );
+    std::fs::write(a.join("results.json"), "{\"hello\": 1}").unwrap();
+    let o = plateau()
+        .args(["run", "--resume"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_failed_save_is_retried_by_the_next_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    // Write 1 claims the folder, 2 is the first round's save.
+    let o = plateau()
+        .env("PLATEAU_TEST_FAIL_WRITES", "2")
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: 1 of 4 saves of results.json during the sweep failed"),
+        "{err}"
+    );
+    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+}
+
+#[test]
+fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let temp = tmp.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
+    let o = plateau()
+        .env("PLATEAU_TEST_FAIL_WRITES", "2-")
+        .env("TMPDIR", &temp)
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    let last = err.lines().last().unwrap();
+    assert!(last.contains("No space left on device"), "{last}");
+    let rescued: Vec<PathBuf> = std::fs::read_dir(&temp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("plateau-rescued-run-"))
+        .collect();
+    assert_eq!(rescued.len(), 1, "{last}");
+    assert!(
+        last.contains(&format!(
+            "the whole record was saved to {}",
+            rescued[0].display()
+        )),
+        "{last}"
+    );
+    let v = load(&rescued[0]);
+    assert_eq!(sample_counts(&v), vec![3, 3], "every sample is in it");
+    assert_ne!(v["run"]["finished_at"], Value::Null);
+    assert_eq!(v["run"]["stop_reason"], "completed");
+}
+
+#[test]
+fn with_no_temp_folder_either_the_record_goes_to_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = plateau()
+        .env("PLATEAU_TEST_FAIL_WRITES", "2-")
+        .env("TMPDIR", tmp.path().join("no-such-folder"))
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("printed on stdout between"), "{err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let begin = "--- plateau results.json (could not be saved) ---\n";
+    let body = &stdout[stdout.find(begin).unwrap() + begin.len()..];
+    let body = &body[..body.find("--- end of plateau results.json ---").unwrap()];
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(sample_counts(&v), vec![3, 3]);
+}
