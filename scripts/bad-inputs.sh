@@ -190,6 +190,18 @@ run --wait-idle 1s
 row "plateau run --timeout 5x -- true" run --timeout 5x --quiet --out "$out" -- true
 row "plateau run --timeout 0 -- true" run --timeout 0 --quiet --out "$out" -- true
 run --bogus-flag
+# --persistent: its flags, then workers that break the worker protocol (docs/worker-protocol.md).
+run --persistent
+run --ready-timeout 5s
+row "plateau run --persistent -- ./w {task}" run --persistent --quiet --out "$out" -- true "{task}"
+row "plateau run --persistent --ready-timeout 1s -- sleep 30" run --persistent --ready-timeout 1s --workers 1 --tasks 2 --quiet --out "$tmp/p1" -- sleep 30
+row "plateau run --persistent -- <worker printing hello>" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p2" -- sh -c 'echo hello'
+row "plateau run --persistent -- <worker exiting at start>" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p3" -- sh -c 'echo bye >&2; exit 1'
+row "plateau run --persistent -- <garbage answer>" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p4" -- sh -c 'echo ready 1; read t; echo what'
+export PYTHONPATH="$PWD/python"
+for target in no_such_module:f os:sep os; do
+  row "plateau run --persistent -- python3 -m plateau_worker $target" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p-$target" -- python3 -m plateau_worker "$target"
+done
 row "plateau run --out <a file>" run --out "$ok" --quiet
 row "plateau run --resume DIR --out X" run --resume "$tmp/ok" --out "$out"
 # --resume: what it cannot continue, and every broken results.json.

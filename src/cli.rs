@@ -81,6 +81,8 @@ pub enum Mode {
     Processes,
     /// Each task runs the command given after `--` (implied by giving one).
     Command,
+    /// Long-lived workers of the command after `--` over the worker protocol (= --persistent).
+    Persistent,
 }
 
 impl Mode {
@@ -90,6 +92,7 @@ impl Mode {
             Mode::Threads => "threads",
             Mode::Processes => "processes",
             Mode::Command => "command",
+            Mode::Persistent => "persistent",
         }
     }
 }
@@ -101,7 +104,8 @@ impl Mode {
 plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n  \
 plateau run --workload io --workers 1..16        I/O-bound tasks scale past the cores\n  \
 plateau run --mode processes --workload memory   a process pool on the memory workload\n  \
-plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n\n\
+plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n  \
+plateau run --persistent -- python3 -m plateau_worker mymod:task   your function in a warmed pool\n\n\
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\
@@ -273,6 +277,10 @@ pub struct RunArgs {
     /// Command: record failing tasks in results.json instead of stopping the run.
     #[arg(long)]
     pub keep_going: bool,
+
+    /// Persistent workers: --persistent, --ready-timeout.
+    #[command(flatten)]
+    pub workers_mode: crate::cli_persistent::PersistentArgs,
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cancel;
 pub mod cli;
 pub mod cli_gate;
+pub mod cli_persistent;
 pub mod clock;
 pub mod compare;
 pub mod config;

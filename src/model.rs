@@ -152,6 +152,14 @@ pub struct MachineInfo {
     /// (null otherwise). The busy-machine warning prefers it to the lagging load average.
     #[serde(default)]
     pub busy_cpus_at_start: Option<f64>,
+    /// Bytes of memory a pool started by plateau may use: the cgroup's limit, or the available
+    /// memory when that is smaller or no cgroup limit is set (null when unknown).
+    #[serde(default)]
+    pub memory_limit_bytes: Option<u64>,
+    /// Which limit sets memory_limit_bytes: "cgroup_v2_memory_max", "cgroup_v1_memory_limit"
+    /// or "available_memory".
+    #[serde(default)]
+    pub memory_limit_binding: Option<String>,
 }
 
 /// The validated settings of the sweep.
@@ -241,6 +249,10 @@ pub struct Point {
     pub samples: Vec<Sample>,
     /// Statistics of the samples; null until at least one sample exists.
     pub summary: Option<Summary>,
+    /// Set when this count was skipped, not run: the bytes its pool (plus plateau) was
+    /// projected to need, from the RSS measured at smaller counts, over the usable memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_for_memory: Option<u64>,
 }
 
 impl Point {
@@ -250,6 +262,7 @@ impl Point {
             workers,
             samples: vec![],
             summary: None,
+            skipped_for_memory: None,
         }
     }
 }
@@ -370,6 +383,46 @@ pub struct Analysis {
     /// Where the models were fitted and what oversubscription costs; null in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Regions>,
+    /// Memory per worker and the largest pool that fits the memory limit; absent when the
+    /// record has no memory limit (older files, imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryAnalysis>,
+}
+
+/// Memory per worker against the memory limit, and the largest pool that fits.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MemoryAnalysis {
+    /// The machine's memory_limit_bytes.
+    pub limit_bytes: u64,
+    /// Which limit it is (the machine's memory_limit_binding).
+    pub limit_binding: String,
+    /// Share of the limit kept free for page cache, kernel memory and growth (0.10 = 10%).
+    pub safety_margin: f64,
+    /// The plateau process's own peak RSS, bytes.
+    pub plateau_rss_bytes: u64,
+    /// The largest per-worker peak RSS measured at each count (empty for threads).
+    pub per_count: Vec<MemoryPoint>,
+    /// The largest per-worker peak RSS of all counts, which the cap uses; null for threads.
+    pub worker_peak_rss_bytes: Option<u64>,
+    /// The most workers whose pool fits: plateau's RSS + W x worker_peak_rss_bytes within
+    /// limit_bytes x (1 - safety_margin); null for threads.
+    pub max_workers: Option<usize>,
+    /// Worker counts skipped because their pool would not have fitted.
+    pub skipped_workers: Vec<usize>,
+    /// The recommendation by throughput alone, before the memory cap.
+    pub throughput_recommended: usize,
+    /// Which one sets recommended_workers: "memory", "throughput", or "not_measured" (threads
+    /// share one process: memory per worker is not measured per thread).
+    pub binds: String,
+}
+
+/// The memory of one worker count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MemoryPoint {
+    /// Workers.
+    pub workers: usize,
+    /// The largest peak RSS of one worker in any batch at this count, bytes.
+    pub worker_peak_rss_bytes: u64,
 }
 
 /// The best worker count and its throughput.

@@ -92,6 +92,8 @@ mod tests {
             cpu_governor: None,
             allowed_cpu_ids: (0..logical).collect(),
             busy_cpus_at_start: None,
+            memory_limit_bytes: None,
+            memory_limit_binding: None,
         }
     }
 

@@ -262,6 +262,13 @@ impl Batches<'_> {
                 Ok(sample) => sample,
                 // A cancelled batch is void: the sweep ends with what earlier batches measured.
                 Err(crate::exec::BatchError::Cancelled) => return Ok(true),
+                // A pool that would not fit in memory is skipped and marked, not run.
+                Err(crate::exec::BatchError::WontFit {
+                    projected_bytes, ..
+                }) => {
+                    rounds::mark_skipped(&mut record.points, workers.get(), projected_bytes);
+                    continue;
+                }
                 Err(source) => {
                     return Err(SweepError {
                         workers: workers.get(),
@@ -310,5 +317,7 @@ impl Batches<'_> {
 
 #[cfg(test)]
 mod continue_tests;
+#[cfg(test)]
+mod stop_tests;
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,8 @@ pub fn machine(cores: usize) -> MachineInfo {
         cpu_governor: None,
         allowed_cpu_ids: (0..cores).collect(),
         busy_cpus_at_start: None,
+        memory_limit_bytes: None,
+        memory_limit_binding: None,
     }
 }
 
@@ -207,6 +209,7 @@ pub fn analysis(peak: Peak, recommended: usize) -> Analysis {
         warnings: vec![],
         decision: None,
         regions: None,
+        memory: None,
     }
 }
 

@@ -119,11 +119,14 @@ fn cancelling_kills_the_workers_promptly() {
     assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
 }
 
-/// A stand-in worker program speaking the protocol: ready, then `reply` to the first chunk.
+/// A stand-in worker program speaking the worker protocol: ready, `ok` to every task but
+/// task 3, which gets `reply`.
 fn fake_worker(dir: &std::path::Path, reply: &str) -> ProcessesExecutor {
     use std::os::unix::fs::PermissionsExt;
     let path = dir.join("worker.sh");
-    let script = format!("#!/bin/sh\nread setup\necho K\nread chunk\necho '{reply}'\nread quit\n");
+    let script = format!(
+        "#!/bin/sh\necho 'ready 1'\nwhile read t; do\n  case $t in quit) exit 0;; 3) echo '{reply}';; *) echo ok;; esac\ndone\n"
+    );
     std::fs::write(&path, script).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     ProcessesExecutor::new(path)
@@ -133,19 +136,24 @@ fn fake_worker(dir: &std::path::Path, reply: &str) -> ProcessesExecutor {
 fn a_task_failure_reported_by_a_worker_fails_the_batch_with_its_reason() {
     let dir = tempfile::tempdir().unwrap();
     let w: SharedWorkload = Arc::new(CpuWorkload::new(10));
-    let sp = spec(1, 5, Schedule::Dynamic, Chunking::Adaptive);
-    let err = fake_worker(dir.path(), "E 3 \"the sum was wrong\"")
+    let sp = spec(
+        1,
+        5,
+        Schedule::Dynamic,
+        Chunking::Fixed(NonZeroU64::new(1).unwrap()),
+    );
+    let err = fake_worker(dir.path(), "error the sum was wrong")
         .run_batch(&sp, &w)
         .unwrap_err();
     assert!(
-        matches!(err, BatchError::Task(ref t) if t.task == 3 && t.reason == "the sum was wrong"),
+        matches!(err, BatchError::Task(ref t) if t.task == 3 && t.reason.starts_with("the sum was wrong")),
         "{err}"
     );
-    // A worker that answers nonsense is treated as broken, and is named.
+    // A worker that answers outside the protocol is treated as broken, and the line quoted.
     let mut exe = fake_worker(dir.path(), "what?");
     let err = exe.run_batch(&sp, &w).unwrap_err();
     assert!(
-        matches!(err, BatchError::WorkerDied { worker: 0, .. }),
+        matches!(err, BatchError::Setup(ref m) if m.contains("\"what?\"") && m.contains("worker 0")),
         "{err}"
     );
     assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));

@@ -11,6 +11,7 @@ pub mod data_notes;
 pub mod decided;
 pub mod karp_flatt;
 pub mod lm;
+pub mod memory;
 pub mod regions;
 pub mod shape;
 pub mod usl;
@@ -142,6 +143,20 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         regions: &fitted.regions,
         amdahl: fitted.amdahl.as_ref(),
     });
+    let measured: Vec<usize> = obs.iter().map(|o| o.workers).collect();
+    let memory = memory::analyze(record, shape.plateau_from);
+    let (recommended, verdict) = match &memory {
+        Some(m) => {
+            let rec = memory::capped(m, shape.plateau_from, &measured);
+            let said = memory::sentence(m, rec);
+            // When memory binds it decides the pool: say so first.
+            match m.binds.as_str() {
+                "memory" => (rec, format!("{said} {verdict}")),
+                _ => (rec, format!("{verdict} {said}")),
+            }
+        }
+        None => (shape.plateau_from, verdict),
+    };
     Some(Analysis {
         peak: Peak {
             workers: shape.peak.workers,
@@ -152,7 +167,7 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
             to_workers: shape.plateau_to,
             tolerance: opts.tolerance,
         },
-        recommended_workers: shape.plateau_from,
+        recommended_workers: recommended,
         oversubscribed_from: shape.oversubscribed_from,
         retrograde_drop: shape.retrograde_drop,
         amdahl: fitted.amdahl,
@@ -162,6 +177,7 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         warnings,
         decision: decision_record,
         regions: Some(fitted.regions),
+        memory,
     })
 }
 

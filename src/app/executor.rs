@@ -1,7 +1,9 @@
-//! Which executor a validated `plateau run` uses: threads, a process pool, or the user's command.
+//! Which executor a validated `plateau run` uses: threads, a process pool, the user's command
+//! once per task, or the user's command as persistent workers.
 
 use crate::cli::Mode;
 use crate::config::{RunConfig, WorkloadSpec};
+use crate::exec::memory_guard::MemoryGuard;
 use crate::exec::{
     Executor, command::CommandExecutor, processes::ProcessesExecutor, threads::ThreadsExecutor,
 };
@@ -10,9 +12,31 @@ use crate::exec::{
 pub fn for_config(config: &RunConfig) -> anyhow::Result<Box<dyn Executor>> {
     Ok(match (config.mode, &config.workload) {
         (Mode::Command, WorkloadSpec::Command(c)) => Box::new(CommandExecutor::new(c.clone())),
+        (Mode::Persistent, WorkloadSpec::Persistent(p)) => {
+            Box::new(crate::exec::persistent::PersistentExecutor::new(p.clone()))
+        }
         (Mode::Processes, _) => Box::new(ProcessesExecutor::current_exe()?),
         // Config only pairs the command mode with a command; anything else runs on threads.
         _ => Box::new(ThreadsExecutor),
+    })
+}
+
+/// The executor of `config.mode`, behind the memory guard for the modes whose workers are
+/// processes (a trial batch of 1 worker first; counts whose pool would not fit are skipped).
+pub fn guarded(
+    config: &RunConfig,
+    memory_limit_bytes: Option<u64>,
+    prior: &[crate::model::Point],
+) -> anyhow::Result<Box<dyn Executor>> {
+    let inner = for_config(config)?;
+    Ok(match config.mode {
+        Mode::Threads => inner,
+        Mode::Processes | Mode::Command | Mode::Persistent => Box::new(MemoryGuard::new(
+            inner,
+            memory_limit_bytes,
+            prior,
+            config.mode != Mode::Command,
+        )),
     })
 }
 

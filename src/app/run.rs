@@ -55,7 +55,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
     let _guard = super::executor::guard_for(&config);
     let busy = noise::guard(&machine, config.robust.wait_idle, &cancel)?;
-    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::for_config(&config)?);
+    let prior = resumed.as_ref().map_or(&[][..], |r| &r.points[..]);
+    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::guarded(
+        &config,
+        machine.memory_limit_bytes,
+        prior,
+    )?);
     let workload = config.workload.build();
     if resumed.is_none() {
         let settled = super::calibrate::settle(
@@ -188,6 +193,14 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
                 Err(e) => format!("saving the points measured before it also failed: {e:#}"),
             };
             emit_results(args.emit_results, &record)?;
+            // A worker that cannot start or breaks the protocol is bad input, not a failed run.
+            if let crate::exec::BatchError::BadWorker(why) = &err.source {
+                let measured = record.points.iter().any(|p| !p.samples.is_empty());
+                return Err(crate::error::usage(match measured {
+                    false => format!("the worker cannot run, so nothing was measured: {why}"),
+                    true => format!("the worker broke the protocol {err}; {where_}"),
+                }));
+            }
             Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
         }
     }

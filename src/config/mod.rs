@@ -7,6 +7,7 @@ pub mod batch_time;
 pub mod command;
 pub mod compare;
 pub mod gate;
+pub mod persistent;
 pub mod report;
 pub mod robust;
 pub mod shell_words;
@@ -60,6 +61,8 @@ pub enum WorkloadSpec {
     },
     /// The user's command, once per task.
     Command(CommandSpec),
+    /// The user's command as long-lived workers fed over the worker protocol.
+    Persistent(crate::exec::persistent::PersistentSpec),
 }
 
 impl WorkloadSpec {
@@ -80,6 +83,9 @@ impl WorkloadSpec {
                 iterations,
             } => Arc::new(TinyWorkload::new(*work_ns, *iterations)),
             WorkloadSpec::Command(c) => Arc::new(CommandWorkload::new(c.clone())),
+            WorkloadSpec::Persistent(p) => {
+                Arc::new(crate::exec::persistent::PersistentWorkload::new(p.clone()))
+            }
         }
     }
 }
@@ -258,7 +264,7 @@ fn workload_name(w: &WorkloadSpec) -> &'static str {
         WorkloadSpec::Io { .. } => "io",
         WorkloadSpec::Contended { .. } => "contended",
         WorkloadSpec::Tiny { .. } => "tiny",
-        WorkloadSpec::Command(_) => "command",
+        WorkloadSpec::Command(_) | WorkloadSpec::Persistent(_) => "command",
     }
 }
 

@@ -31,6 +31,14 @@ pub fn workload_and_mode(
         (args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
         (args.iterations.is_some(), "--iterations", WorkloadKind::Cpu),
     ];
+    if super::persistent::wanted(args) {
+        let spec = super::persistent::spec(
+            args,
+            args.workload != WorkloadKind::Cpu || own_flags.iter().any(|f| f.0),
+        )?;
+        return Ok((WorkloadSpec::Persistent(spec), Mode::Persistent));
+    }
+    super::persistent::check_not_given(args)?;
     if let Some(command) = command_spec(args)? {
         if args.mode == Mode::Processes {
             return Err(usage(

@@ -207,6 +207,7 @@ mod tests {
                     })
                     .collect(),
                 summary: None,
+                skipped_for_memory: None,
             })
             .collect()
     }

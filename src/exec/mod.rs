@@ -11,13 +11,18 @@ pub mod command_spec;
 pub mod fake;
 pub mod groups;
 pub mod guard;
+pub mod memory_guard;
+pub mod persistent;
+pub mod pool_proc;
 pub mod pool_worker;
+pub mod proc_stat;
 pub mod processes;
 pub mod protocol;
 pub mod rusage;
 pub mod stderr_tail;
 pub mod threads;
 pub mod throttle;
+pub mod worker_pool;
 
 use crate::model::Sample;
 use crate::workload::SharedWorkload;
@@ -88,6 +93,22 @@ pub enum BatchError {
     /// Every task ran, but a per-batch check (`Workload::end_batch`) did not add up.
     #[error("the batch's check failed: {0}")]
     BatchCheck(String),
+    /// A long-lived worker did not start or broke the worker protocol (never ready, a line
+    /// outside the protocol, an exit before `ready`): the worker program is wrong, not the run.
+    #[error("{0}")]
+    BadWorker(String),
+    /// The pool would not fit under the memory limit, judged from the RSS measured so far.
+    #[error(
+        "{workers} workers would need about {projected_bytes} bytes, over the {usable_bytes} usable"
+    )]
+    WontFit {
+        /// Workers of the skipped batch.
+        workers: usize,
+        /// Projected bytes of the pool and plateau.
+        projected_bytes: u64,
+        /// The limit less the safety margin.
+        usable_bytes: u64,
+    },
     /// The batch was stopped by a cancel request; its measurements are void.
     #[error("the batch was cancelled")]
     Cancelled,

@@ -5,6 +5,7 @@
 pub mod affinity;
 pub mod cgroup;
 pub mod load;
+pub mod memory;
 pub mod procstat;
 
 use crate::model::MachineInfo;
@@ -81,6 +82,7 @@ pub fn detect() -> MachineInfo {
     let quota = cgroup::detect_quota();
     let eff = effective_cpus(logical, allowed.len(), quota);
     let cpu = sys.cpus().first();
+    let mem = memory::detect();
     MachineInfo {
         hostname: System::host_name().unwrap_or_else(|| "unknown".into()),
         os: System::long_os_version().unwrap_or_else(|| std::env::consts::OS.into()),
@@ -108,6 +110,8 @@ pub fn detect() -> MachineInfo {
         .map(|s| s.trim().to_string()),
         allowed_cpu_ids: allowed,
         busy_cpus_at_start: None,
+        memory_limit_bytes: mem.as_ref().map(|m| m.bytes),
+        memory_limit_binding: mem.map(|m| m.binding.to_string()),
     }
 }
 

@@ -40,6 +40,7 @@ pub fn record() -> RunRecord {
                     speedup,
                     efficiency: speedup / workers as f64,
                 }),
+                skipped_for_memory: None,
             }
         })
         .collect();

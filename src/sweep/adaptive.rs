@@ -113,6 +113,13 @@ pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration, seed: 
 
 /// The counts the next round should visit, or `None` when the decision is certain.
 fn wanted(points: &[Point], spec: &AdaptiveSpec, seed: u64) -> Option<Vec<usize>> {
+    // A count skipped because its pool would not fit in memory is never measured again.
+    let kept: Vec<Point> = points
+        .iter()
+        .filter(|p| p.skipped_for_memory.is_none())
+        .cloned()
+        .collect();
+    let points = &kept[..];
     let all: Vec<usize> = points.iter().map(|p| p.workers).collect();
     let opts = crate::decision::RuleOptions {
         tolerance: spec.tolerance,
@@ -184,6 +191,7 @@ mod tests {
                     })
                     .collect(),
                 summary: None,
+                skipped_for_memory: None,
             })
             .collect();
         summarize_points(&mut pts, 8, 1);

@@ -105,6 +105,13 @@ pub fn planned_batches(
     out
 }
 
+/// Marks count `workers` as skipped: its pool was projected to need `bytes`, over the limit.
+pub fn mark_skipped(points: &mut [Point], workers: usize, bytes: u64) {
+    if let Some(p) = points.iter_mut().find(|p| p.workers == workers) {
+        p.skipped_for_memory = Some(bytes);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +128,7 @@ mod tests {
                 workers,
                 samples: vec![Sample::default(); n],
                 summary: None,
+                skipped_for_memory: None,
             })
             .collect()
     }

@@ -29,6 +29,17 @@ pub fn render(m: &MachineInfo) -> String {
         ),
         ("memory", format!("{gib:.1} GiB")),
         (
+            "memory limit",
+            match (m.memory_limit_bytes, &m.memory_limit_binding) {
+                (Some(b), Some(by)) => format!(
+                    "{:.2} GiB (bound by {})",
+                    b as f64 / (1u64 << 30) as f64,
+                    by.replace('_', " ")
+                ),
+                _ => "unknown".into(),
+            },
+        ),
+        (
             "last-level cache",
             m.last_level_cache_bytes
                 .map_or("unknown".into(), |b| format!("{} KiB", b / 1024)),

@@ -1,0 +1,20 @@
+//! The flags of `plateau run` for persistent workers (`--persistent`, `--ready-timeout`),
+//! flattened into `RunArgs`. Raw clap derive only; `config::persistent` validates them.
+
+use clap::Args;
+
+/// Flags of a run of persistent workers.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PersistentArgs {
+    /// Run the command after `--` as a pool of long-lived workers, one process per worker,
+    /// started and initialised before the clock; each reads task numbers on stdin and answers
+    /// `ok` or `error MESSAGE` per task (docs/worker-protocol.md). Python functions:
+    /// `--persistent -- python3 -m plateau_worker mymod:func`.
+    #[arg(long)]
+    pub persistent: bool,
+
+    /// --persistent: how long a worker may take to start and say `ready 1` (e.g. 30s, 2m)
+    /// [default: 60s].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub ready_timeout: Option<String>,
+}

@@ -1,0 +1,94 @@
+//! Sweeps that end early or leave counts out: a cancelled token, a stop request, and worker
+//! counts whose pool would not fit in memory (skipped and marked, the sweep going on).
+
+use super::tests::{Recorder, spec, workload};
+use super::*;
+use crate::exec::fake::FakeExecutor;
+use crate::exec::{BatchError, BatchSpec};
+use crate::testdata::empty_record;
+
+#[test]
+fn a_cancelled_token_ends_the_sweep_before_any_batch() {
+    let s = spec(&[1, 2]);
+    s.cancel.cancel();
+    let mut rec = empty_record(&s);
+    let end = run_sweep(
+        &s,
+        &mut FakeExecutor::new(2, 0.01, 1),
+        &workload(),
+        &mut rec,
+        &mut Silent,
+    )
+    .unwrap();
+    assert_eq!(end, SweepEnd::Stopped);
+    assert!(rec.points.iter().all(|p| p.samples.is_empty()));
+}
+
+#[test]
+fn a_stop_request_ends_early_with_samples_kept() {
+    let s = spec(&[1, 2]);
+    let mut rec = empty_record(&s);
+    let mut obs = Recorder {
+        stop_after: Some(4),
+        ..Recorder::default()
+    };
+    let end = run_sweep(
+        &s,
+        &mut FakeExecutor::new(2, 0.01, 1),
+        &workload(),
+        &mut rec,
+        &mut obs,
+    )
+    .unwrap();
+    assert_eq!(end, SweepEnd::Stopped);
+    assert_eq!(rec.points.iter().map(|p| p.samples.len()).sum::<usize>(), 2);
+}
+
+/// The fake, refusing pools of more than 2 workers as a memory guard would.
+struct TwoFit(FakeExecutor);
+
+impl Executor for TwoFit {
+    fn run_batch(&mut self, b: &BatchSpec, w: &SharedWorkload) -> Result<Sample, BatchError> {
+        match b.workers.get() {
+            n if n > 2 => Err(BatchError::WontFit {
+                workers: n,
+                projected_bytes: n as u64 * 100,
+                usable_bytes: 250,
+            }),
+            _ => self.0.run_batch(b, w),
+        }
+    }
+}
+
+#[test]
+fn counts_that_would_not_fit_are_skipped_and_marked_and_adaptive_rounds_leave_them() {
+    let mut s = spec(&[1, 2, 4]);
+    s.adaptive = Some(adaptive::AdaptiveSpec {
+        target: 0.0001,
+        max_time: Duration::from_secs(1),
+        by_default: false,
+        tolerance: 0.05,
+        threshold: 0.02,
+        capacity_cpus: None,
+    });
+    let mut rec = empty_record(&s);
+    let end = run_sweep(
+        &s,
+        &mut TwoFit(FakeExecutor::new(2, 0.01, 1)),
+        &workload(),
+        &mut rec,
+        &mut Silent,
+    )
+    .unwrap();
+    assert!(matches!(end, SweepEnd::Adaptive(_)), "{end:?}");
+    let four = &rec.points[2];
+    assert_eq!(
+        (four.samples.len(), four.skipped_for_memory),
+        (0, Some(400))
+    );
+    assert!(
+        rec.points[..2]
+            .iter()
+            .all(|p| p.samples.len() >= 3 && p.skipped_for_memory.is_none())
+    );
+}
