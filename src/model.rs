@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 mod decision;
 pub use decision::{CountDecision, DecisionRecord, DisturbedBatch, Regions, TasksChoice};
+mod fits;
+mod memory;
+pub use fits::{AmdahlFit, KarpFlatt, UslFit};
+pub use memory::{MemoryAnalysis, MemoryPoint};
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -389,42 +393,6 @@ pub struct Analysis {
     pub memory: Option<MemoryAnalysis>,
 }
 
-/// Memory per worker against the memory limit, and the largest pool that fits.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct MemoryAnalysis {
-    /// The machine's memory_limit_bytes.
-    pub limit_bytes: u64,
-    /// Which limit it is (the machine's memory_limit_binding).
-    pub limit_binding: String,
-    /// Share of the limit kept free for page cache, kernel memory and growth (0.10 = 10%).
-    pub safety_margin: f64,
-    /// The plateau process's own peak RSS, bytes.
-    pub plateau_rss_bytes: u64,
-    /// The largest per-worker peak RSS measured at each count (empty for threads).
-    pub per_count: Vec<MemoryPoint>,
-    /// The largest per-worker peak RSS of all counts, which the cap uses; null for threads.
-    pub worker_peak_rss_bytes: Option<u64>,
-    /// The most workers whose pool fits: plateau's RSS + W x worker_peak_rss_bytes within
-    /// limit_bytes x (1 - safety_margin); null for threads.
-    pub max_workers: Option<usize>,
-    /// Worker counts skipped because their pool would not have fitted.
-    pub skipped_workers: Vec<usize>,
-    /// The recommendation by throughput alone, before the memory cap.
-    pub throughput_recommended: usize,
-    /// Which one sets recommended_workers: "memory", "throughput", or "not_measured" (threads
-    /// share one process: memory per worker is not measured per thread).
-    pub binds: String,
-}
-
-/// The memory of one worker count.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct MemoryPoint {
-    /// Workers.
-    pub workers: usize,
-    /// The largest peak RSS of one worker in any batch at this count, bytes.
-    pub worker_peak_rss_bytes: u64,
-}
-
 /// The best worker count and its throughput.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Peak {
@@ -443,43 +411,4 @@ pub struct Plateau {
     pub to_workers: usize,
     /// Fraction below the peak still counted as the plateau (0.05 = 5%).
     pub tolerance: f64,
-}
-
-/// Amdahl's law S(W) = 1 / (s + (1 - s) / W).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AmdahlFit {
-    /// The serial fraction s.
-    pub serial_fraction: f64,
-    /// 1 / s (infinite s = 0 is recorded as null-free large number by the fitter).
-    pub max_speedup: f64,
-    /// Coefficient of determination of the fit.
-    pub r2: f64,
-}
-
-/// Gunther's Universal Scalability Law X(N) = lambda N / (1 + sigma (N-1) + kappa N (N-1)).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct UslFit {
-    /// Contention (serialisation) coefficient.
-    pub sigma: f64,
-    /// Coherency (crosstalk) coefficient.
-    pub kappa: f64,
-    /// Throughput of one worker under the model.
-    pub lambda: f64,
-    /// Worker count of the modelled peak, sqrt((1 - sigma) / kappa), when kappa > 0.
-    pub peak_workers: Option<f64>,
-    /// Modelled throughput at peak_workers.
-    pub peak_tasks_per_sec: Option<f64>,
-    /// Coefficient of determination of the fit.
-    pub r2: f64,
-    /// "contention", "coherency" or "linear".
-    pub constraint: String,
-}
-
-/// The Karp-Flatt metric at one worker count.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct KarpFlatt {
-    /// Workers.
-    pub workers: usize,
-    /// (1/S - 1/W) / (1 - 1/W).
-    pub serial_fraction: f64,
 }
