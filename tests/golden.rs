@@ -25,12 +25,25 @@ struct Case {
 
 const ANALYSIS_FILES: &[&str] = &["results.json", "chart.svg", "report.html", "summary.md"];
 const REPORT_FILES: &[&str] = &["report.html", "summary.md"];
+const IMPORT_FILES: &[&str] = &["chart.svg", "report.html", "summary.md"];
 
 const CASES: &[Case] = &[
     Case {
         name: "analyze-recorded-run",
         args: &["analyze", "tests/data/results-v1.json"],
         files: ANALYSIS_FILES,
+    },
+    // Imported measurements: their results.json records the machine that ran the analysis (as
+    // not the one measured), so only what a reader sees is held.
+    Case {
+        name: "analyze-csv",
+        args: &["analyze", "tests/fixtures/writeup.csv", "--tasks", "32"],
+        files: IMPORT_FILES,
+    },
+    Case {
+        name: "analyze-hyperfine",
+        args: &["analyze", "tests/fixtures/hyperfine-scan.json"],
+        files: IMPORT_FILES,
     },
     Case {
         name: "report-single",
