@@ -83,7 +83,13 @@ fn updating() -> bool {
 /// `plateau`, and the case's output folder becomes `<out>`.
 fn normalise(text: &str, out: &str) -> String {
     let bin = env!("CARGO_BIN_EXE_plateau");
-    let text = text.replace(bin, "plateau").replace(out, "<out>");
+    // report.html writes `/` as `&#x2f;`: both spellings of the two paths are replaced.
+    let html = |p: &str| p.replace('/', "&#x2f;");
+    let text = text
+        .replace(bin, "plateau")
+        .replace(&html(bin), "plateau")
+        .replace(out, "<out>")
+        .replace(&html(out), "&lt;out&gt;");
     let mut result = String::with_capacity(text.len());
     let bytes = text.as_bytes();
     let mut i = 0;
