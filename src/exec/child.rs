@@ -8,6 +8,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+/// True once child `pid` has ended, without waiting and leaving it unreaped.
+pub fn has_exited(pid: i32) -> bool {
+    // SAFETY: siginfo_t is plain data that waitid fills.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let rc = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOWAIT | libc::WNOHANG,
+        )
+    };
+    // SAFETY: si_pid is set by waitid when a child changed state, zero otherwise.
+    rc != 0 || unsafe { info.si_pid() } != 0
+}
+
 /// Blocks until child `pid` has ended, leaving it unreaped (a zombie) so its pid stays ours.
 pub fn wait_exit(pid: i32) -> std::io::Result<()> {
     loop {

@@ -171,13 +171,7 @@ fn stderr_tail(file: &File) -> String {
     let mut bytes = vec![0u8; (len - start) as usize];
     let got = file.read_at(&mut bytes, start).unwrap_or(0);
     bytes.truncate(got);
-    let text = super::stderr_tail::tail_text(&bytes, start > 0);
-    if text.is_empty() {
-        "; its stderr was empty".into()
-    } else {
-        let body: Vec<String> = text.lines().map(|l| format!("  | {l}")).collect();
-        format!("; the end of its stderr:\n{}", body.join("\n"))
-    }
+    super::stderr_tail::message_suffix(&bytes, start > 0)
 }
 
 /// How a run that did not fail ended.

@@ -100,10 +100,17 @@ fn reap_group(pgid: i32) {
 
 /// Processes whose process group is `pgid`, from /proc (only read when some are left).
 fn count_members(pgid: i32) -> u64 {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    entries
+    processes()
+        .filter_map(|dir| std::fs::read_to_string(dir.join("stat")).ok())
+        .filter(|stat| group_of(stat) == Some(pgid))
+        .count() as u64
+}
+
+/// The /proc folder of every process on the machine (empty when /proc cannot be read).
+pub(crate) fn processes() -> impl Iterator<Item = std::path::PathBuf> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
         .filter_map(|e| e.ok())
         .filter(|e| {
             e.file_name()
@@ -111,9 +118,7 @@ fn count_members(pgid: i32) -> u64 {
                 .bytes()
                 .all(|b| b.is_ascii_digit())
         })
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-        .filter(|stat| group_of(stat) == Some(pgid))
-        .count() as u64
+        .map(|e| e.path())
 }
 
 /// The process group field of a /proc/PID/stat line (the 3rd field after the command name,

@@ -90,22 +90,12 @@ fn groups_of_run(run: u32) -> Vec<i32> {
     let marker = format!("{RUN_PID_ENV}={run}");
     // SAFETY: getpgrp has no preconditions.
     let own = unsafe { libc::getpgrp() };
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return vec![];
-    };
-    let mut out: Vec<i32> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter(|e| {
-            std::fs::read(e.path().join("environ"))
+    let mut out: Vec<i32> = super::groups::processes()
+        .filter(|dir| {
+            std::fs::read(dir.join("environ"))
                 .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
         })
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter_map(|dir| std::fs::read_to_string(dir.join("stat")).ok())
         .filter_map(|stat| super::groups::group_of(&stat))
         .filter(|&g| g > 1 && g != own)
         .collect();

@@ -123,7 +123,7 @@ impl WorkerProc {
     /// reaps it: its peak RSS in bytes.
     pub fn reap_after_quit(&mut self) -> u64 {
         let deadline = Instant::now() + QUIT_GRACE;
-        while !exited(self.pid) && Instant::now() < deadline {
+        while !super::child::has_exited(self.pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
         child::kill_group(self.pid);
@@ -145,7 +145,7 @@ impl WorkerProc {
     pub fn end_and_describe(&mut self, oom_before: Option<u64>) -> (String, String) {
         // Give a worker that is exiting on its own a moment, so its own status is reported.
         let deadline = Instant::now() + Duration::from_millis(200);
-        while !exited(self.pid) && Instant::now() < deadline {
+        while !super::child::has_exited(self.pid) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
         child::kill_group(self.pid);
@@ -176,34 +176,12 @@ impl Drop for WorkerProc {
     }
 }
 
-/// True once child `pid` has ended (it stays unreaped).
-fn exited(pid: i32) -> bool {
-    // SAFETY: siginfo_t is plain data that waitid fills.
-    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-    let rc = unsafe {
-        libc::waitid(
-            libc::P_PID,
-            pid as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOWAIT | libc::WNOHANG,
-        )
-    };
-    // SAFETY: si_pid is set by waitid when a child changed state, zero otherwise.
-    rc != 0 || unsafe { info.si_pid() } != 0
-}
-
 /// The last lines of a captured stderr, as a suffix for an error message.
+/// Read from the end of the file: a worker may have written gigabytes.
 pub fn stderr_tail(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let start = bytes.len().saturating_sub(STDERR_TAIL_BYTES);
-    let text = String::from_utf8_lossy(&bytes[start..]);
-    let text = text.trim_end();
-    if text.is_empty() {
-        "; its stderr was empty".into()
-    } else {
-        let body: Vec<String> = text.lines().map(|l| format!("  | {l}")).collect();
-        format!("; the end of its stderr:\n{}", body.join("\n"))
-    }
+    let bytes = super::stderr_tail::tail_of_file(path, STDERR_TAIL_BYTES);
+    let cut = std::fs::metadata(path).is_ok_and(|m| m.len() > bytes.len() as u64);
+    super::stderr_tail::message_suffix(&bytes, cut)
 }
 
 #[cfg(test)]

@@ -54,6 +54,18 @@ pub fn tail_text(bytes: &[u8], cut: bool) -> String {
     crate::visible::text(text.trim_end()).into_owned()
 }
 
+/// The tail as the suffix of an error message about a command or worker: "; its stderr was
+/// empty", or "; the end of its stderr:" and the lines, indented behind `|`.
+pub fn message_suffix(bytes: &[u8], cut: bool) -> String {
+    let text = tail_text(bytes, cut);
+    if text.is_empty() {
+        "; its stderr was empty".into()
+    } else {
+        let body: Vec<String> = text.lines().map(|l| format!("  | {l}")).collect();
+        format!("; the end of its stderr:\n{}", body.join("\n"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
