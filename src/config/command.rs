@@ -37,11 +37,7 @@ pub fn command_spec(args: &RunArgs) -> anyhow::Result<Option<CommandSpec>> {
             "the command after -- is empty (with or without --shell); give a program, e.g. plateau run -- ./job.sh {task}",
         ));
     }
-    let program = if args.shell {
-        "sh"
-    } else {
-        args.command[0].as_str()
-    };
+    let program = program_of(args);
     if find_program(program, std::env::var_os("PATH").as_deref()).is_none() {
         return Err(usage(format!(
             "the command's program {program:?} was not found{}: check its spelling, or give its path",
@@ -89,6 +85,15 @@ pub fn find_program(program: &str, path: Option<&std::ffi::OsStr>) -> Option<Pat
             }
         })
         .find(|p| is_executable(p))
+}
+
+/// The program a command runs: `sh` with --shell, else its first word (not empty).
+pub(super) fn program_of(args: &RunArgs) -> &str {
+    if args.shell {
+        "sh"
+    } else {
+        args.command[0].as_str()
+    }
 }
 
 #[cfg(test)]

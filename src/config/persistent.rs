@@ -46,11 +46,7 @@ pub fn spec(args: &RunArgs, workload_flags: bool) -> anyhow::Result<PersistentSp
             "{task} has no place in a --persistent command: each worker reads its task numbers on stdin (see docs/worker-protocol.md); {worker} is replaced",
         ));
     }
-    let program = if args.shell {
-        "sh"
-    } else {
-        args.command[0].as_str()
-    };
+    let program = super::command::program_of(args);
     if find_program(program, std::env::var_os("PATH").as_deref()).is_none() {
         return Err(usage(format!(
             "the --persistent worker's program {program:?} was not found: check its spelling, or give its path"

@@ -54,3 +54,14 @@ pub fn method_line(r: &GateReport) -> String {
         r.procedure
     )
 }
+
+/// "With this spread, N rounds resolve changes of about X.", when the spread is known.
+pub fn resolution_line(r: &GateReport) -> Option<String> {
+    r.resolvable_change.map(|res| {
+        format!(
+            "With this spread, {} rounds resolve changes of about {}.",
+            r.rounds,
+            pct(res)
+        )
+    })
+}

@@ -2,8 +2,8 @@
 //! Actions step summary): the decision and why, the table of ratios with bounds, the method.
 //! Pure: report in, text out.
 
-use super::gate_fmt::{HEADERS, headline, method_line, rows};
-use crate::compare::gate_outcome::{GateReport, GateVerdict, pct};
+use super::gate_fmt::{HEADERS, headline, method_line, resolution_line, rows};
+use crate::compare::gate_outcome::{GateReport, GateVerdict};
 use std::fmt::Write;
 
 /// The markdown document.
@@ -30,13 +30,8 @@ pub fn render(r: &GateReport) -> String {
         }
     }
     let _ = writeln!(out, "\n{}", method_line(r));
-    if let Some(res) = r.resolvable_change {
-        let _ = writeln!(
-            out,
-            "With this spread, {} rounds resolve changes of about {}.",
-            r.rounds,
-            pct(res)
-        );
+    if let Some(line) = resolution_line(r) {
+        let _ = writeln!(out, "{line}");
     }
     out
 }

@@ -2,8 +2,8 @@
 //! worker count and for the whole curve with their bounds, the decision and why, rounds and
 //! time. Also the one-line progress shown after every round. Pure: report in, text out.
 
-use crate::compare::gate_outcome::{GateReport, pct};
-use crate::render::gate_fmt::{HEADERS, headline, method_line, rows};
+use crate::compare::gate_outcome::GateReport;
+use crate::render::gate_fmt::{HEADERS, headline, method_line, resolution_line, rows};
 use std::fmt::Write;
 
 /// The line printed after every round.
@@ -38,13 +38,8 @@ pub fn render(r: &GateReport) -> String {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(out, "\n{}", method_line(r));
-    if let Some(res) = r.resolvable_change {
-        let _ = writeln!(
-            out,
-            "With this spread, {} rounds resolve changes of about {}.",
-            r.rounds,
-            pct(res)
-        );
+    if let Some(line) = resolution_line(r) {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "Samples, pairing and outcome: {}", r.out_dir);
     let _ = writeln!(out, "\n{}", headline(r));
