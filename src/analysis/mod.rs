@@ -17,6 +17,10 @@ pub mod shape;
 pub mod usl;
 pub mod verdict;
 pub mod verdict_noise;
+pub mod warning;
+mod warning_data;
+mod warning_decision;
+mod warning_machine;
 pub mod warnings;
 pub mod warnings_noise;
 
@@ -174,7 +178,7 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         usl: fitted.usl,
         karp_flatt,
         verdict,
-        warnings,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
         decision: decision_record,
         regions: Some(fitted.regions),
         memory,

@@ -75,12 +75,9 @@ mod tests {
     use super::*;
     use crate::testdata::obs;
 
+    /// A measured run's provenance: it knows its machine and its task count.
     fn known() -> Provenance {
-        Provenance {
-            machine_recorded: true,
-            tasks_known: true,
-            unit: "tasks/s".into(),
-        }
+        Provenance::of(&crate::testdata::record_from_throughput(&[1], &[1.0], 2))
     }
 
     #[test]

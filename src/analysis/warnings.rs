@@ -1,10 +1,12 @@
 //! Reasons to distrust or qualify the numbers: high spread, a busy machine at the start, a CPU
 //! governor other than `performance`, load imbalance when tasks do not divide evenly, a binding
 //! cgroup quota, too few repetitions for a confidence interval, missing points, an interrupted
-//! run, imported runs/s of unknown task count, and fits that could not be made.
+//! run, imported runs/s of unknown task count, and fits that could not be made. Found here as
+//! `Warning` values; their sentences are `Warning`'s Display.
 
-use super::{Obs, Provenance, usl};
-use crate::model::RunRecord;
+use super::warning::Warning;
+use super::{Obs, Provenance};
+use crate::model::{MachineInfo, RunRecord};
 use crate::plan::{MAX_IMBALANCE, imbalance};
 
 /// Coefficient of variation above which a worker count's samples are called noisy.
@@ -12,146 +14,112 @@ pub const HIGH_CV: f64 = 0.05;
 /// Samples per count below which a bootstrap CI of the median is not to be trusted.
 pub const MIN_SAMPLES_FOR_CI: usize = 3;
 
-/// Warnings about the measurements and the machine they ran on.
-pub fn collect(record: &RunRecord, obs: &[Obs], prov: &Provenance) -> Vec<String> {
+/// Warnings about the measurements and the machine they ran on, in the order they are shown.
+pub fn collect(record: &RunRecord, obs: &[Obs], prov: &Provenance) -> Vec<Warning> {
     let m = &record.machine;
     let mut out = Vec::new();
-    let noisy: Vec<String> = obs
-        .iter()
-        .filter(|o| o.samples >= 2 && o.cv > HIGH_CV)
-        .map(|o| format!("{} ({:.1}%)", o.workers, o.cv * 100.0))
-        .collect();
-    if !noisy.is_empty() {
-        out.push(format!(
-            "High spread (CV above {:.0}%) at {} workers: the machine was noisy or the work varies; \
-rerun with more --repetitions or on a quieter machine.",
-            HIGH_CV * 100.0,
-            list(&noisy)
-        ));
-    }
+    out.extend(high_spread(obs));
     if prov.machine_recorded {
         out.extend(busy_start(m));
-    }
-    if prov.machine_recorded {
         out.extend(governor(m));
     }
-    let tasks = record.config.tasks;
-    if prov.tasks_known && tasks > 0 {
-        let uneven: Vec<(usize, f64)> = obs
-            .iter()
-            .map(|o| (o.workers, imbalance(tasks, o.workers)))
-            .filter(|&(_, i)| i > MAX_IMBALANCE + 1e-12)
-            .collect();
-        if !uneven.is_empty() {
-            let worst = uneven.iter().map(|u| u.1).fold(0.0, f64::max);
-            let counts: Vec<String> = uneven.iter().map(|u| u.0.to_string()).collect();
-            out.push(format!(
-                "{tasks} tasks do not divide evenly over {} workers: the last wave of tasks leaves \
-workers idle (up to {:.0}% extra time), which lowers throughput there regardless of scaling; \
-choose a task count that is a multiple of the worker counts.",
-                list(&counts),
-                worst * 100.0
-            ));
-        }
+    if prov.tasks_known {
+        out.extend(uneven_tasks(record.config.tasks, obs));
     }
-    if m.binding_limit == "cgroup_quota" {
-        let quota = m
-            .cgroup_cpu_quota
-            .map(|q| format!("{q:.2}"))
-            .unwrap_or_else(|| "?".into());
-        out.push(format!(
-            "A cgroup CPU quota of {quota} CPUs binds, below the {} logical CPUs: workers beyond {} \
-are throttled, not run in parallel, and os.cpu_count() overstates what the pool can use.",
-            m.logical_cpus, m.effective_cpus
-        ));
-    }
-    if let Some(fewest) = obs.iter().map(|o| o.samples).min() {
-        if fewest < MIN_SAMPLES_FOR_CI {
-            let what = if fewest == 1 {
-                "only one sample, so there is no confidence interval"
-            } else {
-                "only 2 samples, too few for a confidence interval to be trusted"
-            };
-            out.push(format!(
-                "Some worker counts have {what}, and differences of a few percent may be noise: \
-use --repetitions 5 or more (or repeat rows per worker count in a CSV)."
-            ));
-        }
-    }
-    if !obs.is_empty() && obs[0].workers != 1 {
-        out.push(format!(
-            "No 1-worker point: speedup and efficiency are relative to {} workers, assumed to \
-scale perfectly up to there.",
-            obs[0].workers
-        ));
+    out.extend(binding_quota(m));
+    out.extend(few_samples(obs));
+    if let Some(first) = obs.first().map(|o| o.workers).filter(|&w| w != 1) {
+        out.push(Warning::NoOneWorker { first });
     }
     out.extend(super::data_notes::collect(record));
     if record.run.interrupted {
-        out.push(
-            "The run was interrupted: some worker counts are missing or have fewer samples.".into(),
-        );
+        out.push(Warning::Interrupted);
     }
     if !prov.tasks_known && prov.unit == "runs/s" {
-        out.push(
-            "No task count was given (no `tasks` column, no --tasks), so throughput is runs per \
-second; give --tasks N for tasks per second. The peak, plateau, recommendation, sigma and kappa \
-do not depend on it."
-                .into(),
-        );
+        out.push(Warning::RunsPerSecond);
     }
     out
 }
 
 /// Warnings for fits that could not be made.
-pub fn fits(obs: &[Obs], amdahl: bool, usl: bool) -> Vec<String> {
+pub fn fits(obs: &[Obs], amdahl: bool, usl: bool) -> Vec<Warning> {
     let mut out = Vec::new();
     if !usl {
-        out.push(format!(
-            "Too few distinct worker counts ({}) to fit the USL, which needs at least {}: measure \
-more counts, e.g. 1 to 2x the cores.",
-            obs.len(),
-            usl::MIN_COUNTS
-        ));
+        out.push(Warning::UslNotFitted { counts: obs.len() });
     }
     if !amdahl {
-        out.push("Amdahl's law needs at least two worker counts to be fitted.".into());
+        out.push(Warning::AmdahlNotFitted);
     }
     out
 }
 
-/// "a, b and c".
+/// The counts whose samples vary more than `HIGH_CV`.
+fn high_spread(obs: &[Obs]) -> Option<Warning> {
+    let noisy: Vec<(usize, f64)> = obs
+        .iter()
+        .filter(|o| o.samples >= 2 && o.cv > HIGH_CV)
+        .map(|o| (o.workers, o.cv))
+        .collect();
+    (!noisy.is_empty()).then_some(Warning::HighSpread { noisy })
+}
+
+/// The counts over which `tasks` do not divide evenly enough (see `plan::imbalance`).
+fn uneven_tasks(tasks: u64, obs: &[Obs]) -> Option<Warning> {
+    if tasks == 0 {
+        return None;
+    }
+    let uneven: Vec<(usize, f64)> = obs
+        .iter()
+        .map(|o| (o.workers, imbalance(tasks, o.workers)))
+        .filter(|&(_, i)| i > MAX_IMBALANCE + 1e-12)
+        .collect();
+    (!uneven.is_empty()).then(|| Warning::UnevenTasks {
+        tasks,
+        workers: uneven.iter().map(|u| u.0).collect(),
+        worst: uneven.iter().map(|u| u.1).fold(0.0, f64::max),
+    })
+}
+
+/// A cgroup CPU quota that binds below the logical CPUs.
+fn binding_quota(m: &MachineInfo) -> Option<Warning> {
+    if m.binding_limit == "cgroup_quota" {
+        return Some(Warning::BindingQuota {
+            quota: m.cgroup_cpu_quota,
+            logical_cpus: m.logical_cpus,
+            effective_cpus: m.effective_cpus,
+        });
+    }
+    None
+}
+
+/// Some count has fewer samples than a confidence interval needs.
+fn few_samples(obs: &[Obs]) -> Option<Warning> {
+    let fewest = obs.iter().map(|o| o.samples).min()?;
+    (fewest < MIN_SAMPLES_FOR_CI).then_some(Warning::FewSamples { fewest })
+}
+
 /// A warning when other work competed at the start, from the CPU use measured just before the
 /// sweep. The load average alone never makes this warning: it lags by a minute and on a VM
 /// counts kernel threads that use no CPU.
-pub fn busy_start(m: &crate::model::MachineInfo) -> Option<String> {
+pub fn busy_start(m: &MachineInfo) -> Option<Warning> {
     use crate::machine::load::is_busy;
-    let eff = m.effective_cpus;
+    let effective_cpus = m.effective_cpus;
     match m.busy_cpus_at_start {
-        Some(busy) if is_busy(busy, eff) => Some(format!(
-            "The machine was busy when the run started ({busy:.2} CPUs' worth of other work on \
-{eff} effective CPUs, measured just before the sweep): other work competed for the CPUs, so the \
-curve may flatten early."
-        )),
+        Some(busy_cpus) if is_busy(busy_cpus, effective_cpus) => Some(Warning::BusyStart {
+            busy_cpus,
+            effective_cpus,
+        }),
         _ => None,
     }
 }
 
 /// A warning when the CPU frequency governor is known and is not `performance`: clock speed
 /// then follows load, which bends scaling curves.
-pub fn governor(m: &crate::model::MachineInfo) -> Option<String> {
+pub fn governor(m: &MachineInfo) -> Option<Warning> {
     let g = m.cpu_governor.as_deref().filter(|g| *g != "performance")?;
-    Some(format!(
-        "The CPU frequency governor is {g:?}, not \"performance\": clock speed follows load, \
-which bends scaling curves (set it with `cpupower frequency-set -g performance`)."
-    ))
-}
-
-pub(super) fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+    Some(Warning::Governor {
+        governor: g.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -160,12 +128,12 @@ mod tests {
     use crate::analysis::observations;
     use crate::testdata::{record_from_medians, record_from_samples};
 
-    fn known() -> Provenance {
-        Provenance {
-            machine_recorded: true,
-            tasks_known: true,
-            unit: "tasks/s".into(),
-        }
+    /// The warnings' text, one a line.
+    fn text(w: &[Warning]) -> String {
+        w.iter()
+            .map(Warning::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
@@ -179,7 +147,7 @@ mod tests {
             8,
             4,
         );
-        assert!(collect(&r, &observations(&r), &known()).is_empty());
+        assert!(collect(&r, &observations(&r), &Provenance::of(&r)).is_empty());
     }
 
     #[test]
@@ -190,7 +158,7 @@ mod tests {
         r.machine.binding_limit = "cgroup_quota".into();
         r.machine.cgroup_cpu_quota = Some(1.5);
         r.run.interrupted = true;
-        let w = collect(&r, &observations(&r), &known()).join("\n");
+        let w = text(&collect(&r, &observations(&r), &Provenance::of(&r)));
         for needle in [
             "High spread",
             "busy",
@@ -209,15 +177,19 @@ mod tests {
     fn the_load_average_alone_never_says_busy() {
         // Changed on purpose: a VM's load average counts idle kernel threads, so only CPU use
         // measured at the start makes the warning.
-        let mut m = crate::machine::detect();
-        m.effective_cpus = 2;
+        let mut m = crate::testdata::machine(2);
         m.load_average_1m = 3.0;
-        m.busy_cpus_at_start = None;
         assert_eq!(busy_start(&m), None);
         m.busy_cpus_at_start = Some(0.1);
         assert_eq!(busy_start(&m), None);
         m.busy_cpus_at_start = Some(1.5);
-        assert!(busy_start(&m).unwrap().contains("1.50 CPUs' worth"));
+        assert_eq!(
+            busy_start(&m),
+            Some(Warning::BusyStart {
+                busy_cpus: 1.5,
+                effective_cpus: 2
+            })
+        );
     }
 
     #[test]
@@ -229,7 +201,7 @@ mod tests {
             tasks_known: false,
             unit: "runs/s".into(),
         };
-        let w = collect(&r, &observations(&r), &prov).join("\n");
+        let w = text(&collect(&r, &observations(&r), &prov));
         assert!(!w.contains("busy") && !w.contains("divide"), "{w}");
         assert!(w.contains("runs per second"), "{w}");
         assert_eq!(fits(&observations(&r), true, false).len(), 1);
