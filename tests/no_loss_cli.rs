@@ -2,36 +2,14 @@
 //! what it found), no folder holding a result is overwritten without `--force`, a failed save
 //! is retried, and a final save that fails puts the whole record where the error says.
 
-mod own_lock;
+pub mod common;
 
 use assert_cmd::Command;
+use common::refused_in_one_sentence as one_line_exit_2;
+use common::{fixture, plateau, read_json, results, sample_counts, spawnable, wait};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("plateau")
-}
-
-fn load(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn sample_counts(v: &Value) -> Vec<usize> {
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .collect()
-}
 
 const TINY: &[&str] = &[
     "run",
@@ -50,19 +28,18 @@ const TINY: &[&str] = &[
     "--quiet",
 ];
 
-fn one_line_exit_2(o: &std::process::Output, needle: &str) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains(needle), "{needle:?} not in: {err}");
-    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+/// The TINY run into `out`.
+fn tiny(out: &Path) -> Command {
+    let mut cmd = plateau();
+    cmd.args(TINY).arg("--out").arg(out);
+    cmd
 }
 
 #[test]
 fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let mut child = std::process::Command::new(bin())
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+    let mut child = spawnable()
         .args(["run", "--workers", "1,2", "--tasks", "200", "--iterations"])
         .args([
             "20000",
@@ -80,22 +57,10 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
         .spawn()
         .unwrap();
     // Killed once a round is saved: the run cannot record its end.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let saved = std::fs::read_to_string(out.join("results.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            .is_some_and(|v| sample_counts(&v).iter().all(|&n| n >= 1));
-        if saved {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
-        assert!(Instant::now() < deadline, "no round saved in 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait::first_round_saved(&mut child, &out);
     child.kill().unwrap();
     child.wait().unwrap();
-    let killed = load(&out.join("results.json"));
+    let killed = results(&out);
     assert_eq!(killed["run"]["finished_at"], Value::Null);
     assert_eq!(killed["run"]["sweep_state"]["seed"], 3);
     let kept = sample_counts(&killed);
@@ -122,7 +87,7 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
         found.contains(&format!("{total} samples kept (1 worker: {}", kept[0])),
         "{found}"
     );
-    let v = load(&out.join("results.json"));
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![12, 12]);
     assert_eq!(v["run"]["stop_reason"], "completed");
     assert_eq!(v["run"]["sweep_state"]["rounds_done"], 12);
@@ -136,20 +101,10 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
 fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let first = load(&out.join("results.json"));
+    tiny(&out).assert().success();
+    let first = results(&out);
     let shown = out.display().to_string();
-    let o = plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = tiny(&out).output().unwrap();
     one_line_exit_2(
         &o,
         &format!(
@@ -160,28 +115,20 @@ fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     let mut v = first.clone();
     v["run"]["finished_at"] = Value::Null;
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
-    let o = plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = tiny(&out).output().unwrap();
     one_line_exit_2(
         &o,
         &format!("continue it with `plateau run --resume {shown}`"),
     );
-    assert_eq!(load(&out.join("results.json")), v, "nothing was touched");
+    assert_eq!(results(&out), v, "nothing was touched");
     plateau()
         .args(TINY)
         .args(["--force", "--out"])
         .arg(&out)
         .assert()
         .success();
-    assert_ne!(
-        load(&out.join("results.json"))["run"]["started_at"],
-        Value::Null
-    );
-    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+    assert_ne!(results(&out)["run"]["started_at"], Value::Null);
+    assert_eq!(sample_counts(&results(&out)), vec![3, 3]);
 }
 
 #[test]
@@ -197,7 +144,7 @@ fn default_folders_of_runs_in_the_same_second_do_not_collide() {
         .collect();
     assert_eq!(folders.len(), 2, "{folders:?}");
     for f in folders {
-        assert_eq!(sample_counts(&load(&f.join("results.json"))), vec![3, 3]);
+        assert_eq!(sample_counts(&results(&f)), vec![3, 3]);
     }
 }
 
@@ -205,12 +152,7 @@ fn default_folders_of_runs_in_the_same_second_do_not_collide() {
 fn analyze_and_report_keep_the_same_rule() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&run)
-        .assert()
-        .success();
+    tiny(&run).assert().success();
     let results = run.join("results.json");
     let a = tmp.path().join("a");
     let analyze = |force: bool| {
@@ -256,12 +198,7 @@ fn analyze_and_report_keep_the_same_rule() {
 fn resume_refuses_bad_pairs_and_foreign_files() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&run)
-        .assert()
-        .success();
+    tiny(&run).assert().success();
     let o = plateau()
         .args(["run", "--force", "--resume"])
         .arg(&run)
@@ -275,11 +212,13 @@ fn resume_refuses_bad_pairs_and_foreign_files() {
     one_line_exit_2(&o, "--no-wait and --allow-concurrent contradict each other");
     let a = tmp.path().join("a");
     plateau()
-        .args(["analyze", "tests/fixtures/writeup.csv", "--out"])
+        .arg("analyze")
+        .arg(fixture("writeup.csv"))
+        .arg("--out")
         .arg(&a)
         .assert()
         .success();
-    let mut v = load(&a.join("results.json"));
+    let mut v = results(&a);
     v["run"]["finished_at"] = Value::Null;
     std::fs::write(a.join("results.json"), v.to_string()).unwrap();
     let o = plateau()
@@ -310,11 +249,8 @@ fn a_failed_save_is_retried_by_the_next_one() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     // Write 1 claims the folder, 2 is the first round's save.
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2")
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -323,7 +259,7 @@ fn a_failed_save_is_retried_by_the_next_one() {
         err.contains("warning: 1 of 4 saves of results.json during the sweep failed"),
         "{err}"
     );
-    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+    assert_eq!(sample_counts(&results(&out)), vec![3, 3]);
 }
 
 #[test]
@@ -332,12 +268,9 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
     let out = tmp.path().join("run");
     let temp = tmp.path().join("temp");
     std::fs::create_dir(&temp).unwrap();
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2-")
         .env("TMPDIR", &temp)
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -357,7 +290,7 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
         )),
         "{last}"
     );
-    let v = load(&rescued[0]);
+    let v = read_json(&rescued[0]);
     assert_eq!(sample_counts(&v), vec![3, 3], "every sample is in it");
     assert_ne!(v["run"]["finished_at"], Value::Null);
     assert_eq!(v["run"]["stop_reason"], "completed");
@@ -367,12 +300,9 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
 fn with_no_temp_folder_either_the_record_goes_to_stdout() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2-")
         .env("TMPDIR", tmp.path().join("no-such-folder"))
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);

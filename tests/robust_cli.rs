@@ -1,42 +1,21 @@
 //! Robustness of `plateau run` through the real binary: Ctrl-C and SIGTERM mid-sweep, `--resume`,
 //! a panicking worker, adaptive repetitions, and bad input (exit 2, one sentence, no panic).
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::process::signal;
+use common::results as load;
+use common::{
+    plateau, refused, refused_in_one_sentence, sample_counts, short_run, spawnable, wait,
+};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("plateau")
-}
-
-fn load(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap()
-}
-
-fn sample_counts(v: &Value) -> Vec<usize> {
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .collect()
-}
 
 /// A sweep long enough to interrupt: many small tasks, many rounds.
 fn long_sweep(out: &Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+    let mut cmd = spawnable();
     cmd.args([
         "run",
         "--workers",
@@ -60,38 +39,12 @@ fn long_sweep(out: &Path) -> std::process::Command {
     cmd
 }
 
-/// Waits until results.json holds at least one completed round (a save happens per round).
-fn wait_for_first_round(out: &Path, child: &mut std::process::Child) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(out.join("results.json")) {
-            if let Ok(v) = serde_json::from_str::<Value>(&text) {
-                if sample_counts(&v).iter().all(|&n| n >= 1) {
-                    return;
-                }
-            }
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the sweep ended before it could be interrupted"
-        );
-        assert!(Instant::now() < deadline, "no round was saved in 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn signal(child: &std::process::Child, sig: libc::c_int) {
-    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
-    let rc = unsafe { libc::kill(child.id() as libc::pid_t, sig) };
-    assert_eq!(rc, 0);
-}
-
 #[test]
 fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let mut child = long_sweep(&out).spawn().unwrap();
-    wait_for_first_round(&out, &mut child);
+    wait::first_round_saved(&mut child, &out);
     signal(&child, libc::SIGINT);
     let done = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
@@ -139,7 +92,7 @@ fn sigterm_is_an_interruption_too() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let mut child = long_sweep(&out).spawn().unwrap();
-    wait_for_first_round(&out, &mut child);
+    wait::first_round_saved(&mut child, &out);
     signal(&child, libc::SIGTERM);
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(3));
@@ -151,8 +104,7 @@ fn a_second_interrupt_exits_at_once_with_130() {
     let tmp = tempfile::tempdir().unwrap();
     // One task long enough (seconds in a debug build) that the first interrupt, which stops
     // the sweep only between tasks, cannot end the run before the second arrives.
-    let mut child = std::process::Command::new(bin())
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+    let mut child = spawnable()
         .args([
             "run",
             "--workers",
@@ -261,10 +213,7 @@ fn resume_refuses_what_it_cannot_continue() {
             .args(extra)
             .output()
             .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
-        assert!(err.contains(needle), "{extra:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+        refused_in_one_sentence(&o, needle);
     };
     refuse(&["--tasks", "7"], "--tasks gives 7 but the run recorded 6");
     refuse(
@@ -313,28 +262,9 @@ fn resume_refuses_what_it_cannot_continue() {
 fn a_panicking_worker_names_the_count_and_keeps_the_other_points() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let o = plateau()
+    let o = short_run(&out, 2)
         .env("PLATEAU_TEST_PANIC_AT_WORKERS", "2")
-        .args([
-            "run",
-            "--workers",
-            "1,2,3",
-            "--tasks",
-            "6",
-            "--iterations",
-            "2000",
-        ])
-        .args([
-            "--repetitions",
-            "2",
-            "--warmup",
-            "0",
-            "--seed",
-            "1",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+        .args(["--workers", "1,2,3", "--tasks", "6", "--iterations", "2000"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -499,10 +429,7 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
             .arg(&never)
             .output()
             .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
-        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        refused(&o, needle);
     }
     assert!(!never.exists(), "a refused run wrote its folder");
 }

@@ -1,16 +1,10 @@
 //! End-to-end tests of `plateau run` and `plateau info` through the real binary.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::{plateau, refused};
 use predicates::prelude::*;
 use std::path::Path;
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
 
 /// A tiny, fast sweep into `out`.
 fn tiny_run(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -180,13 +174,7 @@ fn bad_flags_get_one_sentence_and_exit_2() {
             .arg(&never)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(flag), "{args:?}: {err}");
-        assert!(
-            !err.contains("panicked") && !err.contains("backtrace"),
-            "{err}"
-        );
+        refused(&out, flag);
     }
     assert!(!never.exists(), "a refused run wrote its folder");
 }

@@ -1,15 +1,13 @@
 //! End to end from the CLI: every workload in threads and processes mode, and the command
 //! mode, each run a tiny sweep and record what ran in results.json.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::{plateau, refused, results};
 use std::path::Path;
 
 fn run(out: &Path, args: &[&str]) -> serde_json::Value {
-    Command::cargo_bin("plateau")
-        .unwrap()
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+    plateau()
         .args([
             "run",
             "--workers",
@@ -27,7 +25,7 @@ fn run(out: &Path, args: &[&str]) -> serde_json::Value {
         .args(args)
         .assert()
         .success();
-    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
+    results(out)
 }
 
 fn every_point_measured(v: &serde_json::Value) {
@@ -138,14 +136,7 @@ fn workload_flags_are_checked() {
             "--mode processes",
         ),
     ] {
-        let out = Command::cargo_bin("plateau")
-            .unwrap()
-            .arg("run")
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(flag), "{args:?}: {err}");
+        let out = plateau().arg("run").args(&args).output().unwrap();
+        refused(&out, flag);
     }
 }
