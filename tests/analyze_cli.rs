@@ -3,7 +3,7 @@
 
 pub mod common;
 
-use common::{fixture, plateau, refused_in_one_sentence, results};
+use common::{fixture, plateau, refused_in_one_sentence, results, run_flags};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -296,12 +296,8 @@ fn run_writes_the_analysis_with_every_schema_field() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     plateau()
+        .args(run_flags("1,2,3,4", 12))
         .args([
-            "run",
-            "--workers",
-            "1,2,3,4",
-            "--tasks",
-            "12",
             "--iterations",
             "2000",
             "--repetitions",

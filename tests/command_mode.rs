@@ -3,7 +3,7 @@
 
 pub mod common;
 
-use common::{results, short_run, stderr};
+use common::{number_rows, results, sample_counts, short_run, stderr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -39,10 +39,7 @@ fn placeholders_and_environment_reach_every_task() {
     let text = std::fs::read_to_string(&log).unwrap();
     // --workers 3 also measures 1 worker: 10 tasks each. The static schedule gives the third
     // worker tasks 6..10 for certain.
-    let lines: Vec<Vec<u64>> = text
-        .lines()
-        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
-        .collect();
+    let lines = number_rows(&text);
     assert_eq!(lines.len(), 20);
     let mut tasks: Vec<u64> = lines.iter().map(|l| l[0]).collect();
     tasks.sort_unstable();
@@ -229,12 +226,7 @@ fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
     );
     let v = results(&out);
     assert_eq!(v["run"]["interrupted"], true);
-    let kept: usize = v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .sum();
+    let kept: usize = sample_counts(&v).iter().sum();
     let one = &v["points"][0];
     assert_eq!(one["workers"], 1);
     assert_eq!(

@@ -5,7 +5,7 @@
 pub mod common;
 
 use common::files::write;
-use common::{fixture, plateau, read_json, results};
+use common::{fixture, plateau, read_json, results, run_flags};
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -34,15 +34,8 @@ fn emit_results_prints_the_record_between_markers_and_writes_the_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let assert = plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2",
-            "--tasks",
-            "4",
-            "--iterations",
-            "1000",
-        ])
+        .args(run_flags("1,2", 4))
+        .args(["--iterations", "1000"])
         .args([
             "--repetitions",
             "1",

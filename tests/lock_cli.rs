@@ -7,7 +7,7 @@ pub mod common;
 use assert_cmd::Command;
 use common::lock::LOCK_ENV;
 use common::process::{ended, signal};
-use common::{read_json, results, spawnable, wait};
+use common::{read_json, results, run_flags, spawnable, wait};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::path::Path;
@@ -29,19 +29,9 @@ fn spawn_locked(lock: &Path) -> std::process::Command {
 }
 
 fn quick_run(out: &Path) -> Vec<String> {
-    let mut a: Vec<String> = [
-        "run",
-        "--workers",
-        "1",
-        "--tasks",
-        "2",
-        "--iterations",
-        "1000",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    a.extend(["--repetitions", "1", "--warmup", "0", "-q", "--out"].map(String::from));
+    let mut a = run_flags("1", 2).to_vec();
+    a.extend(["--iterations", "1000", "--repetitions", "1"].map(String::from));
+    a.extend(["--warmup", "0", "-q", "--out"].map(String::from));
     a.push(out.display().to_string());
     a
 }
@@ -77,15 +67,8 @@ fn started(pids: &Path) -> Vec<i32> {
 /// command has started.
 fn sleeping_commands(tmp: &Path, pids: &Path) -> Child {
     let mut child = spawn_locked(&tmp.join("lock"))
-        .args([
-            "run",
-            "--workers",
-            "2",
-            "--tasks",
-            "4",
-            "--repetitions",
-            "1",
-        ])
+        .args(run_flags("2", 4))
+        .args(["--repetitions", "1"])
         .args(["--warmup", "0", "-q", "--out"])
         .arg(tmp.join("out"))
         .args(["--", "sh", "-c"])
@@ -208,15 +191,8 @@ fn two_concurrent_runs_never_interleave_and_the_second_names_the_first() {
     let log = tmp.path().join("log");
     let run = |name: &str| {
         spawn_locked(&lock)
-            .args([
-                "run",
-                "--workers",
-                "1,2",
-                "--tasks",
-                "4",
-                "--repetitions",
-                "2",
-            ])
+            .args(run_flags("1,2", 4))
+            .args(["--repetitions", "2"])
             .args(["--warmup", "0", "-q", "--out"])
             .arg(tmp.path().join(name))
             .args(["--", "sh", "-c"])
@@ -252,15 +228,8 @@ fn a_task_is_its_whole_process_group() {
     let tmp = tempfile::tempdir().unwrap();
     let pids = tmp.path().join("pids");
     let o = plateau(&tmp.path().join("lock"))
-        .args([
-            "run",
-            "--workers",
-            "2",
-            "--tasks",
-            "3",
-            "--repetitions",
-            "1",
-        ])
+        .args(run_flags("2", 3))
+        .args(["--repetitions", "1"])
         .args(["--warmup", "0", "-q", "--out"])
         .arg(tmp.path().join("out"))
         .args(["--", "sh", "-c"])

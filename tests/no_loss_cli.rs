@@ -5,33 +5,28 @@
 pub mod common;
 
 use assert_cmd::Command;
-use common::refused_in_one_sentence as one_line_exit_2;
-use common::{fixture, plateau, read_json, results, sample_counts, spawnable, wait};
+
+use common::{
+    fixture, plateau, read_json, refused_in_one_sentence, results, run_flags, sample_counts,
+    spawnable, wait,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-const TINY: &[&str] = &[
-    "run",
-    "--workers",
-    "1,2",
-    "--tasks",
-    "4",
-    "--iterations",
-    "2000",
-    "--repetitions",
-    "3",
-    "--warmup",
-    "0",
-    "--seed",
-    "4",
-    "--quiet",
-];
-
-/// The TINY run into `out`.
-fn tiny(out: &Path) -> Command {
+/// A tiny run: 1 and 2 workers, 3 rounds, seed 4, into the default folder.
+fn tiny_run() -> Command {
     let mut cmd = plateau();
-    cmd.args(TINY).arg("--out").arg(out);
+    cmd.args(run_flags("1,2", 4))
+        .args(["--iterations", "2000", "--repetitions", "3"])
+        .args(["--warmup", "0", "--seed", "4", "--quiet"]);
+    cmd
+}
+
+/// The tiny run into `out`.
+fn tiny(out: &Path) -> Command {
+    let mut cmd = tiny_run();
+    cmd.arg("--out").arg(out);
     cmd
 }
 
@@ -40,7 +35,8 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let mut child = spawnable()
-        .args(["run", "--workers", "1,2", "--tasks", "200", "--iterations"])
+        .args(run_flags("1,2", 200))
+        .args(["--iterations"])
         .args([
             "20000",
             "--repetitions",
@@ -105,7 +101,7 @@ fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     let first = results(&out);
     let shown = out.display().to_string();
     let o = tiny(&out).output().unwrap();
-    one_line_exit_2(
+    refused_in_one_sentence(
         &o,
         &format!(
             "--out {shown} already holds a finished results.json; choose another folder, or add --force"
@@ -116,17 +112,12 @@ fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     v["run"]["finished_at"] = Value::Null;
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
     let o = tiny(&out).output().unwrap();
-    one_line_exit_2(
+    refused_in_one_sentence(
         &o,
         &format!("continue it with `plateau run --resume {shown}`"),
     );
     assert_eq!(results(&out), v, "nothing was touched");
-    plateau()
-        .args(TINY)
-        .args(["--force", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    tiny(&out).arg("--force").assert().success();
     assert_ne!(results(&out)["run"]["started_at"], Value::Null);
     assert_eq!(sample_counts(&results(&out)), vec![3, 3]);
 }
@@ -135,8 +126,7 @@ fn an_out_folder_holding_a_run_is_refused_unless_forced() {
 fn default_folders_of_runs_in_the_same_second_do_not_collide() {
     let tmp = tempfile::tempdir().unwrap();
     for _ in 0..2 {
-        let mut cmd = plateau();
-        cmd.current_dir(tmp.path()).args(TINY).assert().success();
+        tiny_run().current_dir(tmp.path()).assert().success();
     }
     let folders: Vec<_> = std::fs::read_dir(tmp.path().join("reports"))
         .unwrap()
@@ -164,7 +154,7 @@ fn analyze_and_report_keep_the_same_rule() {
         c.output().unwrap()
     };
     assert!(analyze(false).status.success());
-    one_line_exit_2(&analyze(false), "already holds a finished results.json");
+    refused_in_one_sentence(&analyze(false), "already holds a finished results.json");
     assert!(analyze(true).status.success());
     let r = tmp.path().join("r");
     let report = |force: bool| {
@@ -176,13 +166,13 @@ fn analyze_and_report_keep_the_same_rule() {
         c.output().unwrap()
     };
     assert!(report(false).status.success());
-    one_line_exit_2(
+    refused_in_one_sentence(
         &report(false),
         "already holds report.html; choose another folder, or add --force",
     );
     assert!(report(true).status.success());
     // A run's own folder already holds report.html: re-rendering into it needs --force too.
-    one_line_exit_2(
+    refused_in_one_sentence(
         &plateau()
             .arg("report")
             .arg(&results)
@@ -204,12 +194,12 @@ fn resume_refuses_bad_pairs_and_foreign_files() {
         .arg(&run)
         .output()
         .unwrap();
-    one_line_exit_2(&o, "--force cannot be combined with --resume");
+    refused_in_one_sentence(&o, "--force cannot be combined with --resume");
     let o = plateau()
         .args(["run", "--no-wait", "--allow-concurrent"])
         .output()
         .unwrap();
-    one_line_exit_2(&o, "--no-wait and --allow-concurrent contradict each other");
+    refused_in_one_sentence(&o, "--no-wait and --allow-concurrent contradict each other");
     let a = tmp.path().join("a");
     plateau()
         .arg("analyze")
@@ -226,7 +216,7 @@ fn resume_refuses_bad_pairs_and_foreign_files() {
         .arg(&a)
         .output()
         .unwrap();
-    one_line_exit_2(
+    refused_in_one_sentence(
         &o,
         "was not written by `plateau run` (it holds a `plateau analyze` result)",
     );

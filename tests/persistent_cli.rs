@@ -6,7 +6,7 @@
 
 pub mod common;
 
-use common::{fixture, plateau, repo, results, short_run, stderr};
+use common::{fixture, number_rows, plateau, repo, results, sample_counts, short_run, stderr};
 use std::path::{Path, PathBuf};
 
 /// The worker fixtures' folder.
@@ -54,10 +54,7 @@ fn a_shell_worker_runs_every_task_once_with_its_worker_number() {
     let o = persistent(&tmp.path().join("out"), &[("WORKER_LOG", log_s)], &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<Vec<u64>> = text
-        .lines()
-        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
-        .collect();
+    let lines = number_rows(&text);
     // The trial batch (1 worker, 4 tasks) runs before the two measured batches of 20.
     assert_eq!(lines.len(), 4 + 20 + 20, "{text}");
     let mut tasks: Vec<u64> = lines[4..].iter().map(|l| l[0]).collect();
@@ -159,12 +156,7 @@ fn a_dying_worker_is_named_with_its_stderr_and_earlier_points_are_kept() {
     assert!(err.contains("gives up at task 2"), "{err}");
     let v = results(&out);
     assert_eq!(v["run"]["stop_reason"], "failed");
-    let kept: usize = v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .sum();
+    let kept: usize = sample_counts(&v).iter().sum();
     assert_eq!(
         kept, 1,
         "the 1-worker batch ran before the 2-worker one died"

@@ -4,10 +4,8 @@
 pub mod common;
 
 use common::process::signal;
-use common::results as load;
-use common::{
-    plateau, refused, refused_in_one_sentence, sample_counts, short_run, spawnable, wait,
-};
+use common::{plateau, refused_in_one_sentence, results, runs_refused};
+use common::{run_flags, sample_counts, short_run, spawnable, wait};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -16,26 +14,22 @@ use std::process::Stdio;
 /// A sweep long enough to interrupt: many small tasks, many rounds.
 fn long_sweep(out: &Path) -> std::process::Command {
     let mut cmd = spawnable();
-    cmd.args([
-        "run",
-        "--workers",
-        "1,2",
-        "--tasks",
-        "200",
-        "--iterations",
-        "20000",
-        "--repetitions",
-        "20",
-        "--warmup",
-        "0",
-        "--seed",
-        "3",
-        "--quiet",
-        "--out",
-    ])
-    .arg(out)
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped());
+    cmd.args(run_flags("1,2", 200))
+        .args([
+            "--iterations",
+            "20000",
+            "--repetitions",
+            "20",
+            "--warmup",
+            "0",
+            "--seed",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     cmd
 }
 
@@ -56,7 +50,7 @@ fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["run"]["interrupted"], true);
     assert_eq!(v["run"]["stop_reason"], "interrupted");
     let counts = sample_counts(&v);
@@ -79,7 +73,7 @@ fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
         .arg(&out)
         .assert()
         .success();
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![20, 20]);
     assert_eq!(v["run"]["interrupted"], false);
     assert_eq!(v["run"]["stop_reason"], "completed");
@@ -96,7 +90,7 @@ fn sigterm_is_an_interruption_too() {
     signal(&child, libc::SIGTERM);
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(3));
-    assert_eq!(load(&out)["run"]["stop_reason"], "interrupted");
+    assert_eq!(results(&out)["run"]["stop_reason"], "interrupted");
 }
 
 #[test]
@@ -105,15 +99,8 @@ fn a_second_interrupt_exits_at_once_with_130() {
     // One task long enough (seconds in a debug build) that the first interrupt, which stops
     // the sweep only between tasks, cannot end the run before the second arrives.
     let mut child = spawnable()
-        .args([
-            "run",
-            "--workers",
-            "1",
-            "--tasks",
-            "1",
-            "--iterations",
-            "4000000000",
-        ])
+        .args(run_flags("1", 1))
+        .args(["--iterations", "4000000000"])
         .args([
             "--warmup",
             "0",
@@ -152,20 +139,13 @@ fn a_second_interrupt_exits_at_once_with_130() {
 /// point 2 one (it finished the cut round), point 3 none.
 fn interrupted_run(out: &Path) {
     plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2,3",
-            "--tasks",
-            "6",
-            "--iterations",
-            "2000",
-        ])
+        .args(run_flags("1,2,3", 6))
+        .args(["--iterations", "2000"])
         .args(["--repetitions", "3", "--seed", "5", "--quiet", "--out"])
         .arg(out)
         .assert()
         .success();
-    let mut v = load(out);
+    let mut v = results(out);
     v["run"]["interrupted"] = Value::from(true);
     v["run"]["stop_reason"] = Value::from("interrupted");
     for (i, keep) in [(0, 1), (1, 2)] {
@@ -182,7 +162,7 @@ fn resume_finishes_a_partial_round_without_repeating_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     interrupted_run(&out);
-    let before = load(&out);
+    let before = results(&out);
     plateau()
         .args(["run", "--resume"])
         .arg(&out)
@@ -190,7 +170,7 @@ fn resume_finishes_a_partial_round_without_repeating_it() {
         .assert()
         .success()
         .stdout(predicate::str::contains("tasks/s"));
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![3, 3, 3]);
     // The samples measured before the interruption are kept as they were.
     assert_eq!(v["points"][2]["samples"], before["points"][2]["samples"]);
@@ -226,7 +206,7 @@ fn resume_refuses_what_it_cannot_continue() {
     );
     refuse(&["--out", "elsewhere"], "drop --out");
 
-    let mut v = load(&out);
+    let mut v = results(&out);
     v["machine"]["hostname"] = Value::from("another-host");
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
     refuse(
@@ -275,7 +255,7 @@ fn a_panicking_worker_names_the_count_and_keeps_the_other_points() {
         "{err}"
     );
     assert!(last.contains("died: panicked"), "{last}");
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["run"]["stop_reason"], "failed");
     assert_eq!(v["run"]["interrupted"], true);
     let counts = sample_counts(&v);
@@ -296,22 +276,15 @@ fn target_ci_records_why_it_stopped_and_samples_per_point() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2",
-            "--tasks",
-            "4",
-            "--iterations",
-            "2000",
-        ])
+        .args(run_flags("1,2", 4))
+        .args(["--iterations", "2000"])
         .args(["--repetitions", "2", "--seed", "2", "--target-ci", "50%"])
         .args(["--max-time", "20s", "--out"])
         .arg(&out)
         .assert()
         .success()
         .stdout(predicate::str::contains("note: --target-ci 50%: stopped ("));
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["config"]["adaptive"]["target_ci"], 0.5);
     assert_eq!(v["config"]["adaptive"]["max_time_s"], 20.0);
     let reason = v["run"]["stop_reason"].as_str().unwrap().to_string();
@@ -419,17 +392,5 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--iterations", "-5"], "--iterations"),
         (&["--workers", "-2"], "--workers"),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    let never = tmp.path().join("never");
-    for (args, needle) in cases {
-        let o = plateau()
-            .arg("run")
-            .args(*args)
-            .arg("--out")
-            .arg(&never)
-            .output()
-            .unwrap();
-        refused(&o, needle);
-    }
-    assert!(!never.exists(), "a refused run wrote its folder");
+    runs_refused(cases);
 }

@@ -18,6 +18,6 @@ pub mod wait;
 
 pub use bin::{plateau, spawnable, stderr};
 pub use fixtures::{fixture, repo};
-pub use outputs::{read_json, results, sample_counts};
-pub use refusal::{refused, refused_in_one_sentence};
-pub use runs::short_run;
+pub use outputs::{number_rows, read_json, results, sample_counts};
+pub use refusal::{refused, refused_in_one_sentence, runs_refused};
+pub use runs::{run_flags, short_run};

@@ -23,3 +23,10 @@ pub fn sample_counts(v: &Value) -> Vec<usize> {
         .map(|p| p["samples"].as_array().unwrap().len())
         .collect()
 }
+
+/// A log of whole numbers separated by spaces, a row per line.
+pub fn number_rows(text: &str) -> Vec<Vec<u64>> {
+    text.lines()
+        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
+        .collect()
+}

@@ -20,3 +20,21 @@ pub fn refused_in_one_sentence(o: &Output, needle: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
 }
+
+/// `plateau run` with each case's flags is refused naming the case's needle, and no run
+/// writes its `--out` folder.
+pub fn runs_refused(cases: &[(&[&str], &str)]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let never = tmp.path().join("never");
+    for (args, needle) in cases {
+        let o = super::plateau()
+            .arg("run")
+            .args(*args)
+            .arg("--out")
+            .arg(&never)
+            .output()
+            .unwrap();
+        refused(&o, needle);
+    }
+    assert!(!never.exists(), "a refused run wrote its folder");
+}

@@ -12,3 +12,8 @@ pub fn short_run(out: &Path, repetitions: u32) -> assert_cmd::Command {
         .arg(out);
     cmd
 }
+
+/// `run --workers W --tasks T`: the start of every `plateau run` a test spells out.
+pub fn run_flags(workers: &str, tasks: u32) -> [String; 5] {
+    ["run", "--workers", workers, "--tasks", &tasks.to_string()].map(String::from)
+}
