@@ -1,4 +1,5 @@
-//! The short `plateau run` many tests start: a few measured rounds, no warm-up, seed 1, quiet.
+//! The `plateau run`s tests spell out: their first flags, and the short run many tests start (a
+//! few measured rounds, no warm-up, seed 1, quiet).
 
 use super::bin::plateau;
 use std::path::Path;
