@@ -1,13 +1,13 @@
 //! Criterion benches of plateau's writers: chart.svg and results.json of a 24-point record
 //! (1..24 workers, 5 samples each), the size of a default sweep on a 6-CPU machine.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+#[path = "../tests/common/recording.rs"]
+mod recording;
 
-use common::{Recording, record};
 use criterion::{Criterion, criterion_group, criterion_main};
 use plateau::model::json;
 use plateau::render::chart;
+use recording::{Recording, record};
 use std::hint::black_box;
 
 const WORKERS: [usize; 24] = [

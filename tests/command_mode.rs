@@ -1,39 +1,15 @@
 //! The user's command through the CLI: placeholders and environment, failures, --keep-going,
 //! --timeout, a missing program, and a crashed worker process keeping the finished points.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::{number_rows, results, sample_counts, short_run, stderr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// A one-round run of `args` into `out`, finished.
 fn plateau(out: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("plateau")
-        .unwrap()
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
-        .args([
-            "run",
-            "--repetitions",
-            "1",
-            "--warmup",
-            "0",
-            "--seed",
-            "1",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn results(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    short_run(out, 1).args(args).output().unwrap()
 }
 
 #[test]
@@ -63,10 +39,7 @@ fn placeholders_and_environment_reach_every_task() {
     let text = std::fs::read_to_string(&log).unwrap();
     // --workers 3 also measures 1 worker: 10 tasks each. The static schedule gives the third
     // worker tasks 6..10 for certain.
-    let lines: Vec<Vec<u64>> = text
-        .lines()
-        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
-        .collect();
+    let lines = number_rows(&text);
     assert_eq!(lines.len(), 20);
     let mut tasks: Vec<u64> = lines.iter().map(|l| l[0]).collect();
     tasks.sort_unstable();
@@ -237,32 +210,10 @@ fn a_missing_program_is_a_usage_error_before_anything_runs() {
 fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = Command::cargo_bin("plateau")
-        .unwrap()
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+    let o = short_run(&out, 2)
         .env(plateau::exec::pool_worker::ABORT_HOOK_ENV, "3:2")
-        .args([
-            "run",
-            "--mode",
-            "processes",
-            "--workers",
-            "1,3",
-            "--tasks",
-            "9",
-            "--iterations",
-            "1000",
-        ])
-        .args([
-            "--repetitions",
-            "2",
-            "--warmup",
-            "0",
-            "--seed",
-            "1",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+        .args(["--mode", "processes", "--workers", "1,3"])
+        .args(["--tasks", "9", "--iterations", "1000"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
@@ -275,12 +226,7 @@ fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
     );
     let v = results(&out);
     assert_eq!(v["run"]["interrupted"], true);
-    let kept: usize = v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .sum();
+    let kept: usize = sample_counts(&v).iter().sum();
     let one = &v["points"][0];
     assert_eq!(one["workers"], 1);
     assert_eq!(

@@ -2,20 +2,14 @@
 //! the too-few-samples message, the markdown file, the JSON verdict and appending to
 //! $GITHUB_STEP_SUMMARY.
 
-mod common;
+pub mod common;
 
 use assert_cmd::Command;
-use common::{Recording, record};
+use common::plateau;
+use common::recording::{Recording, record};
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::PathBuf;
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    // The tests' own runner may be GitHub Actions: never append to its real summary.
-    cmd.env_remove("GITHUB_STEP_SUMMARY");
-    cmd
-}
 
 /// Two recorded runs written to b.json and c.json in a temporary folder.
 struct Pair {

@@ -3,17 +3,12 @@
 //! inconclusive (exit 4, or as --inconclusive maps it) and leaves both sides' raw samples, the
 //! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3.
 
-mod own_lock;
+pub mod common;
 
 use assert_cmd::Command;
+use common::process::signal;
+use common::{plateau, spawnable, wait};
 use predicates::str::contains;
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env_remove("GITHUB_STEP_SUMMARY");
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
 
 #[test]
 fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
@@ -207,7 +202,7 @@ fn inconclusive_maps_to_pass_or_fail_when_asked() {
 fn ctrl_c_keeps_every_finished_round_and_exits_3() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("g");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("plateau"))
+    let mut child = spawnable()
         .args([
             "compare",
             "--baseline-cmd",
@@ -227,25 +222,10 @@ fn ctrl_c_keeps_every_finished_round_and_exits_3() {
         .spawn()
         .unwrap();
     // Wait until a measured round is saved, then interrupt.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let rounds = std::fs::read(out.join("gate.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v["rounds"].as_u64())
-            .unwrap_or(0);
-        if rounds >= 1 {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "the gate ended first");
-        assert!(std::time::Instant::now() < deadline, "no round in 60 s");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
-    assert_eq!(
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
-        0
-    );
+    wait::saved(&mut child, &out.join("gate.json"), |v| {
+        v["rounds"].as_u64().unwrap_or(0) >= 1
+    });
+    signal(&child, libc::SIGINT);
     let done = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert_eq!(done.status.code(), Some(3), "{stderr}");

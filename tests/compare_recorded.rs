@@ -1,9 +1,9 @@
 //! The gate on recorded samples (runs swept by the deterministic fake executor): the same
 //! build with noise passes, a 10% slower build is flagged, across many seed pairs.
 
-mod common;
+pub mod common;
 
-use common::{Recording, record};
+use common::recording::{Recording, record};
 use plateau::compare::{CompareOptions, Status, Verdict, compare};
 
 const DEFAULT: CompareOptions = CompareOptions {

@@ -2,38 +2,27 @@
 //! collecting a mix of folders, results.json files and logs (one truncated, one label twice),
 //! the Kubernetes and Slurm generators, and their bad input.
 
-use assert_cmd::Command;
+pub mod common;
+
+use common::files::write;
+use common::{fixture, plateau, read_json, results, run_flags};
 use predicates::str::contains;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 
 const BEGIN: &str = "----- BEGIN PLATEAU RESULTS.JSON -----";
 const END: &str = "----- END PLATEAU RESULTS.JSON -----";
 
-fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
-}
-
-fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&p).unwrap()
+/// A fixture's text.
+fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
 }
 
 /// A fixture with another label and task count (as a default run on another machine has).
 fn relabelled(name: &str, label: &str, tasks: u64) -> String {
-    let mut v: Value = serde_json::from_str(&fixture(name)).unwrap();
+    let mut v = read_json(&fixture(name));
     v["run"]["label"] = label.into();
     v["config"]["tasks"] = tasks.into();
     serde_json::to_string_pretty(&v).unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 fn marked(json: &str) -> String {
@@ -45,15 +34,8 @@ fn emit_results_prints_the_record_between_markers_and_writes_the_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let assert = plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2",
-            "--tasks",
-            "4",
-            "--iterations",
-            "1000",
-        ])
+        .args(run_flags("1,2", 4))
+        .args(["--iterations", "1000"])
         .args([
             "--repetitions",
             "1",
@@ -73,8 +55,7 @@ fn emit_results_prints_the_record_between_markers_and_writes_the_folder() {
     let inner = &stdout[begin + BEGIN.len()..end];
     let v: Value = serde_json::from_str(inner).unwrap();
     assert_eq!(v["run"]["label"], "box");
-    let saved: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let saved = results(&out);
     assert_eq!(
         v, saved,
         "the log carries the same results.json as the folder"
@@ -175,9 +156,9 @@ fn collect_without_any_result_or_with_different_workloads_is_bad_input() {
         .assert()
         .code(2)
         .stderr(contains("does not exist"));
-    let mut other: Value = serde_json::from_str(&fixture("small-2cpu.json")).unwrap();
+    let mut other = read_json(&fixture("small-2cpu.json"));
     other["config"]["workload"]["iterations"] = 5.into();
-    let a = write(d, "a.json", &fixture("medium-4cpu.json"));
+    let a = write(d, "a.json", &fixture_text("medium-4cpu.json"));
     let b = write(d, "b.json", &serde_json::to_string(&other).unwrap());
     plateau()
         .args(["fleet", "collect"])

@@ -12,8 +12,10 @@
 //! Only what cannot be the same twice is normalised: timestamps of the moment the command ran and
 //! the path of the binary in the recorded command line.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+pub mod common;
+
+use common::{repo, spawnable};
+use std::path::PathBuf;
 
 /// One command whose outputs are held: its name (a folder under tests/golden/), its arguments
 /// (paths relative to the repository), and the files it writes into its `--out` folder.
@@ -30,7 +32,7 @@ const IMPORT_FILES: &[&str] = &["chart.svg", "report.html", "summary.md"];
 const CASES: &[Case] = &[
     Case {
         name: "analyze-recorded-run",
-        args: &["analyze", "tests/data/results-v1.json"],
+        args: &["analyze", "tests/fixtures/results-v1.json"],
         files: ANALYSIS_FILES,
     },
     // Imported measurements: their results.json records the machine that ran the analysis (as
@@ -71,10 +73,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn updating() -> bool {
     std::env::var_os("PLATEAU_UPDATE_GOLDEN").is_some_and(|v| v == "1")
 }
@@ -82,7 +80,7 @@ fn updating() -> bool {
 /// Timestamps of the present (`2026-12-01T22:10:58Z`) become `<now>`, the binary's path becomes
 /// `plateau`, and the case's output folder becomes `<out>`.
 fn normalise(text: &str, out: &str) -> String {
-    let bin = env!("CARGO_BIN_EXE_plateau");
+    let bin = common::bin::path();
     // report.html writes `/` as `&#x2f;`: both spellings of the two paths are replaced.
     let html = |p: &str| p.replace('/', "&#x2f;");
     let text = text
@@ -128,16 +126,12 @@ fn run_case(case: &Case) -> Vec<(String, String)> {
     let out_rel = format!("target/golden-scratch/{}", case.name);
     let out_dir = repo().join(&out_rel);
     let _ = std::fs::remove_dir_all(&out_dir);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plateau"));
+    let mut cmd = spawnable();
     cmd.current_dir(repo()).args(case.args);
     if !case.files.is_empty() {
         cmd.args(["--out", &out_rel]);
     }
-    let output = cmd
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("the binary runs");
+    let output = cmd.env("NO_COLOR", "1").output().expect("the binary runs");
     let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
     let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
     let mut got = vec![(

@@ -3,31 +3,19 @@
 //! left as it was; `--markdown -` is stdout for `compare` too; a finished run's folder is not
 //! overwritten; control characters never reach an output raw; a huge stderr is read from its end.
 
-use assert_cmd::Command;
+pub mod common;
+
+use common::{fixture, plateau, read_json};
 use std::path::{Path, PathBuf};
-
-fn plateau() -> Command {
-    Command::cargo_bin("plateau").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn mkfifo(path: &Path) {
     let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
-/// Runs plateau with `args`; asserts exit 2 and one line naming `needle`.
+/// Runs plateau with `args`; asserts exit 2, `needle` named and no panic.
 fn refused(args: &[&std::ffi::OsStr], needle: &str) {
-    let out = plateau().args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert!(err.contains(needle), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
+    common::refused(&plateau().args(args).output().unwrap(), needle);
 }
 
 #[test]
@@ -152,9 +140,7 @@ fn a_fifo_input_is_refused_without_blocking() {
 #[test]
 fn control_characters_in_a_label_never_reach_an_output_raw() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture("small-2cpu.json")).unwrap())
-            .unwrap();
+    let mut v = read_json(&fixture("small-2cpu.json"));
     v["run"]["label"] = "evil\u{1b}[31m\u{7}".into();
     let run = tmp.path().join("esc.json");
     std::fs::write(&run, v.to_string()).unwrap();

@@ -2,39 +2,36 @@
 //! (waiting, naming the holder, `--no-wait`, `--allow-concurrent`, reading commands never
 //! take it), and commands that leave processes behind or are interrupted leave nothing running.
 
+pub mod common;
+
 use assert_cmd::Command;
-use serde_json::Value;
+use common::lock::LOCK_ENV;
+use common::process::{ended, signal};
+use common::{read_json, results, run_flags, spawnable, wait};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("plateau")
-}
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
 
 /// `plateau` with the machine lock at `lock`.
 fn plateau(lock: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env("PLATEAU_LOCK", lock);
+    let mut cmd = common::plateau();
+    cmd.env(LOCK_ENV, lock);
+    cmd
+}
+
+/// The same, to spawn.
+fn spawn_locked(lock: &Path) -> std::process::Command {
+    let mut cmd = spawnable();
+    cmd.env(LOCK_ENV, lock);
     cmd
 }
 
 fn quick_run(out: &Path) -> Vec<String> {
-    let mut a: Vec<String> = [
-        "run",
-        "--workers",
-        "1",
-        "--tasks",
-        "2",
-        "--iterations",
-        "1000",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    a.extend(["--repetitions", "1", "--warmup", "0", "-q", "--out"].map(String::from));
+    let mut a = run_flags("1", 2).to_vec();
+    a.extend(["--iterations", "1000", "--repetitions", "1"].map(String::from));
+    a.extend(["--warmup", "0", "-q", "--out"].map(String::from));
     a.push(out.display().to_string());
     a
 }
@@ -59,12 +56,30 @@ fn hold_lock(path: &Path) -> std::fs::File {
     f
 }
 
-/// True when process `pid` is gone or a zombie (it runs no more).
-fn ended(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(s) => s[s.rfind(')').unwrap() + 1..].trim_start().starts_with('Z'),
-    }
+/// The pids the commands wrote to `pids` so far.
+fn started(pids: &Path) -> Vec<i32> {
+    std::fs::read_to_string(pids)
+        .map(|t| t.lines().filter_map(|l| l.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// A run in `tmp` whose commands write their pid to `pids` and sleep 100 s, once the first
+/// command has started.
+fn sleeping_commands(tmp: &Path, pids: &Path) -> Child {
+    let mut child = spawn_locked(&tmp.join("lock"))
+        .args(run_flags("2", 4))
+        .args(["--repetitions", "1"])
+        .args(["--warmup", "0", "-q", "--out"])
+        .arg(tmp.join("out"))
+        .args(["--", "sh", "-c"])
+        .arg(format!("echo $$ >> {}; sleep 100", pids.display()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait::while_running(&mut child, "the first command", || {
+        !started(pids).is_empty()
+    });
+    child
 }
 
 #[test]
@@ -134,10 +149,9 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         .unwrap();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("another measurement is running"));
-    let v: Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("c/results.json")).unwrap()).unwrap();
+    let v = read_json(&tmp.path().join("c/results.json"));
     assert_eq!(v["run"]["allow_concurrent"], true);
-    let done: Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
+    let done = read_json(&results);
     assert_eq!(
         done["run"].get("allow_concurrent"),
         None,
@@ -145,8 +159,7 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
     );
 
     // Without --no-wait it waits, naming the holder, and runs once the lock is free.
-    let mut waiter = std::process::Command::new(bin())
-        .env("PLATEAU_LOCK", &lock)
+    let mut waiter = spawn_locked(&lock)
         .args(quick_run(&tmp.path().join("w")))
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
@@ -177,17 +190,9 @@ fn two_concurrent_runs_never_interleave_and_the_second_names_the_first() {
     let lock = tmp.path().join("lock");
     let log = tmp.path().join("log");
     let run = |name: &str| {
-        std::process::Command::new(bin())
-            .env("PLATEAU_LOCK", &lock)
-            .args([
-                "run",
-                "--workers",
-                "1,2",
-                "--tasks",
-                "4",
-                "--repetitions",
-                "2",
-            ])
+        spawn_locked(&lock)
+            .args(run_flags("1,2", 4))
+            .args(["--repetitions", "2"])
             .args(["--warmup", "0", "-q", "--out"])
             .arg(tmp.path().join(name))
             .args(["--", "sh", "-c"])
@@ -198,11 +203,9 @@ fn two_concurrent_runs_never_interleave_and_the_second_names_the_first() {
     };
     let first = run("A");
     let first_pid = first.id();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !std::fs::read_to_string(&log).is_ok_and(|t| !t.is_empty()) {
-        assert!(Instant::now() < deadline, "the first run never started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait::until("the first run's start", Duration::from_secs(60), || {
+        std::fs::read_to_string(&log).is_ok_and(|t| !t.is_empty())
+    });
     let second = run("B");
     let a = first.wait_with_output().unwrap();
     let b = second.wait_with_output().unwrap();
@@ -225,15 +228,8 @@ fn a_task_is_its_whole_process_group() {
     let tmp = tempfile::tempdir().unwrap();
     let pids = tmp.path().join("pids");
     let o = plateau(&tmp.path().join("lock"))
-        .args([
-            "run",
-            "--workers",
-            "2",
-            "--tasks",
-            "3",
-            "--repetitions",
-            "1",
-        ])
+        .args(run_flags("2", 3))
+        .args(["--repetitions", "1"])
         .args(["--warmup", "0", "-q", "--out"])
         .arg(tmp.path().join("out"))
         .args(["--", "sh", "-c"])
@@ -257,9 +253,7 @@ fn a_task_is_its_whole_process_group() {
         "warned once: {err}"
     );
     assert!(err.contains("left 6 processes running"), "{err}");
-    let v: Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("out/results.json")).unwrap())
-            .unwrap();
+    let v = results(&tmp.path().join("out"));
     for p in v["points"].as_array().unwrap() {
         assert_eq!(p["samples"][0]["leftover_processes"], 3, "{p}");
     }
@@ -269,102 +263,30 @@ fn a_task_is_its_whole_process_group() {
 fn ctrl_c_twice_leaves_no_command_running() {
     let tmp = tempfile::tempdir().unwrap();
     let pids = tmp.path().join("pids");
-    let mut child = std::process::Command::new(bin())
-        .env("PLATEAU_LOCK", tmp.path().join("lock"))
-        .args([
-            "run",
-            "--workers",
-            "2",
-            "--tasks",
-            "4",
-            "--repetitions",
-            "1",
-        ])
-        .args(["--warmup", "0", "-q", "--out"])
-        .arg(tmp.path().join("out"))
-        .args(["--", "sh", "-c"])
-        .arg(format!("echo $$ >> {}; sleep 100", pids.display()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let started = || {
-        std::fs::read_to_string(&pids)
-            .map(|t| {
-                t.lines()
-                    .filter_map(|l| l.parse::<i32>().ok())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    while started().is_empty() {
-        assert!(Instant::now() < deadline, "no command started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = sleeping_commands(tmp.path(), &pids);
     for _ in 0..2 {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        signal(&child, libc::SIGINT);
     }
     let code = child.wait().unwrap().code();
     assert!(matches!(code, Some(130) | Some(3)), "{code:?}");
     // A command spawned just as the signal arrived is ended by the guard an instant after
     // plateau exits: allow it that instant, never the command's 100 s.
-    let grace = Instant::now() + Duration::from_secs(10);
-    for pid in started() {
-        while !ended(pid) && Instant::now() < grace {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(ended(pid), "command {pid} outlived plateau");
-    }
+    let commands = started(&pids);
+    wait::until("every command's end", Duration::from_secs(10), || {
+        commands.iter().all(|&pid| ended(pid))
+    });
 }
 
 #[test]
 fn a_sigkilled_run_leaves_no_command_running() {
     let tmp = tempfile::tempdir().unwrap();
     let pids = tmp.path().join("pids");
-    let mut child = std::process::Command::new(bin())
-        .env("PLATEAU_LOCK", tmp.path().join("lock"))
-        .args([
-            "run",
-            "--workers",
-            "2",
-            "--tasks",
-            "4",
-            "--repetitions",
-            "1",
-        ])
-        .args(["--warmup", "0", "-q", "--out"])
-        .arg(tmp.path().join("out"))
-        .args(["--", "sh", "-c"])
-        .arg(format!("echo $$ >> {}; sleep 100", pids.display()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let started = || {
-        std::fs::read_to_string(&pids)
-            .map(|t| {
-                t.lines()
-                    .filter_map(|l| l.parse::<i32>().ok())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    while started().is_empty() {
-        assert!(Instant::now() < deadline, "no command started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = sleeping_commands(tmp.path(), &pids);
     child.kill().unwrap();
     child.wait().unwrap();
     // The guard notices plateau's end and kills the groups it was told of.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    for pid in started() {
-        while !ended(pid) {
-            assert!(
-                Instant::now() < deadline,
-                "command {pid} outlived a SIGKILLed plateau"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
+    let commands = started(&pids);
+    wait::until("every command's end", Duration::from_secs(30), || {
+        commands.iter().all(|&pid| ended(pid))
+    });
 }

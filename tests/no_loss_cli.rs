@@ -2,68 +2,41 @@
 //! what it found), no folder holding a result is overwritten without `--force`, a failed save
 //! is retried, and a final save that fails puts the whole record where the error says.
 
-mod own_lock;
+pub mod common;
 
 use assert_cmd::Command;
+
+use common::{
+    fixture, plateau, read_json, refused_in_one_sentence, results, run_flags, sample_counts,
+    spawnable, wait,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
+/// A tiny run: 1 and 2 workers, 3 rounds, seed 4, into the default folder.
+fn tiny_run() -> Command {
+    let mut cmd = plateau();
+    cmd.args(run_flags("1,2", 4))
+        .args(["--iterations", "2000", "--repetitions", "3"])
+        .args(["--warmup", "0", "--seed", "4", "--quiet"]);
     cmd
 }
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("plateau")
-}
-
-fn load(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn sample_counts(v: &Value) -> Vec<usize> {
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .collect()
-}
-
-const TINY: &[&str] = &[
-    "run",
-    "--workers",
-    "1,2",
-    "--tasks",
-    "4",
-    "--iterations",
-    "2000",
-    "--repetitions",
-    "3",
-    "--warmup",
-    "0",
-    "--seed",
-    "4",
-    "--quiet",
-];
-
-fn one_line_exit_2(o: &std::process::Output, needle: &str) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains(needle), "{needle:?} not in: {err}");
-    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+/// The tiny run into `out`.
+fn tiny(out: &Path) -> Command {
+    let mut cmd = tiny_run();
+    cmd.arg("--out").arg(out);
+    cmd
 }
 
 #[test]
 fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let mut child = std::process::Command::new(bin())
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
-        .args(["run", "--workers", "1,2", "--tasks", "200", "--iterations"])
+    let mut child = spawnable()
+        .args(run_flags("1,2", 200))
+        .args(["--iterations"])
         .args([
             "20000",
             "--repetitions",
@@ -80,22 +53,10 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
         .spawn()
         .unwrap();
     // Killed once a round is saved: the run cannot record its end.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let saved = std::fs::read_to_string(out.join("results.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            .is_some_and(|v| sample_counts(&v).iter().all(|&n| n >= 1));
-        if saved {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "ended before the kill");
-        assert!(Instant::now() < deadline, "no round saved in 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait::first_round_saved(&mut child, &out);
     child.kill().unwrap();
     child.wait().unwrap();
-    let killed = load(&out.join("results.json"));
+    let killed = results(&out);
     assert_eq!(killed["run"]["finished_at"], Value::Null);
     assert_eq!(killed["run"]["sweep_state"]["seed"], 3);
     let kept = sample_counts(&killed);
@@ -122,7 +83,7 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
         found.contains(&format!("{total} samples kept (1 worker: {}", kept[0])),
         "{found}"
     );
-    let v = load(&out.join("results.json"));
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![12, 12]);
     assert_eq!(v["run"]["stop_reason"], "completed");
     assert_eq!(v["run"]["sweep_state"]["rounds_done"], 12);
@@ -136,21 +97,11 @@ fn a_sigkilled_sweep_resumes_to_a_complete_run_and_says_what_it_found() {
 fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let first = load(&out.join("results.json"));
+    tiny(&out).assert().success();
+    let first = results(&out);
     let shown = out.display().to_string();
-    let o = plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    one_line_exit_2(
+    let o = tiny(&out).output().unwrap();
+    refused_in_one_sentence(
         &o,
         &format!(
             "--out {shown} already holds a finished results.json; choose another folder, or add --force"
@@ -160,36 +111,22 @@ fn an_out_folder_holding_a_run_is_refused_unless_forced() {
     let mut v = first.clone();
     v["run"]["finished_at"] = Value::Null;
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
-    let o = plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    one_line_exit_2(
+    let o = tiny(&out).output().unwrap();
+    refused_in_one_sentence(
         &o,
         &format!("continue it with `plateau run --resume {shown}`"),
     );
-    assert_eq!(load(&out.join("results.json")), v, "nothing was touched");
-    plateau()
-        .args(TINY)
-        .args(["--force", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    assert_ne!(
-        load(&out.join("results.json"))["run"]["started_at"],
-        Value::Null
-    );
-    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+    assert_eq!(results(&out), v, "nothing was touched");
+    tiny(&out).arg("--force").assert().success();
+    assert_ne!(results(&out)["run"]["started_at"], Value::Null);
+    assert_eq!(sample_counts(&results(&out)), vec![3, 3]);
 }
 
 #[test]
 fn default_folders_of_runs_in_the_same_second_do_not_collide() {
     let tmp = tempfile::tempdir().unwrap();
     for _ in 0..2 {
-        let mut cmd = plateau();
-        cmd.current_dir(tmp.path()).args(TINY).assert().success();
+        tiny_run().current_dir(tmp.path()).assert().success();
     }
     let folders: Vec<_> = std::fs::read_dir(tmp.path().join("reports"))
         .unwrap()
@@ -197,7 +134,7 @@ fn default_folders_of_runs_in_the_same_second_do_not_collide() {
         .collect();
     assert_eq!(folders.len(), 2, "{folders:?}");
     for f in folders {
-        assert_eq!(sample_counts(&load(&f.join("results.json"))), vec![3, 3]);
+        assert_eq!(sample_counts(&results(&f)), vec![3, 3]);
     }
 }
 
@@ -205,12 +142,7 @@ fn default_folders_of_runs_in_the_same_second_do_not_collide() {
 fn analyze_and_report_keep_the_same_rule() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&run)
-        .assert()
-        .success();
+    tiny(&run).assert().success();
     let results = run.join("results.json");
     let a = tmp.path().join("a");
     let analyze = |force: bool| {
@@ -222,7 +154,7 @@ fn analyze_and_report_keep_the_same_rule() {
         c.output().unwrap()
     };
     assert!(analyze(false).status.success());
-    one_line_exit_2(&analyze(false), "already holds a finished results.json");
+    refused_in_one_sentence(&analyze(false), "already holds a finished results.json");
     assert!(analyze(true).status.success());
     let r = tmp.path().join("r");
     let report = |force: bool| {
@@ -234,13 +166,13 @@ fn analyze_and_report_keep_the_same_rule() {
         c.output().unwrap()
     };
     assert!(report(false).status.success());
-    one_line_exit_2(
+    refused_in_one_sentence(
         &report(false),
         "already holds report.html; choose another folder, or add --force",
     );
     assert!(report(true).status.success());
     // A run's own folder already holds report.html: re-rendering into it needs --force too.
-    one_line_exit_2(
+    refused_in_one_sentence(
         &plateau()
             .arg("report")
             .arg(&results)
@@ -256,30 +188,27 @@ fn analyze_and_report_keep_the_same_rule() {
 fn resume_refuses_bad_pairs_and_foreign_files() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    plateau()
-        .args(TINY)
-        .arg("--out")
-        .arg(&run)
-        .assert()
-        .success();
+    tiny(&run).assert().success();
     let o = plateau()
         .args(["run", "--force", "--resume"])
         .arg(&run)
         .output()
         .unwrap();
-    one_line_exit_2(&o, "--force cannot be combined with --resume");
+    refused_in_one_sentence(&o, "--force cannot be combined with --resume");
     let o = plateau()
         .args(["run", "--no-wait", "--allow-concurrent"])
         .output()
         .unwrap();
-    one_line_exit_2(&o, "--no-wait and --allow-concurrent contradict each other");
+    refused_in_one_sentence(&o, "--no-wait and --allow-concurrent contradict each other");
     let a = tmp.path().join("a");
     plateau()
-        .args(["analyze", "tests/fixtures/writeup.csv", "--out"])
+        .arg("analyze")
+        .arg(fixture("writeup.csv"))
+        .arg("--out")
         .arg(&a)
         .assert()
         .success();
-    let mut v = load(&a.join("results.json"));
+    let mut v = results(&a);
     v["run"]["finished_at"] = Value::Null;
     std::fs::write(a.join("results.json"), v.to_string()).unwrap();
     let o = plateau()
@@ -287,7 +216,7 @@ fn resume_refuses_bad_pairs_and_foreign_files() {
         .arg(&a)
         .output()
         .unwrap();
-    one_line_exit_2(
+    refused_in_one_sentence(
         &o,
         "was not written by `plateau run` (it holds a `plateau analyze` result)",
     );
@@ -310,11 +239,8 @@ fn a_failed_save_is_retried_by_the_next_one() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     // Write 1 claims the folder, 2 is the first round's save.
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2")
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -323,7 +249,7 @@ fn a_failed_save_is_retried_by_the_next_one() {
         err.contains("warning: 1 of 4 saves of results.json during the sweep failed"),
         "{err}"
     );
-    assert_eq!(sample_counts(&load(&out.join("results.json"))), vec![3, 3]);
+    assert_eq!(sample_counts(&results(&out)), vec![3, 3]);
 }
 
 #[test]
@@ -332,12 +258,9 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
     let out = tmp.path().join("run");
     let temp = tmp.path().join("temp");
     std::fs::create_dir(&temp).unwrap();
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2-")
         .env("TMPDIR", &temp)
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -357,7 +280,7 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
         )),
         "{last}"
     );
-    let v = load(&rescued[0]);
+    let v = read_json(&rescued[0]);
     assert_eq!(sample_counts(&v), vec![3, 3], "every sample is in it");
     assert_ne!(v["run"]["finished_at"], Value::Null);
     assert_eq!(v["run"]["stop_reason"], "completed");
@@ -367,12 +290,9 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
 fn with_no_temp_folder_either_the_record_goes_to_stdout() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let o = plateau()
+    let o = tiny(&out)
         .env("PLATEAU_TEST_FAIL_WRITES", "2-")
         .env("TMPDIR", tmp.path().join("no-such-folder"))
-        .args(TINY)
-        .arg("--out")
-        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);

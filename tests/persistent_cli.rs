@@ -4,43 +4,34 @@
 //! environment, task errors, --keep-going, a dying worker, a garbage line, a hang under
 //! --timeout, a worker never ready, and targets the adapter cannot load.
 
-use assert_cmd::Command;
+pub mod common;
+
+use common::{fixture, number_rows, plateau, repo, results, sample_counts, short_run, stderr};
 use std::path::{Path, PathBuf};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workers")
+/// The worker fixtures' folder.
+fn workers() -> PathBuf {
+    fixture("workers")
 }
 
 fn shell_worker() -> String {
-    fixtures()
+    workers()
         .join("echo_worker.sh")
         .to_string_lossy()
         .into_owned()
 }
 
 /// `plateau run --persistent` with one repetition, no warmup, the adapter on PYTHONPATH and
-/// the fixtures folder as the working folder.
-fn plateau(out: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
-    Command::cargo_bin("plateau")
-        .unwrap()
-        .current_dir(fixtures())
-        .env("PYTHONPATH", python)
+/// the worker fixtures' folder as the working folder.
+fn persistent(out: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    short_run(out, 1)
+        .current_dir(workers())
+        .env("PYTHONPATH", repo().join("python"))
         .envs(env.iter().copied())
-        .args(["run", "--persistent", "--repetitions", "1", "--warmup", "0"])
-        .args(["--seed", "1", "--quiet", "--out"])
-        .arg(out)
+        .arg("--persistent")
         .args(args)
         .output()
         .unwrap()
-}
-
-fn results(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
@@ -60,13 +51,10 @@ fn a_shell_worker_runs_every_task_once_with_its_worker_number() {
         &w,
         "{worker}",
     ];
-    let o = plateau(&tmp.path().join("out"), &[("WORKER_LOG", log_s)], &args);
+    let o = persistent(&tmp.path().join("out"), &[("WORKER_LOG", log_s)], &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<Vec<u64>> = text
-        .lines()
-        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
-        .collect();
+    let lines = number_rows(&text);
     // The trial batch (1 worker, 4 tasks) runs before the two measured batches of 20.
     assert_eq!(lines.len(), 4 + 20 + 20, "{text}");
     let mut tasks: Vec<u64> = lines[4..].iter().map(|l| l[0]).collect();
@@ -110,7 +98,7 @@ fn the_python_adapter_runs_a_function_after_its_initializer() {
     ];
     let mut full = args.to_vec();
     full.extend(["tasks:square", "--init", "tasks:setup"]);
-    let o = plateau(&tmp.path().join("out"), &[], &full);
+    let o = persistent(&tmp.path().join("out"), &[], &full);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = results(&tmp.path().join("out"));
     let s = &v["points"][1]["samples"][0];
@@ -126,7 +114,7 @@ fn a_raising_function_fails_the_run_naming_the_task_and_the_exception() {
     let target = ["--", "python3", "-m", "plateau_worker", "tasks:fails_at_3"];
     let mut args = vec!["--workers", "1", "--tasks", "6"];
     args.extend(target);
-    let o = plateau(&out, &[], &args);
+    let o = persistent(&out, &[], &args);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("task 3: ValueError: task 3 is refused"),
@@ -136,7 +124,7 @@ fn a_raising_function_fails_the_run_naming_the_task_and_the_exception() {
     // --keep-going counts the failure instead (printing does not break the protocol).
     let mut args = vec!["--workers", "1", "--tasks", "6", "--keep-going"];
     args.extend(target);
-    let o = plateau(&tmp.path().join("kept"), &[], &args);
+    let o = persistent(&tmp.path().join("kept"), &[], &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = results(&tmp.path().join("kept"));
     assert_eq!(v["points"][0]["samples"][0]["failed_tasks"], 1);
@@ -158,7 +146,7 @@ fn a_dying_worker_is_named_with_its_stderr_and_earlier_points_are_kept() {
         &w,
         "{worker}",
     ];
-    let o = plateau(&out, &[("WORKER_MODE", "die")], &args);
+    let o = persistent(&out, &[("WORKER_MODE", "die")], &args);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -168,12 +156,7 @@ fn a_dying_worker_is_named_with_its_stderr_and_earlier_points_are_kept() {
     assert!(err.contains("gives up at task 2"), "{err}");
     let v = results(&out);
     assert_eq!(v["run"]["stop_reason"], "failed");
-    let kept: usize = v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .sum();
+    let kept: usize = sample_counts(&v).iter().sum();
     assert_eq!(
         kept, 1,
         "the 1-worker batch ran before the 2-worker one died"
@@ -234,7 +217,7 @@ fn protocol_breaches_are_bad_input_and_a_hang_is_killed_by_the_timeout() {
         if !extra.contains(&"--") {
             args.extend(["--", &w, "0"]);
         }
-        let o = plateau(&tmp.path().join(format!("out{n}")), env, &args);
+        let o = persistent(&tmp.path().join(format!("out{n}")), env, &args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
@@ -271,7 +254,7 @@ fn targets_the_adapter_cannot_load_are_reported_through_the_protocol() {
             "plateau_worker",
             target,
         ];
-        let o = plateau(&tmp.path().join(format!("out{n}")), &[], &args);
+        let o = persistent(&tmp.path().join(format!("out{n}")), &[], &args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{target}: {err}");
         assert!(
@@ -280,7 +263,7 @@ fn targets_the_adapter_cannot_load_are_reported_through_the_protocol() {
         );
         assert!(err.contains(needle), "{target}: {err}");
     }
-    let o = plateau(&tmp.path().join("none"), &[], &[]);
+    let o = persistent(&tmp.path().join("none"), &[], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--persistent needs the worker's command"));
 }
@@ -291,13 +274,12 @@ fn a_failed_persistent_run_resumes_with_its_recorded_command() {
     let out = tmp.path().join("out");
     let w = shell_worker();
     let args = ["--workers", "1,2", "--tasks", "6", "--", &w, "{worker}"];
-    let o = plateau(&out, &[("WORKER_MODE", "die")], &args);
+    let o = persistent(&out, &[("WORKER_MODE", "die")], &args);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
     // After the fix (the worker no longer dies), --resume finishes the run it recorded.
-    let o = Command::cargo_bin("plateau")
-        .unwrap()
-        .current_dir(fixtures())
+    let o = plateau()
+        .current_dir(workers())
         .args(["run", "--quiet", "--resume"])
         .arg(&out)
         .output()

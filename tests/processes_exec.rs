@@ -1,6 +1,8 @@
 //! The processes executor against the real plateau binary as its worker: every task runs
 //! exactly once, a crashed worker is named, cancellation kills the pool, nothing is left behind.
 
+pub mod common;
+
 use plateau::cancel::CancelToken;
 use plateau::exec::chunking::Chunking;
 use plateau::exec::pool_worker::{ABORT_HOOK_ENV, TASK_LOG_HOOK_ENV};
@@ -15,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn executor() -> ProcessesExecutor {
-    ProcessesExecutor::new(env!("CARGO_BIN_EXE_plateau").into())
+    ProcessesExecutor::new(common::bin::path().into())
 }
 
 fn spec(workers: usize, tasks: u64, schedule: Schedule, chunk: Chunking) -> BatchSpec {

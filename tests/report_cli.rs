@@ -1,32 +1,16 @@
 //! End-to-end tests of `plateau report` (and the report.html / summary.md that `plateau run`
 //! writes) through the real binary, on the synthetic fixtures in tests/fixtures/.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::files::write_json as save;
+use common::{fixture, plateau, read_json, refused_in_one_sentence, short_run};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
+/// A fixture, parsed.
 fn load(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
-}
-
-fn save(dir: &Path, name: &str, v: &Value) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
-    p
+    read_json(&fixture(name))
 }
 
 fn read(p: PathBuf) -> String {
@@ -305,11 +289,7 @@ fn bad_inputs_get_one_sentence_and_exit_2() {
             .arg(tmp.path().join("never"))
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains(needle), "{args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        refused_in_one_sentence(&o, needle);
     }
 }
 
@@ -337,27 +317,9 @@ fn markdown_dash_prints_the_summary_on_stdout() {
 fn a_run_writes_its_report_and_summary_with_its_analysis() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2",
-            "--tasks",
-            "4",
-            "--iterations",
-            "1000",
-            "--repetitions",
-            "1",
-            "--warmup",
-            "0",
-            "--seed",
-            "1",
-            "--quiet",
-            "--label",
-            "<script>x</script>",
-            "--out",
-        ])
-        .arg(&out)
+    short_run(&out, 1)
+        .args(["--workers", "1,2", "--tasks", "4", "--iterations", "1000"])
+        .args(["--label", "<script>x</script>"])
         .assert()
         .success();
     let html = read(out.join("report.html"));

@@ -1,89 +1,36 @@
 //! Robustness of `plateau run` through the real binary: Ctrl-C and SIGTERM mid-sweep, `--resume`,
 //! a panicking worker, adaptive repetitions, and bad input (exit 2, one sentence, no panic).
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::process::signal;
+use common::{plateau, refused_in_one_sentence, results, runs_refused};
+use common::{run_flags, sample_counts, short_run, spawnable, wait};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("plateau")
-}
-
-fn load(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap()
-}
-
-fn sample_counts(v: &Value) -> Vec<usize> {
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["samples"].as_array().unwrap().len())
-        .collect()
-}
 
 /// A sweep long enough to interrupt: many small tasks, many rounds.
 fn long_sweep(out: &Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(bin());
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd.args([
-        "run",
-        "--workers",
-        "1,2",
-        "--tasks",
-        "200",
-        "--iterations",
-        "20000",
-        "--repetitions",
-        "20",
-        "--warmup",
-        "0",
-        "--seed",
-        "3",
-        "--quiet",
-        "--out",
-    ])
-    .arg(out)
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped());
+    let mut cmd = spawnable();
+    cmd.args(run_flags("1,2", 200))
+        .args([
+            "--iterations",
+            "20000",
+            "--repetitions",
+            "20",
+            "--warmup",
+            "0",
+            "--seed",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     cmd
-}
-
-/// Waits until results.json holds at least one completed round (a save happens per round).
-fn wait_for_first_round(out: &Path, child: &mut std::process::Child) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(out.join("results.json")) {
-            if let Ok(v) = serde_json::from_str::<Value>(&text) {
-                if sample_counts(&v).iter().all(|&n| n >= 1) {
-                    return;
-                }
-            }
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the sweep ended before it could be interrupted"
-        );
-        assert!(Instant::now() < deadline, "no round was saved in 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn signal(child: &std::process::Child, sig: libc::c_int) {
-    // SAFETY: kill(2) on our own child's pid has no memory-safety preconditions.
-    let rc = unsafe { libc::kill(child.id() as libc::pid_t, sig) };
-    assert_eq!(rc, 0);
 }
 
 #[test]
@@ -91,7 +38,7 @@ fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let mut child = long_sweep(&out).spawn().unwrap();
-    wait_for_first_round(&out, &mut child);
+    wait::first_round_saved(&mut child, &out);
     signal(&child, libc::SIGINT);
     let done = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
@@ -103,7 +50,7 @@ fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["run"]["interrupted"], true);
     assert_eq!(v["run"]["stop_reason"], "interrupted");
     let counts = sample_counts(&v);
@@ -126,7 +73,7 @@ fn sigint_saves_the_completed_batches_and_resume_finishes_them() {
         .arg(&out)
         .assert()
         .success();
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![20, 20]);
     assert_eq!(v["run"]["interrupted"], false);
     assert_eq!(v["run"]["stop_reason"], "completed");
@@ -139,11 +86,11 @@ fn sigterm_is_an_interruption_too() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let mut child = long_sweep(&out).spawn().unwrap();
-    wait_for_first_round(&out, &mut child);
+    wait::first_round_saved(&mut child, &out);
     signal(&child, libc::SIGTERM);
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(3));
-    assert_eq!(load(&out)["run"]["stop_reason"], "interrupted");
+    assert_eq!(results(&out)["run"]["stop_reason"], "interrupted");
 }
 
 #[test]
@@ -151,17 +98,9 @@ fn a_second_interrupt_exits_at_once_with_130() {
     let tmp = tempfile::tempdir().unwrap();
     // One task long enough (seconds in a debug build) that the first interrupt, which stops
     // the sweep only between tasks, cannot end the run before the second arrives.
-    let mut child = std::process::Command::new(bin())
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
-        .args([
-            "run",
-            "--workers",
-            "1",
-            "--tasks",
-            "1",
-            "--iterations",
-            "4000000000",
-        ])
+    let mut child = spawnable()
+        .args(run_flags("1", 1))
+        .args(["--iterations", "4000000000"])
         .args([
             "--warmup",
             "0",
@@ -200,20 +139,13 @@ fn a_second_interrupt_exits_at_once_with_130() {
 /// point 2 one (it finished the cut round), point 3 none.
 fn interrupted_run(out: &Path) {
     plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2,3",
-            "--tasks",
-            "6",
-            "--iterations",
-            "2000",
-        ])
+        .args(run_flags("1,2,3", 6))
+        .args(["--iterations", "2000"])
         .args(["--repetitions", "3", "--seed", "5", "--quiet", "--out"])
         .arg(out)
         .assert()
         .success();
-    let mut v = load(out);
+    let mut v = results(out);
     v["run"]["interrupted"] = Value::from(true);
     v["run"]["stop_reason"] = Value::from("interrupted");
     for (i, keep) in [(0, 1), (1, 2)] {
@@ -230,7 +162,7 @@ fn resume_finishes_a_partial_round_without_repeating_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     interrupted_run(&out);
-    let before = load(&out);
+    let before = results(&out);
     plateau()
         .args(["run", "--resume"])
         .arg(&out)
@@ -238,7 +170,7 @@ fn resume_finishes_a_partial_round_without_repeating_it() {
         .assert()
         .success()
         .stdout(predicate::str::contains("tasks/s"));
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(sample_counts(&v), vec![3, 3, 3]);
     // The samples measured before the interruption are kept as they were.
     assert_eq!(v["points"][2]["samples"], before["points"][2]["samples"]);
@@ -261,10 +193,7 @@ fn resume_refuses_what_it_cannot_continue() {
             .args(extra)
             .output()
             .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
-        assert!(err.contains(needle), "{extra:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+        refused_in_one_sentence(&o, needle);
     };
     refuse(&["--tasks", "7"], "--tasks gives 7 but the run recorded 6");
     refuse(
@@ -277,7 +206,7 @@ fn resume_refuses_what_it_cannot_continue() {
     );
     refuse(&["--out", "elsewhere"], "drop --out");
 
-    let mut v = load(&out);
+    let mut v = results(&out);
     v["machine"]["hostname"] = Value::from("another-host");
     std::fs::write(out.join("results.json"), v.to_string()).unwrap();
     refuse(
@@ -313,28 +242,9 @@ fn resume_refuses_what_it_cannot_continue() {
 fn a_panicking_worker_names_the_count_and_keeps_the_other_points() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let o = plateau()
+    let o = short_run(&out, 2)
         .env("PLATEAU_TEST_PANIC_AT_WORKERS", "2")
-        .args([
-            "run",
-            "--workers",
-            "1,2,3",
-            "--tasks",
-            "6",
-            "--iterations",
-            "2000",
-        ])
-        .args([
-            "--repetitions",
-            "2",
-            "--warmup",
-            "0",
-            "--seed",
-            "1",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+        .args(["--workers", "1,2,3", "--tasks", "6", "--iterations", "2000"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
@@ -345,7 +255,7 @@ fn a_panicking_worker_names_the_count_and_keeps_the_other_points() {
         "{err}"
     );
     assert!(last.contains("died: panicked"), "{last}");
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["run"]["stop_reason"], "failed");
     assert_eq!(v["run"]["interrupted"], true);
     let counts = sample_counts(&v);
@@ -366,22 +276,15 @@ fn target_ci_records_why_it_stopped_and_samples_per_point() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     plateau()
-        .args([
-            "run",
-            "--workers",
-            "1,2",
-            "--tasks",
-            "4",
-            "--iterations",
-            "2000",
-        ])
+        .args(run_flags("1,2", 4))
+        .args(["--iterations", "2000"])
         .args(["--repetitions", "2", "--seed", "2", "--target-ci", "50%"])
         .args(["--max-time", "20s", "--out"])
         .arg(&out)
         .assert()
         .success()
         .stdout(predicate::str::contains("note: --target-ci 50%: stopped ("));
-    let v = load(&out);
+    let v = results(&out);
     assert_eq!(v["config"]["adaptive"]["target_ci"], 0.5);
     assert_eq!(v["config"]["adaptive"]["max_time_s"], 20.0);
     let reason = v["run"]["stop_reason"].as_str().unwrap().to_string();
@@ -489,20 +392,5 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--iterations", "-5"], "--iterations"),
         (&["--workers", "-2"], "--workers"),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    let never = tmp.path().join("never");
-    for (args, needle) in cases {
-        let o = plateau()
-            .arg("run")
-            .args(*args)
-            .arg("--out")
-            .arg(&never)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
-        assert!(!err.contains("panicked"), "{args:?}: {err}");
-    }
-    assert!(!never.exists(), "a refused run wrote its folder");
+    runs_refused(cases);
 }

@@ -1,40 +1,27 @@
 //! End-to-end tests of `plateau run` and `plateau info` through the real binary.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::{plateau, run_flags, runs_refused};
 use predicates::prelude::*;
 use std::path::Path;
-
-fn plateau() -> Command {
-    let mut cmd = Command::cargo_bin("plateau").unwrap();
-    cmd.env(own_lock::LOCK_ENV, own_lock::own_lock());
-    cmd
-}
 
 /// A tiny, fast sweep into `out`.
 fn tiny_run(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     let mut cmd = plateau();
-    cmd.args([
-        "run",
-        "--workers",
-        "1,2,3",
-        "--tasks",
-        "6",
-        "--iterations",
-        "2000",
-    ])
-    .args([
-        "--repetitions",
-        "2",
-        "--warmup",
-        "1",
-        "--seed",
-        "5",
-        "--out",
-    ])
-    .arg(out)
-    .args(extra);
+    cmd.args(run_flags("1,2,3", 6))
+        .args(["--iterations", "2000"])
+        .args([
+            "--repetitions",
+            "2",
+            "--warmup",
+            "1",
+            "--seed",
+            "5",
+            "--out",
+        ])
+        .arg(out)
+        .args(extra);
     cmd.assert()
 }
 
@@ -170,25 +157,7 @@ fn bad_flags_get_one_sentence_and_exit_2() {
         (&["--repetitions", "0"], "--repetitions"),
         (&["--tasks", "many"], "--tasks"),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    let never = tmp.path().join("never");
-    for (args, flag) in cases {
-        let out = plateau()
-            .arg("run")
-            .args(*args)
-            .arg("--out")
-            .arg(&never)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(flag), "{args:?}: {err}");
-        assert!(
-            !err.contains("panicked") && !err.contains("backtrace"),
-            "{err}"
-        );
-    }
-    assert!(!never.exists(), "a refused run wrote its folder");
+    runs_refused(cases);
 }
 
 #[test]
@@ -198,18 +167,8 @@ fn an_out_path_that_is_a_file_is_refused_before_measuring() {
     std::fs::write(&file, "x").unwrap();
     for out in [file.clone(), file.join("below")] {
         plateau()
-            .args([
-                "run",
-                "--workers",
-                "1",
-                "--tasks",
-                "1",
-                "--iterations",
-                "1",
-                "--repetitions",
-                "1",
-                "--out",
-            ])
+            .args(run_flags("1", 1))
+            .args(["--iterations", "1", "--repetitions", "1", "--out"])
             .arg(&out)
             .assert()
             .code(2)
@@ -223,18 +182,8 @@ fn default_output_folder_is_dated_and_ignored_by_git() {
     let tmp = tempfile::tempdir().unwrap();
     plateau()
         .current_dir(tmp.path())
-        .args([
-            "run",
-            "--workers",
-            "1",
-            "--tasks",
-            "2",
-            "--iterations",
-            "10",
-            "--repetitions",
-            "1",
-            "--quiet",
-        ])
+        .args(run_flags("1", 2))
+        .args(["--iterations", "10", "--repetitions", "1", "--quiet"])
         .assert()
         .success();
     let reports: Vec<_> = std::fs::read_dir(tmp.path().join("reports"))

@@ -1,15 +1,13 @@
 //! End to end from the CLI: every workload in threads and processes mode, and the command
 //! mode, each run a tiny sweep and record what ran in results.json.
 
-mod own_lock;
+pub mod common;
 
-use assert_cmd::Command;
+use common::{plateau, results, runs_refused};
 use std::path::Path;
 
 fn run(out: &Path, args: &[&str]) -> serde_json::Value {
-    Command::cargo_bin("plateau")
-        .unwrap()
-        .env(own_lock::LOCK_ENV, own_lock::own_lock())
+    plateau()
         .args([
             "run",
             "--workers",
@@ -27,7 +25,7 @@ fn run(out: &Path, args: &[&str]) -> serde_json::Value {
         .args(args)
         .assert()
         .success();
-    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
+    results(out)
 }
 
 fn every_point_measured(v: &serde_json::Value) {
@@ -111,21 +109,18 @@ fn pinning_and_fixed_chunks_are_accepted_and_recorded() {
 
 #[test]
 fn workload_flags_are_checked() {
-    for (args, flag) in [
-        (vec!["--workload", "io", "--io-ms", "0"], "--io-ms"),
+    runs_refused(&[
+        (&["--workload", "io", "--io-ms", "0"], "--io-ms"),
         (
-            vec!["--workload", "memory", "--buffer-mib", "0"],
+            &["--workload", "memory", "--buffer-mib", "0"],
             "--buffer-mib",
         ),
+        (&["--workload", "contended", "--updates", "0"], "--updates"),
+        (&["--workload", "cpu", "--work-ns", "5"], "--work-ns"),
+        (&["--chunk", "0"], "--chunk"),
+        (&["--schedule", "static", "--chunk", "4"], "--chunk"),
         (
-            vec!["--workload", "contended", "--updates", "0"],
-            "--updates",
-        ),
-        (vec!["--workload", "cpu", "--work-ns", "5"], "--work-ns"),
-        (vec!["--chunk", "0"], "--chunk"),
-        (vec!["--schedule", "static", "--chunk", "4"], "--chunk"),
-        (
-            vec![
+            &[
                 "--mode",
                 "processes",
                 "--workload",
@@ -137,15 +132,5 @@ fn workload_flags_are_checked() {
             ],
             "--mode processes",
         ),
-    ] {
-        let out = Command::cargo_bin("plateau")
-            .unwrap()
-            .arg("run")
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(flag), "{args:?}: {err}");
-    }
+    ]);
 }

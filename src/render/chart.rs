@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn extreme_values_render_instead_of_hanging() {
-        let text = include_str!("../../tests/data/results-v1.json");
+        let text = include_str!("../../tests/fixtures/results-v1.json");
         let mut r = crate::model::json::parse(text, std::path::Path::new("x")).unwrap();
         let s = r.points[0].summary.as_mut().unwrap();
         s.tasks_per_sec = f64::MAX;

@@ -1,25 +1,16 @@
 //! Sweeps that end early or leave counts out: a cancelled token, a stop request, and worker
 //! counts whose pool would not fit in memory (skipped and marked, the sweep going on).
 
-use super::tests::{Recorder, spec, workload};
+use super::tests::{Recorder, fake, spec, sweep_fresh};
 use super::*;
 use crate::exec::fake::FakeExecutor;
 use crate::exec::{BatchError, BatchSpec};
-use crate::testdata::empty_record;
 
 #[test]
 fn a_cancelled_token_ends_the_sweep_before_any_batch() {
     let s = spec(&[1, 2]);
     s.cancel.cancel();
-    let mut rec = empty_record(&s);
-    let end = run_sweep(
-        &s,
-        &mut FakeExecutor::new(2, 0.01, 1),
-        &workload(),
-        &mut rec,
-        &mut Silent,
-    )
-    .unwrap();
+    let (end, rec) = sweep_fresh(&s, &mut fake(), &mut Silent);
     assert_eq!(end, SweepEnd::Stopped);
     assert!(rec.points.iter().all(|p| p.samples.is_empty()));
 }
@@ -27,19 +18,11 @@ fn a_cancelled_token_ends_the_sweep_before_any_batch() {
 #[test]
 fn a_stop_request_ends_early_with_samples_kept() {
     let s = spec(&[1, 2]);
-    let mut rec = empty_record(&s);
     let mut obs = Recorder {
         stop_after: Some(4),
         ..Recorder::default()
     };
-    let end = run_sweep(
-        &s,
-        &mut FakeExecutor::new(2, 0.01, 1),
-        &workload(),
-        &mut rec,
-        &mut obs,
-    )
-    .unwrap();
+    let (end, rec) = sweep_fresh(&s, &mut fake(), &mut obs);
     assert_eq!(end, SweepEnd::Stopped);
     assert_eq!(rec.points.iter().map(|p| p.samples.len()).sum::<usize>(), 2);
 }
@@ -71,15 +54,7 @@ fn counts_that_would_not_fit_are_skipped_and_marked_and_adaptive_rounds_leave_th
         threshold: 0.02,
         capacity_cpus: None,
     });
-    let mut rec = empty_record(&s);
-    let end = run_sweep(
-        &s,
-        &mut TwoFit(FakeExecutor::new(2, 0.01, 1)),
-        &workload(),
-        &mut rec,
-        &mut Silent,
-    )
-    .unwrap();
+    let (end, rec) = sweep_fresh(&s, &mut TwoFit(fake()), &mut Silent);
     assert!(matches!(end, SweepEnd::Adaptive(_)), "{end:?}");
     let four = &rec.points[2];
     assert_eq!(

@@ -49,19 +49,27 @@ pub(crate) fn workload() -> SharedWorkload {
     Arc::new(CpuWorkload::new(10))
 }
 
+/// The fake executor most tests sweep on: 2 cores, 10 ms a task, seed 1.
+pub(crate) fn fake() -> FakeExecutor {
+    FakeExecutor::new(2, 0.01, 1)
+}
+
+/// Sweeps `s` into a fresh record on `executor`; the sweep must not fail.
+pub(crate) fn sweep_fresh(
+    s: &SweepSpec,
+    executor: &mut dyn Executor,
+    observer: &mut dyn SweepObserver,
+) -> (SweepEnd, RunRecord) {
+    let mut rec = empty_record(s);
+    let end = run_sweep(s, executor, &workload(), &mut rec, observer).unwrap();
+    (end, rec)
+}
+
 #[test]
 fn rounds_visit_every_count_and_warmup_is_discarded() {
     let s = spec(&[1, 2, 4]);
-    let mut rec = empty_record(&s);
     let mut obs = Recorder::default();
-    let end = run_sweep(
-        &s,
-        &mut FakeExecutor::new(2, 0.01, 1),
-        &workload(),
-        &mut rec,
-        &mut obs,
-    )
-    .unwrap();
+    let (end, rec) = sweep_fresh(&s, &mut fake(), &mut obs);
     assert_eq!(end, SweepEnd::Completed);
     assert_eq!(obs.batches.len(), 12);
     assert_eq!(obs.saves, 3, "saved after every measured round");
@@ -96,7 +104,7 @@ fn shuffles_are_seeded_and_vary_between_rounds() {
 fn a_failing_batch_keeps_what_was_measured() {
     let s = spec(&[1, 2, 4]);
     let mut rec = empty_record(&s);
-    let mut fake = FakeExecutor::new(2, 0.01, 1);
+    let mut fake = fake();
     fake.fail_at_workers = Some(4);
     let err = run_sweep(&s, &mut fake, &workload(), &mut rec, &mut Silent).unwrap_err();
     assert_eq!(err.workers, 4);

@@ -64,7 +64,7 @@ mod tests {
     use crate::model::{AdaptiveConfig, StopReason};
 
     fn record() -> RunRecord {
-        let text = include_str!("../../tests/data/results-v1.json");
+        let text = include_str!("../../tests/fixtures/results-v1.json");
         crate::model::json::parse(text, std::path::Path::new("x")).unwrap()
     }
 

@@ -8,7 +8,7 @@ use crate::error::UsageError;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const VALID: &str = include_str!("../../../tests/data/results-v1.json");
+const VALID: &str = include_str!("../../../tests/fixtures/results-v1.json");
 
 fn src() -> &'static Path {
     Path::new("r.json")
