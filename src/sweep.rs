@@ -165,45 +165,13 @@ pub fn run_sweep(
         spent_s: time_in_samples(record),
     };
     let mut orders = OrderStream::new(spec.seed, plan);
-    let warm = rounds::warmup_visit(&record.points, plan, spec.repetitions, adaptive);
-    for round in 0..spec.warmup {
-        let order = orders.next_visit(&warm);
-        if batches.round(record, round, &order, true)? {
-            return Ok(SweepEnd::Stopped);
-        }
-    }
-    let first = rounds::first_open_round(&record.points, plan, spec.repetitions);
-    for k in 0..spec.repetitions {
-        if k < first {
-            // Drawn anyway, so every later round gets the order it had in the first session.
-            orders.next_order();
-            continue;
-        }
-        let order = orders.next_visit(&rounds::base_visit(&record.points, plan, k));
-        if batches.round(record, spec.warmup + k, &order, false)? {
-            return Ok(SweepEnd::Stopped);
-        }
+    if batches.planned_rounds(record, &mut orders)? {
+        return Ok(SweepEnd::Stopped);
     }
     let Some(policy) = &spec.adaptive else {
         return Ok(SweepEnd::Completed);
     };
-    summarize_points(&mut record.points, record.config.tasks, record.config.seed);
-    let mut round = spec.rounds();
-    loop {
-        let spent = Duration::try_from_secs_f64(batches.spent_s).unwrap_or(Duration::MAX);
-        match adaptive::next_round(&record.points, policy, spent, record.config.seed) {
-            Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),
-            Next::Visit(visit) => {
-                let order = orders.next_visit(&visit);
-                batches.total += order.len() as u64;
-                batches.rounds = round + 1;
-                if batches.round(record, round, &order, false)? {
-                    return Ok(SweepEnd::Stopped);
-                }
-                round += 1;
-            }
-        }
-    }
+    batches.adaptive_rounds(record, &mut orders, policy)
 }
 
 /// Seconds the kept samples already cost (start-up plus wall): the budget a resumed
@@ -230,7 +198,76 @@ struct Batches<'a> {
     spent_s: f64,
 }
 
+/// What became of one batch.
+enum Batch {
+    /// It ran: its sample, stamped with its round and interference reading.
+    Ran(Box<Sample>),
+    /// Its pool would not fit in memory: skipped and marked in the record.
+    Skipped,
+    /// It was cancelled, and is void.
+    Cancelled,
+}
+
 impl Batches<'_> {
+    /// The warmup rounds, then the measured rounds the record still lacks; true when a stop
+    /// request ended them early.
+    fn planned_rounds(
+        &mut self,
+        record: &mut RunRecord,
+        orders: &mut OrderStream,
+    ) -> Result<bool, SweepError> {
+        let spec = self.spec;
+        let plan = &spec.workers;
+        let adaptive = spec.adaptive.is_some();
+        let warm = rounds::warmup_visit(&record.points, plan, spec.repetitions, adaptive);
+        for round in 0..spec.warmup {
+            let order = orders.next_visit(&warm);
+            if self.round(record, round, &order, true)? {
+                return Ok(true);
+            }
+        }
+        let first = rounds::first_open_round(&record.points, plan, spec.repetitions);
+        for k in 0..spec.repetitions {
+            if k < first {
+                // Drawn anyway, so every later round gets the order it had in the first session.
+                orders.next_order();
+                continue;
+            }
+            let order = orders.next_visit(&rounds::base_visit(&record.points, plan, k));
+            if self.round(record, spec.warmup + k, &order, false)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Adaptive rounds after the planned ones, over the counts `policy` is unsure about,
+    /// until it stops them or a stop request does.
+    fn adaptive_rounds(
+        &mut self,
+        record: &mut RunRecord,
+        orders: &mut OrderStream,
+        policy: &AdaptiveSpec,
+    ) -> Result<SweepEnd, SweepError> {
+        summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+        let mut round = self.spec.rounds();
+        loop {
+            let spent = Duration::try_from_secs_f64(self.spent_s).unwrap_or(Duration::MAX);
+            match adaptive::next_round(&record.points, policy, spent, record.config.seed) {
+                Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),
+                Next::Visit(visit) => {
+                    let order = orders.next_visit(&visit);
+                    self.total += order.len() as u64;
+                    self.rounds = round + 1;
+                    if self.round(record, round, &order, false)? {
+                        return Ok(SweepEnd::Stopped);
+                    }
+                    round += 1;
+                }
+            }
+        }
+    }
+
     /// Runs one round in `order`; true when a stop request ended it early.
     fn round(
         &mut self,
@@ -249,61 +286,10 @@ impl Batches<'_> {
                 return Ok(true);
             }
             self.observer.batch_starting(round, workers.get());
-            let batch = BatchSpec {
-                workers,
-                tasks: self.spec.tasks,
-                schedule: self.spec.schedule,
-                pin_cpus: self.spec.pin_cpus.clone(),
-                cancel: self.spec.cancel.clone(),
-                chunk: self.spec.chunk,
-            };
-            let before = interference::Reading::now();
-            let mut sample = match self.executor.run_batch(&batch, self.workload) {
-                Ok(sample) => sample,
-                // A cancelled batch is void: the sweep ends with what earlier batches measured.
-                Err(crate::exec::BatchError::Cancelled) => return Ok(true),
-                // A pool that would not fit in memory is skipped and marked, not run.
-                Err(crate::exec::BatchError::WontFit {
-                    projected_bytes, ..
-                }) => {
-                    rounds::mark_skipped(&mut record.points, workers.get(), projected_bytes);
-                    continue;
-                }
-                Err(source) => {
-                    return Err(SweepError {
-                        workers: workers.get(),
-                        round: round + 1,
-                        rounds: self.rounds,
-                        source,
-                    });
-                }
-            };
-            sample.round = Some(round);
-            if let Some(watch) = &self.spec.watch {
-                watch.mark(&mut sample, &before, &interference::Reading::now(), workers);
-            }
-            self.done += 1;
-            let cost = sample.startup_s + sample.wall_s;
-            if cost.is_finite() && cost > 0.0 {
-                self.spent_s += cost;
-            }
-            self.observer.batch_done(&BatchEvent {
-                round,
-                rounds: self.rounds,
-                warmup,
-                workers: workers.get(),
-                done: self.done,
-                total: self.total,
-                sample: &sample,
-            });
-            if !warmup {
-                if let Some(p) = record
-                    .points
-                    .iter_mut()
-                    .find(|p| p.workers == workers.get())
-                {
-                    p.samples.push(sample);
-                }
+            match self.batch(record, round, workers)? {
+                Batch::Ran(sample) => self.keep(record, round, workers.get(), warmup, *sample),
+                Batch::Skipped => {}
+                Batch::Cancelled => return Ok(true),
             }
         }
         if !warmup {
@@ -312,6 +298,79 @@ impl Batches<'_> {
             let _ = self.observer.round_done(record);
         }
         Ok(false)
+    }
+
+    /// Runs one batch of `workers` workers, reading the machine around it.
+    fn batch(
+        &mut self,
+        record: &mut RunRecord,
+        round: u32,
+        workers: NonZeroUsize,
+    ) -> Result<Batch, SweepError> {
+        let batch = BatchSpec {
+            workers,
+            tasks: self.spec.tasks,
+            schedule: self.spec.schedule,
+            pin_cpus: self.spec.pin_cpus.clone(),
+            cancel: self.spec.cancel.clone(),
+            chunk: self.spec.chunk,
+        };
+        let before = interference::Reading::now();
+        let mut sample = match self.executor.run_batch(&batch, self.workload) {
+            Ok(sample) => sample,
+            // A cancelled batch is void: the sweep ends with what earlier batches measured.
+            Err(crate::exec::BatchError::Cancelled) => return Ok(Batch::Cancelled),
+            // A pool that would not fit in memory is skipped and marked, not run.
+            Err(crate::exec::BatchError::WontFit {
+                projected_bytes, ..
+            }) => {
+                rounds::mark_skipped(&mut record.points, workers.get(), projected_bytes);
+                return Ok(Batch::Skipped);
+            }
+            Err(source) => {
+                return Err(SweepError {
+                    workers: workers.get(),
+                    round: round + 1,
+                    rounds: self.rounds,
+                    source,
+                });
+            }
+        };
+        sample.round = Some(round);
+        if let Some(watch) = &self.spec.watch {
+            watch.mark(&mut sample, &before, &interference::Reading::now(), workers);
+        }
+        Ok(Batch::Ran(Box::new(sample)))
+    }
+
+    /// Counts a batch that ran, tells the observer, and keeps its sample unless it warmed up.
+    fn keep(
+        &mut self,
+        record: &mut RunRecord,
+        round: u32,
+        workers: usize,
+        warmup: bool,
+        sample: Sample,
+    ) {
+        self.done += 1;
+        let cost = sample.startup_s + sample.wall_s;
+        if cost.is_finite() && cost > 0.0 {
+            self.spent_s += cost;
+        }
+        self.observer.batch_done(&BatchEvent {
+            round,
+            rounds: self.rounds,
+            warmup,
+            workers,
+            done: self.done,
+            total: self.total,
+            sample: &sample,
+        });
+        if !warmup {
+            if let Some(p) = record.points.iter_mut().find(|p| p.workers == workers) {
+                p.samples.push(sample);
+            }
+        }
     }
 }
 

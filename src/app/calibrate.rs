@@ -6,30 +6,32 @@
 use crate::cancel::CancelToken;
 use crate::config::RunConfig;
 use crate::config::batch_time::{self, Sizing};
+use crate::config::design::Design;
 use crate::error::usage;
 use crate::exec::{BatchSpec, Executor};
 use crate::machine::cgroup::binding_quota;
 use crate::model::{MachineInfo, TasksChoice};
 use crate::workload::SharedWorkload;
-use std::num::{NonZeroU64, NonZeroUsize};
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::time::{Duration, Instant};
 
 /// A calibration batch this long gives the time of one task.
 const LONG_ENOUGH_S: f64 = 0.25;
 
-/// Settles the task count (when it is calibrated) and the default adaptive design.
-/// `max_time_given` tells a budget the user chose (refused when one round does not fit)
-/// from the default (raised to fit).
+/// The design the sweep follows: `config`'s own, or, when its task count is calibrated, the
+/// settled task count and the default adaptive design fitted to it. `max_time_given` tells a
+/// budget the user chose (refused when one round does not fit) from the default (raised to fit).
 pub fn settle(
-    config: &mut RunConfig,
+    config: &RunConfig,
     machine: &MachineInfo,
     executor: &mut dyn Executor,
     workload: &SharedWorkload,
     cancel: &CancelToken,
     max_time_given: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Design> {
+    let planned = Design::planned(config);
     if config.sizing != Sizing::Calibrate {
-        return Ok(());
+        return Ok(planned);
     }
     let capacity = crate::machine::capacity(machine);
     let period = crate::machine::quota_limits(machine)
@@ -40,39 +42,67 @@ pub fn settle(
     let task_s = time_one_task(config, executor, workload, cancel)?;
     let plan = config.worker_counts();
     let tasks = batch_time::calibrated_tasks(task_s, target, capacity, &plan).map_err(usage)?;
-    config.tasks = NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN);
-    config.tasks_choice = Some(TasksChoice {
-        method: "calibrated".into(),
-        task_s: Some(task_s),
-        target_batch_s: Some(target),
-        capacity_cpus: Some(capacity),
-        calibration_s: Some(started.elapsed().as_secs_f64()),
-        max_imbalance: batch_time::max_imbalance(tasks, &plan),
-    });
+    let calibrated = Design {
+        tasks: NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN),
+        tasks_choice: Some(TasksChoice {
+            method: "calibrated".into(),
+            task_s: Some(task_s),
+            target_batch_s: Some(target),
+            capacity_cpus: Some(capacity),
+            calibration_s: Some(started.elapsed().as_secs_f64()),
+            max_imbalance: batch_time::max_imbalance(tasks, &plan),
+        }),
+        ..planned
+    };
     let round_s = batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
-    if let Some(a) = config.robust.adaptive.as_mut() {
-        let budget = a.max_time.as_secs_f64();
-        let need = round_s * f64::from(config.warmup + 1);
-        if need > budget {
-            if max_time_given {
-                return Err(usage(format!(
-                    "--max-time {:.0}s is below what one round needs here (about {need:.0} s for {} worker counts at {tasks} tasks per batch); give at least {:.0}s, or fewer --workers",
-                    budget,
-                    plan.len(),
-                    need.ceil() + 1.0
-                )));
-            }
-            a.max_time = Duration::from_secs_f64(need * 1.5);
+    fit_budget(
+        calibrated,
+        round_s,
+        plan.len(),
+        config.warmup,
+        max_time_given,
+    )
+}
+
+/// The adaptive budget and base rounds fitted to one round of `round_s` seconds over `counts`
+/// worker counts: a default budget below one round (warmup included) is raised, a given one
+/// refused; the default design gets as many base rounds as the budget holds, up to
+/// `DEFAULT_BASE_ROUNDS`.
+fn fit_budget(
+    design: Design,
+    round_s: f64,
+    counts: usize,
+    warmup: u32,
+    max_time_given: bool,
+) -> anyhow::Result<Design> {
+    let Some(mut a) = design.adaptive else {
+        return Ok(design);
+    };
+    let budget = a.max_time.as_secs_f64();
+    let need = round_s * f64::from(warmup + 1);
+    if need > budget {
+        if max_time_given {
+            return Err(usage(format!(
+                "--max-time {:.0}s is below what one round needs here (about {need:.0} s for {} worker counts at {} tasks per batch); give at least {:.0}s, or fewer --workers",
+                budget,
+                counts,
+                design.tasks,
+                need.ceil() + 1.0
+            )));
         }
-        if a.by_default {
-            let fit =
-                ((a.max_time.as_secs_f64() / round_s).floor() as u32).saturating_sub(config.warmup);
-            let base = fit.clamp(1, batch_time::DEFAULT_BASE_ROUNDS);
-            config.repetitions =
-                std::num::NonZeroU32::new(base).unwrap_or(std::num::NonZeroU32::MIN);
-        }
+        a.max_time = Duration::from_secs_f64(need * 1.5);
     }
-    Ok(())
+    let mut repetitions = design.repetitions;
+    if a.by_default {
+        let fit = ((a.max_time.as_secs_f64() / round_s).floor() as u32).saturating_sub(warmup);
+        let base = fit.clamp(1, batch_time::DEFAULT_BASE_ROUNDS);
+        repetitions = NonZeroU32::new(base).unwrap_or(NonZeroU32::MIN);
+    }
+    Ok(Design {
+        adaptive: Some(a),
+        repetitions,
+        ..design
+    })
 }
 
 /// Seconds of one task on one worker: batches of 1, 2, 4, ... tasks until one lasts
@@ -128,28 +158,19 @@ fn quota_period_s() -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::{Cli, Command};
     use crate::exec::fake::FakeExecutor;
-    use clap::Parser;
 
     fn config(argv: &[&str]) -> (RunConfig, MachineInfo) {
-        let mut full = vec!["plateau", "run"];
-        full.extend_from_slice(argv);
-        let Command::Run(args) = Cli::try_parse_from(full).unwrap().command else {
-            panic!("not run")
-        };
         let m = crate::testdata::machine(2);
-        let c = RunConfig::from_args(&args, &m, "2026-01-01_000000", vec![]).unwrap();
-        (c, m)
+        (crate::config::test_config(argv, &m).unwrap(), m)
     }
 
-    fn settle_with(argv: &[&str], task_s: f64, given: bool) -> anyhow::Result<RunConfig> {
-        let (mut c, m) = config(argv);
+    fn settle_with(argv: &[&str], task_s: f64, given: bool) -> anyhow::Result<Design> {
+        let (c, m) = config(argv);
         let mut fake = FakeExecutor::new(2, task_s, 1);
         fake.jitter = 0.0;
-        let w = c.workload.build();
-        settle(&mut c, &m, &mut fake, &w, &CancelToken::new(), given)?;
-        Ok(c)
+        let w = c.execution.build();
+        settle(&c, &m, &mut fake, &w, &CancelToken::new(), given)
     }
 
     #[test]
@@ -169,7 +190,28 @@ mod tests {
     }
 
     #[test]
+    fn a_default_budget_below_one_round_is_raised_to_fit() {
+        let (c, _) = config(&[]);
+        let planned = c.robust.adaptive.unwrap().max_time;
+        // Tasks of half a second: one round of the 6 counts takes over a minute.
+        let d = settle_with(&[], 0.5, false).unwrap();
+        let round = batch_time::round_estimate_s(d.tasks.get(), 0.5, &c.worker_counts(), 2.0);
+        let raised = d.adaptive.unwrap().max_time;
+        assert!(raised > planned, "{raised:?} <= {planned:?}");
+        assert!(
+            (raised.as_secs_f64() - 1.5 * round).abs() < 1e-6,
+            "{raised:?}"
+        );
+        assert_eq!(d.repetitions.get(), 1);
+    }
+
+    #[test]
     fn given_tasks_and_fixed_designs_are_left_alone() {
+        let (c, _) = config(&["--tasks", "40", "-r", "4"]);
+        assert_eq!(
+            settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap(),
+            Design::planned(&c)
+        );
         let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap();
         assert_eq!((c.tasks.get(), c.repetitions.get()), (40, 4));
         assert_eq!(c.tasks_choice.unwrap().method, "given");

@@ -1,49 +1,49 @@
 //! Which executor a validated `plateau run` uses: threads, a process pool, the user's command
 //! once per task, or the user's command as persistent workers.
 
-use crate::cli::Mode;
-use crate::config::{RunConfig, WorkloadSpec};
+use crate::config::{Execution, RunConfig};
 use crate::exec::memory_guard::MemoryGuard;
+use crate::exec::persistent::PersistentExecutor;
 use crate::exec::{
     Executor, command::CommandExecutor, processes::ProcessesExecutor, threads::ThreadsExecutor,
 };
 
-/// The executor of `config.mode`.
+/// The executor of `config.execution`.
 pub fn for_config(config: &RunConfig) -> anyhow::Result<Box<dyn Executor>> {
-    Ok(match (config.mode, &config.workload) {
-        (Mode::Command, WorkloadSpec::Command(c)) => Box::new(CommandExecutor::new(c.clone())),
-        (Mode::Persistent, WorkloadSpec::Persistent(p)) => {
-            Box::new(crate::exec::persistent::PersistentExecutor::new(p.clone()))
-        }
-        (Mode::Processes, _) => Box::new(ProcessesExecutor::current_exe()?),
-        // Config only pairs the command mode with a command; anything else runs on threads.
-        _ => Box::new(ThreadsExecutor),
+    Ok(match &config.execution {
+        Execution::Threads(_) => Box::new(ThreadsExecutor),
+        Execution::Processes(_) => Box::new(ProcessesExecutor::current_exe()?),
+        Execution::Command(c) => Box::new(CommandExecutor::new(c.clone())),
+        Execution::Persistent(p) => Box::new(PersistentExecutor::new(p.clone())),
     })
 }
 
-/// The executor of `config.mode`, behind the memory guard for the modes whose workers are
-/// processes (a trial batch of 1 worker first; counts whose pool would not fit are skipped).
+/// The executor of `config.execution`, behind the memory guard for the modes whose workers
+/// are processes (a trial batch of 1 worker first, except for a command once per task;
+/// counts whose pool would not fit are skipped).
 pub fn guarded(
     config: &RunConfig,
     memory_limit_bytes: Option<u64>,
     prior: &[crate::model::Point],
 ) -> anyhow::Result<Box<dyn Executor>> {
     let inner = for_config(config)?;
-    Ok(match config.mode {
-        Mode::Threads => inner,
-        Mode::Processes | Mode::Command | Mode::Persistent => Box::new(MemoryGuard::new(
-            inner,
-            memory_limit_bytes,
-            prior,
-            config.mode != Mode::Command,
-        )),
-    })
+    let trial = match &config.execution {
+        Execution::Threads(_) => return Ok(inner),
+        Execution::Processes(_) | Execution::Persistent(_) => true,
+        Execution::Command(_) => false,
+    };
+    Ok(Box::new(MemoryGuard::new(
+        inner,
+        memory_limit_bytes,
+        prior,
+        trial,
+    )))
 }
 
 /// The guard that stops a command-mode run's commands if plateau dies (see `exec::guard`);
 /// None for the other modes, or with a warning when it cannot start.
 pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
-    if config.mode != Mode::Command {
+    if !matches!(config.execution, Execution::Command(_)) {
         return None;
     }
     match crate::exec::guard::start() {

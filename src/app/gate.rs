@@ -4,12 +4,14 @@
 //! candidate.json, pairing.json and gate.json after every round. The verdict is the exit code.
 
 use super::gate_rounds::{Pairing, RoundError, Rounds, SideRunner, as_block, calibrated_tasks};
+use super::sweep_setup::new_record;
 use super::{print_stdout, signals, write_markdown};
 use crate::cli::CompareArgs;
 use crate::cli_gate::InconclusiveAs;
 use crate::clock::UtcTime;
 use crate::compare::gate::{Decision, SequentialGate};
 use crate::compare::gate_outcome::{GateReport, GateRunFacts, GateVerdict, gate_report};
+use crate::config::design::Design;
 use crate::config::gate::{GateConfig, GateSide};
 use crate::error::{Inconclusive, RegressionFound, RunFailed};
 use crate::exec::BatchSpec;
@@ -36,8 +38,8 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         Ok(SideRunner {
             name: s.name,
             executor: super::executor::for_config(&s.run)?,
-            workload: s.run.workload.build(),
-            record: super::run::new_record(&s.run, machine.clone(), &now),
+            workload: s.run.execution.build(),
+            record: new_record(&s.run, &Design::planned(&s.run), machine.clone(), &now),
         })
     };
     let mut sides = [side(&config.baseline)?, side(&config.candidate)?];

@@ -3,24 +3,23 @@
 //! what it found. Refuses a finished run, a file that is not a run's, one measured on another
 //! machine, and flags given beside `--resume` that differ from the recorded settings.
 
-use super::run::config_record;
-use crate::cli::{Cli, Command};
+use super::sweep_setup::config_record;
+use crate::cli::Cli;
 use crate::clock::UtcTime;
-use crate::config::{OutDir, RunConfig};
+use crate::config::RunConfig;
+use crate::config::design::Design;
+use crate::config::resumed::cannot_replay;
 use crate::error::usage;
 use crate::model::json;
 use crate::model::{MachineInfo, Point, RunRecord};
+use clap::CommandFactory;
 use clap::parser::ValueSource;
-use clap::{CommandFactory, Parser};
 use serde_json::Value;
-use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::Path;
 
-/// The run to continue: its rebuilt config and its record so far.
+/// The run to continue, beside its rebuilt config: its record so far.
 #[derive(Debug)]
 pub struct Resumed {
-    /// The recorded settings, writing into DIR.
-    pub config: RunConfig,
     /// The record, with a new entry in `run.resumed_at`.
     pub record: RunRecord,
     /// What was found, in one line, for stderr once the folder is claimed.
@@ -115,13 +114,38 @@ const FREE: &[&str] = &[
     "allow_concurrent",
 ];
 
-/// Loads DIR/results.json and checks it can be continued with `current`'s explicit flags.
+/// Loads DIR/results.json and checks it can be continued with `current`'s explicit flags:
+/// the recorded run's config, writing into DIR, and its record so far.
 pub fn load(
     dir: &Path,
     current: &RunConfig,
     command_line: &[String],
     machine: &MachineInfo,
-) -> anyhow::Result<Resumed> {
+) -> anyhow::Result<(RunConfig, Resumed)> {
+    let shown = dir.display();
+    let mut record = read_record(dir)?;
+    check_continuable(&record, dir, machine)?;
+    let changed = flag_differences(current, &record, &explicit_flags(command_line));
+    if !changed.is_empty() {
+        return Err(usage(format!(
+            "--resume {shown}: {}; drop those flags (a resumed run keeps its recorded settings) or start a new run",
+            changed.join("; ")
+        )));
+    }
+    let config = rebuild(&record, dir, current, machine)?;
+    align_points(&mut record, &config).map_err(|what| {
+        usage(format!(
+            "--resume {shown}: results.json {what}; was it edited by hand?"
+        ))
+    })?;
+    let found = super::resume_found::found(&record, dir);
+    record.run.resumed_at.push(UtcTime::now().rfc3339());
+    record.run.finished_at = None;
+    Ok((config, Resumed { record, found }))
+}
+
+/// DIR/results.json, refused when DIR is not a folder or holds none.
+fn read_record(dir: &Path) -> anyhow::Result<RunRecord> {
     let shown = dir.display();
     if !dir.is_dir() {
         return Err(usage(format!(
@@ -134,7 +158,12 @@ pub fn load(
             "--resume {shown} holds no results.json; give the folder an interrupted plateau run wrote"
         )));
     }
-    let mut record = json::read(&path)?;
+    json::read(&path)
+}
+
+/// Refuses a record that is not an unfinished run of `plateau run` on this machine.
+fn check_continuable(record: &RunRecord, dir: &Path, machine: &MachineInfo) -> anyhow::Result<()> {
+    let shown = dir.display();
     if record.config.mode == "imported"
         || record.run.command_line.get(1).map(String::as_str) != Some("run")
     {
@@ -168,27 +197,7 @@ pub fn load(
             moved.join(", ")
         )));
     }
-    let changed = flag_differences(current, &record, &explicit_flags(command_line));
-    if !changed.is_empty() {
-        return Err(usage(format!(
-            "--resume {shown}: {}; drop those flags (a resumed run keeps its recorded settings) or start a new run",
-            changed.join("; ")
-        )));
-    }
-    let config = rebuild(&record, dir, current, machine)?;
-    align_points(&mut record, &config).map_err(|what| {
-        usage(format!(
-            "--resume {shown}: results.json {what}; was it edited by hand?"
-        ))
-    })?;
-    let found = super::resume_found::found(&record, dir);
-    record.run.resumed_at.push(UtcTime::now().rfc3339());
-    record.run.finished_at = None;
-    Ok(Resumed {
-        config,
-        record,
-        found,
-    })
+    Ok(())
 }
 
 /// The identity fields that differ between the recorded machine and this one.
@@ -256,7 +265,7 @@ fn explicit_flags(command_line: &[String]) -> Vec<String> {
 /// One phrase per explicit flag that disagrees with the record or cannot be changed.
 fn flag_differences(current: &RunConfig, record: &RunRecord, explicit: &[String]) -> Vec<String> {
     let given = comparable(
-        &config_record(current),
+        &config_record(current, &Design::planned(current)),
         &current.label,
         current.price_per_hour,
     );
@@ -292,58 +301,16 @@ fn comparable(config: &crate::model::ConfigRecord, label: &str, price: Option<f6
     })
 }
 
-/// The recorded run's config, rebuilt from its command line and pinned to its recorded seed,
-/// plan and folder; refused if the rebuild does not reproduce the recorded settings.
+/// The recorded run's config (`RunConfig::resumed`), refused if it does not reproduce the
+/// recorded settings.
 fn rebuild(
     record: &RunRecord,
     dir: &Path,
     current: &RunConfig,
     machine: &MachineInfo,
 ) -> anyhow::Result<RunConfig> {
-    let shown = dir.display();
-    let cannot = |why: String| {
-        usage(format!(
-            "--resume {shown}: the recorded command line cannot be replayed ({why}); start a new run"
-        ))
-    };
-    let argv = &record.run.command_line;
-    let cli = Cli::try_parse_from(argv)
-        .map_err(|e| cannot(e.to_string().lines().next().unwrap_or("").to_string()))?;
-    let Command::Run(args) = cli.command else {
-        return Err(cannot("it is not a `plateau run`".into()));
-    };
-    let mut config = RunConfig::from_args(&args, machine, "resume", argv.clone())
-        .map_err(|e| cannot(e.to_string()))?;
-    config.seed = record.config.seed;
-    config.workers = record
-        .config
-        .workers
-        .iter()
-        .filter_map(|&w| NonZeroUsize::new(w))
-        .collect();
-    config.tasks =
-        NonZeroU64::new(record.config.tasks).ok_or_else(|| cannot("tasks is 0".into()))?;
-    // A calibrated run keeps the design its calibration settled.
-    config.repetitions = std::num::NonZeroU32::new(record.config.repetitions)
-        .ok_or_else(|| cannot("repetitions is 0".into()))?;
-    config.warmup = record.config.warmup;
-    config.tasks_choice = record.config.tasks_choice.clone();
-    if let (Some(a), Some(r)) = (config.robust.adaptive.as_mut(), &record.config.adaptive) {
-        a.max_time = std::time::Duration::try_from_secs_f64(r.max_time_s).unwrap_or(a.max_time);
-    }
-    config.out = OutDir {
-        path: dir.to_path_buf(),
-        dated: false,
-    };
-    config.label = record.run.label.clone();
-    config.price_per_hour = record.run.price_per_hour;
-    config.json = current.json;
-    config.quiet = current.quiet;
-    config.robust.wait_idle = current.robust.wait_idle;
-    config.robust.lock = current.robust.lock;
-    config.robust.replace = false;
-    config.robust.resume = Some(dir.to_path_buf());
-    let rebuilt = serde_json::to_value(config_record(&config))?;
+    let config = RunConfig::resumed(record, dir, current, machine)?;
+    let rebuilt = serde_json::to_value(config_record(&config, &Design::planned(&config)))?;
     let recorded = serde_json::to_value(&record.config)?;
     if rebuilt != recorded {
         let field = rebuilt
@@ -352,7 +319,10 @@ fn rebuild(
             .flatten()
             .find(|(k, v)| recorded.get(k.as_str()) != Some(v))
             .map_or("a field".to_string(), |(k, _)| format!("config.{k}"));
-        return Err(cannot(format!("{field} differs from results.json")));
+        return Err(cannot_replay(
+            dir,
+            &format!("{field} differs from results.json"),
+        ));
     }
     Ok(config)
 }

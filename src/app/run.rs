@@ -4,21 +4,19 @@
 //! record if results.json cannot be written) and print the table or the JSON.
 
 use super::print_stdout;
-use super::{machine_lock, noise, resume, save, signals, test_hooks};
+use super::sweep_setup::{new_record, sweep_spec};
+use super::{calibrate, machine_lock, noise, resume, save, signals, test_hooks};
 use crate::cli::RunArgs;
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
+use crate::config::design::Design;
 use crate::error::RunFailed;
-use crate::exec::Executor;
 use crate::model::json;
-use crate::model::{
-    AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION,
-    StopReason, ToolInfo,
-};
+use crate::model::{MachineInfo, RunRecord, StopReason};
 use crate::outdir::OutputDir;
 use crate::summary::summarize_points;
 use crate::sweep::adaptive::AdaptiveStop;
-use crate::sweep::{BatchEvent, SweepEnd, SweepObserver, SweepSpec, rounds, run_sweep};
+use crate::sweep::{BatchEvent, SweepEnd, SweepError, SweepObserver, SweepSpec, rounds, run_sweep};
 use crate::term::notes;
 use crate::term::progress::Progress;
 
@@ -26,109 +24,48 @@ use crate::term::progress::Progress;
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
     let started = UtcTime::now();
-    let config = RunConfig::from_args(
-        args,
-        &machine,
-        &started.folder_stamp(),
-        command_line.clone(),
-    )?;
-    let (mut config, resumed, found) = match &config.robust.resume {
-        Some(dir) => {
-            let r = resume::load(dir, &config, &command_line, &machine)?;
-            (r.config, Some(r.record), Some(r.found))
-        }
-        None => (config, None, None),
-    };
-    crate::outdir::target::check_folder(
-        "--out",
-        &config.out.path,
-        &crate::outdir::target::RUN_OUTPUTS,
-        &[],
-    )?;
+    let (config, resumed) = configure(args, &machine, &started, &command_line)?;
     // Whether this run makes the folder: then a refusal found while calibrating removes it.
     let fresh = config.out.dated || !config.out.path.exists();
     let out = save::claim_folder(&config)?;
-    if let Some(found) = found.filter(|_| !config.quiet) {
-        eprintln!("{found}");
+    if let Some(r) = resumed.as_ref().filter(|_| !config.quiet) {
+        eprintln!("{}", r.found);
     }
     let cancel = signals::install();
     let _lock = machine_lock::hold(config.robust.lock, &command_line, out.path(), &cancel)?;
     let _guard = super::executor::guard_for(&config);
     let busy = noise::guard(&machine, config.robust.wait_idle, &cancel)?;
-    let prior = resumed.as_ref().map_or(&[][..], |r| &r.points[..]);
-    let mut executor: Box<dyn Executor> = test_hooks::wrap(super::executor::guarded(
+    let prior = resumed.as_ref().map_or(&[][..], |r| &r.record.points[..]);
+    let guarded = super::executor::guarded(&config, machine.memory_limit_bytes, prior)?;
+    let mut executor = test_hooks::wrap(guarded);
+    let workload = config.execution.build();
+    let settled = calibrate::settle(
         &config,
-        machine.memory_limit_bytes,
-        prior,
-    )?);
-    let workload = config.workload.build();
-    if resumed.is_none() {
-        let settled = super::calibrate::settle(
-            &mut config,
-            &machine,
-            executor.as_mut(),
-            &workload,
-            &cancel,
-            args.max_time.is_some(),
-        );
-        if let Err(e) = settled {
+        &machine,
+        executor.as_mut(),
+        &workload,
+        &cancel,
+        args.max_time.is_some(),
+    );
+    let design = match settled {
+        Ok(design) => design,
+        Err(e) => {
             if fresh {
                 out.discard_unused();
             }
             return Err(e);
         }
-    }
+    };
     let capacity = crate::machine::capacity(&machine);
-    let cpu_bound = crate::config::batch_time::cpu_bound(&config.workload);
-    if let Some(a) = config.robust.adaptive.as_mut() {
-        a.capacity_cpus = cpu_bound.then_some(capacity);
-    }
-    let mut record = match resumed {
-        Some(r) => r,
-        None => new_record(&config, machine, &started),
-    };
-    record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
-    record.machine.busy_cpus_at_start = busy;
-    let mut saver = save::Saver::new(&out, &record, config.warmup + config.repetitions.get());
-    saver.initial(&record);
-    let spec = SweepSpec {
-        workers: config.workers.clone(),
-        tasks: config.tasks.get(),
-        warmup: config.warmup,
-        repetitions: config.repetitions.get(),
-        seed: config.seed,
-        schedule: config.schedule,
-        pin_cpus: if config.pin {
-            record.machine.allowed_cpu_ids.clone()
-        } else {
-            vec![]
-        },
-        cancel: cancel.clone(),
-        adaptive: config.robust.adaptive,
-        chunk: config.chunk,
-        watch: Some(crate::sweep::interference::Watch {
-            capacity_cpus: capacity,
-            cpu_bound,
-        }),
-    };
-    let mut planned = rounds::planned_batches(
-        &record.points,
-        &spec.workers,
-        spec.warmup,
-        spec.repetitions,
-        spec.adaptive.is_some(),
+    let mut record = start_record(&config, &design, resumed, machine, &started, busy);
+    let spec = sweep_spec(
+        &config,
+        &design,
+        &record.machine.allowed_cpu_ids,
+        capacity,
+        &cancel,
     );
-    // The bar spans the adaptive budget too: as many more full rounds as it should hold.
-    let padded = budget_rounds(&config, &planned, capacity);
-    for _ in 0..padded {
-        planned.extend(config.worker_counts());
-    }
-    let mut observer = RunObserver {
-        progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
-        planned_rounds: spec.rounds() + padded,
-        warmup: spec.warmup,
-        saver,
-    };
+    let mut observer = RunObserver::new(&config, &design, &spec, &record, capacity, &out);
     let outcome = run_sweep(
         &spec,
         executor.as_mut(),
@@ -136,87 +73,152 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &mut record,
         &mut observer,
     );
-    observer.progress.finish();
-    if let Some(warning) = observer.saver.finish(&mut record) {
-        eprintln!("{warning}");
-    }
+    observer.finish(&mut record);
+    conclude(args, &config, &out, record, outcome)
+}
 
+/// This run's validated config and, when it resumes one, the recorded run's config instead
+/// with its record so far.
+fn configure(
+    args: &RunArgs,
+    machine: &MachineInfo,
+    started: &UtcTime,
+    command_line: &[String],
+) -> anyhow::Result<(RunConfig, Option<resume::Resumed>)> {
+    let config = RunConfig::from_args(
+        args,
+        machine,
+        &started.folder_stamp(),
+        command_line.to_vec(),
+    )?;
+    let Some(dir) = &config.robust.resume else {
+        return Ok((config, None));
+    };
+    let (resumed_config, resumed) = resume::load(dir, &config, command_line, machine)?;
+    Ok((resumed_config, Some(resumed)))
+}
+
+/// The record the sweep fills: the resumed run's so far, or a new one; either notes this
+/// session's lock policy and the CPUs busy at its start.
+fn start_record(
+    config: &RunConfig,
+    design: &Design,
+    resumed: Option<resume::Resumed>,
+    machine: MachineInfo,
+    started: &UtcTime,
+    busy: Option<f64>,
+) -> RunRecord {
+    let mut record = match resumed {
+        Some(r) => r.record,
+        None => new_record(config, design, machine, started),
+    };
+    record.run.allow_concurrent |= config.robust.lock.allow_concurrent;
+    record.machine.busy_cpus_at_start = busy;
+    record
+}
+
+/// Ends the run: summaries and the analysis into the record, the outputs written, and the
+/// exit the sweep's end calls for.
+fn conclude(
+    args: &RunArgs,
+    config: &RunConfig,
+    out: &OutputDir,
+    mut record: RunRecord,
+    outcome: Result<SweepEnd, SweepError>,
+) -> anyhow::Result<()> {
     record.run.finished_at = Some(UtcTime::now().rfc3339());
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
-        Ok(end) => {
-            let mut reason = stop_reason(end);
-            let all_failed = super::executor::every_task_failed(&record);
-            if all_failed {
-                reason = StopReason::Failed;
-            }
-            record.run.stop_reason = Some(reason);
-            record.run.interrupted = reason == StopReason::Interrupted;
-            save::final_outputs(&out, &record)?;
-            let notes = [
-                super::executor::failed_tasks_note,
-                super::executor::leftovers_note,
-            ];
-            for note in notes.iter().filter_map(|n| n(&record)) {
-                eprintln!("{note}");
-            }
-            print_results(&config, &record, &out)?;
-            emit_results(args.emit_results, &record)?;
-            if all_failed {
-                return Err(RunFailed(format!(
-                    "every task failed (--keep-going recorded them all), so nothing was measured; fix the command, then rerun (what was recorded is in {})",
-                    out.path().display()
-                ))
-                .into());
-            }
-            if reason == StopReason::Interrupted {
-                return Err(RunFailed(format!(
-                    "interrupted: {}; continue it with `plateau run --resume {}`",
-                    kept(&record, &out),
-                    out.path().display()
-                ))
-                .into());
-            }
-            Ok(())
-        }
-        Err(err) => {
-            // Keep everything measured before the failure, then report it.
-            record.run.interrupted = true;
-            record.run.stop_reason = Some(StopReason::Failed);
-            let where_ = match save::final_outputs(&out, &record) {
-                Ok(()) => format!(
-                    "{}; after a fix, `plateau run --resume {}` continues it",
-                    kept(&record, &out),
-                    out.path().display()
-                ),
-                Err(e) => format!("saving the points measured before it also failed: {e:#}"),
-            };
-            emit_results(args.emit_results, &record)?;
-            // A worker that cannot start or breaks the protocol is bad input, not a failed run.
-            if let crate::exec::BatchError::BadWorker(why) = &err.source {
-                let measured = record.points.iter().any(|p| !p.samples.is_empty());
-                return Err(crate::error::usage(match measured {
-                    false => format!("the worker cannot run, so nothing was measured: {why}"),
-                    true => format!("the worker broke the protocol {err}; {where_}"),
-                }));
-            }
-            Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
-        }
+        Ok(end) => completed(args, config, out, &mut record, end),
+        Err(err) => failed(args, out, &mut record, err),
     }
+}
+
+/// A sweep that ended without error: saved and printed; a run where every task failed, or
+/// one interrupted, still exits as failed, saying how to continue.
+fn completed(
+    args: &RunArgs,
+    config: &RunConfig,
+    out: &OutputDir,
+    record: &mut RunRecord,
+    end: SweepEnd,
+) -> anyhow::Result<()> {
+    let mut reason = stop_reason(end);
+    let all_failed = super::executor::every_task_failed(record);
+    if all_failed {
+        reason = StopReason::Failed;
+    }
+    record.run.stop_reason = Some(reason);
+    record.run.interrupted = reason == StopReason::Interrupted;
+    save::final_outputs(out, record)?;
+    let notes = [
+        super::executor::failed_tasks_note,
+        super::executor::leftovers_note,
+    ];
+    for note in notes.iter().filter_map(|n| n(record)) {
+        eprintln!("{note}");
+    }
+    print_results(config, record, out)?;
+    emit_results(args.emit_results, record)?;
+    if all_failed {
+        return Err(RunFailed(format!(
+            "every task failed (--keep-going recorded them all), so nothing was measured; fix the command, then rerun (what was recorded is in {})",
+            out.path().display()
+        ))
+        .into());
+    }
+    if reason == StopReason::Interrupted {
+        return Err(RunFailed(format!(
+            "interrupted: {}; continue it with `plateau run --resume {}`",
+            kept(record, out),
+            out.path().display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A batch failed: everything measured before it is kept, then the failure is reported.
+fn failed(
+    args: &RunArgs,
+    out: &OutputDir,
+    record: &mut RunRecord,
+    err: SweepError,
+) -> anyhow::Result<()> {
+    record.run.interrupted = true;
+    record.run.stop_reason = Some(StopReason::Failed);
+    let where_ = match save::final_outputs(out, record) {
+        Ok(()) => format!(
+            "{}; after a fix, `plateau run --resume {}` continues it",
+            kept(record, out),
+            out.path().display()
+        ),
+        Err(e) => format!("saving the points measured before it also failed: {e:#}"),
+    };
+    emit_results(args.emit_results, record)?;
+    // A worker that cannot start or breaks the protocol is bad input, not a failed run.
+    if let crate::exec::BatchError::BadWorker(why) = &err.source {
+        let measured = record.points.iter().any(|p| !p.samples.is_empty());
+        return Err(crate::error::usage(match measured {
+            false => format!("the worker cannot run, so nothing was measured: {why}"),
+            true => format!("the worker broke the protocol {err}; {where_}"),
+        }));
+    }
+    Err(RunFailed(format!("the workload failed {err}; {where_}")).into())
 }
 
 /// Full rounds the adaptive budget holds beyond the planned batches (0 for a fixed design or
 /// when the time of a task is unknown), so the progress bar's ETA counts the budget.
-fn budget_rounds(config: &RunConfig, planned: &[usize], capacity: f64) -> u32 {
+fn budget_rounds(config: &RunConfig, design: &Design, planned: &[usize], capacity: f64) -> u32 {
     let (Some(a), Some(task_s)) = (
-        config.robust.adaptive,
-        config.tasks_choice.as_ref().and_then(|c| c.task_s),
+        design.adaptive,
+        design.tasks_choice.as_ref().and_then(|c| c.task_s),
     ) else {
         return 0;
     };
     let plan = config.worker_counts();
-    let tasks = config.tasks.get();
+    let tasks = design.tasks.get();
     let round = crate::config::batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
     let done = crate::config::batch_time::round_estimate_s(tasks, task_s, planned, capacity);
     let left = a.max_time.as_secs_f64() - done;
@@ -282,61 +284,56 @@ fn emit_results(emit: bool, record: &RunRecord) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `config` object of results.json for a validated config.
-pub(crate) fn config_record(config: &RunConfig) -> ConfigRecord {
-    let workload = config.workload.build();
-    ConfigRecord {
-        workload: workload.describe(),
-        mode: config.mode.as_str().into(),
-        tasks: config.tasks.get(),
-        workers: config.worker_counts(),
-        repetitions: config.repetitions.get(),
-        warmup: config.warmup,
-        schedule: config.schedule.as_str().into(),
-        pin: config.pin,
-        seed: config.seed,
-        adaptive: config.robust.adaptive.map(|a| AdaptiveConfig {
-            target_ci: a.target,
-            max_time_s: a.max_time.as_secs_f64(),
-            by_default: a.by_default,
-        }),
-        tasks_choice: config.tasks_choice.clone(),
-    }
-}
-
-pub(crate) fn new_record(config: &RunConfig, machine: MachineInfo, started: &UtcTime) -> RunRecord {
-    RunRecord {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label: config.label.clone(),
-            started_at: started.rfc3339(),
-            finished_at: None,
-            interrupted: false,
-            price_per_hour: config.price_per_hour,
-            command_line: config.command_line.clone(),
-            stop_reason: None,
-            resumed_at: vec![],
-            allow_concurrent: false,
-            sweep_state: None,
-        },
-        machine,
-        config: config_record(config),
-        points: config
-            .worker_counts()
-            .into_iter()
-            .map(Point::unmeasured)
-            .collect(),
-        analysis: None,
-    }
-}
-
 /// Shows progress and saves results.json after every round.
 struct RunObserver<'a> {
     progress: Progress,
     planned_rounds: u32,
     warmup: u32,
     saver: save::Saver<'a>,
+}
+
+impl<'a> RunObserver<'a> {
+    /// The progress bar over the batches `spec` plans for `record`, padded with the full
+    /// rounds the adaptive budget should hold, and the saver into `out`, which saves the
+    /// record at once.
+    fn new(
+        config: &RunConfig,
+        design: &Design,
+        spec: &SweepSpec,
+        record: &RunRecord,
+        capacity: f64,
+        out: &'a OutputDir,
+    ) -> Self {
+        let mut saver = save::Saver::new(out, record, config.warmup + design.repetitions.get());
+        saver.initial(record);
+        let mut planned = rounds::planned_batches(
+            &record.points,
+            &spec.workers,
+            spec.warmup,
+            spec.repetitions,
+            spec.adaptive.is_some(),
+        );
+        // The bar spans the adaptive budget too: as many more full rounds as it should hold.
+        let padded = budget_rounds(config, design, &planned, capacity);
+        for _ in 0..padded {
+            planned.extend(config.worker_counts());
+        }
+        Self {
+            progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
+            planned_rounds: spec.rounds() + padded,
+            warmup: spec.warmup,
+            saver,
+        }
+    }
+
+    /// The sweep ended: the bar closes, and the sweep's position goes into the record, with a
+    /// warning when saves failed.
+    fn finish(self, record: &mut RunRecord) {
+        self.progress.finish();
+        if let Some(warning) = self.saver.finish(record) {
+            eprintln!("{warning}");
+        }
+    }
 }
 
 impl SweepObserver for RunObserver<'_> {

@@ -19,9 +19,15 @@ pub const STDOUT_BEGIN: &str = "--- plateau results.json (could not be saved) --
 /// See `STDOUT_BEGIN`.
 pub const STDOUT_END: &str = "--- end of plateau results.json ---";
 
-/// Claims the run's folder: continued with `--resume`, replaced with `--force`, else refused
-/// when it already holds a run.
+/// Checks the run's folder can take the outputs, then claims it: continued with `--resume`,
+/// replaced with `--force`, else refused when it already holds a run.
 pub fn claim_folder(config: &RunConfig) -> anyhow::Result<OutputDir> {
+    crate::outdir::target::check_folder(
+        "--out",
+        &config.out.path,
+        &crate::outdir::target::RUN_OUTPUTS,
+        &[],
+    )?;
     let existing = if config.robust.resume.is_some() {
         Existing::Continue
     } else if config.robust.replace {

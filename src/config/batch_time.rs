@@ -4,7 +4,7 @@
 //! most 5% load imbalance, the default time budget and the estimate of one round. Pure; the
 //! timed calibration itself is `app::calibrate`.
 
-use super::WorkloadSpec;
+use super::execution::{BuiltIn, Execution};
 use crate::model::TasksChoice;
 use crate::plan::{MAX_IMBALANCE, MIN_TASKS, imbalance};
 use std::time::Duration;
@@ -31,23 +31,25 @@ pub enum Sizing {
     Calibrate,
     /// The smallest balanced count from 32 (workloads whose tasks are not sized by time).
     CountDefault,
+    /// A resumed run's: the count (and design) it recorded, kept as they were.
+    Recorded,
 }
 
 /// The sizing of a run: given, or calibrated for the CPU-bound built-ins.
-pub fn sizing(given: bool, workload: &WorkloadSpec) -> Sizing {
-    match (given, workload) {
+pub fn sizing(given: bool, execution: &Execution) -> Sizing {
+    match (given, cpu_bound(execution)) {
         (true, _) => Sizing::Given,
-        (false, WorkloadSpec::Cpu { .. } | WorkloadSpec::Memory { .. }) => Sizing::Calibrate,
-        (false, _) => Sizing::CountDefault,
+        (false, true) => Sizing::Calibrate,
+        (false, false) => Sizing::CountDefault,
     }
 }
 
 /// True for the CPU-bound built-in workloads: their speedup cannot exceed the CPUs and their
 /// workers should get all the CPU they ask for.
-pub fn cpu_bound(workload: &WorkloadSpec) -> bool {
+pub fn cpu_bound(execution: &Execution) -> bool {
     matches!(
-        workload,
-        WorkloadSpec::Cpu { .. } | WorkloadSpec::Memory { .. }
+        execution.built_in(),
+        Some(BuiltIn::Cpu { .. } | BuiltIn::Memory { .. })
     )
 }
 

@@ -6,89 +6,26 @@ pub mod analyze;
 pub mod batch_time;
 pub mod command;
 pub mod compare;
+pub mod design;
+pub mod execution;
 pub mod gate;
 pub mod persistent;
 pub mod report;
+pub mod resumed;
 pub mod robust;
 pub mod shell_words;
 pub mod units;
 pub mod workers;
 pub mod workload;
 
-use crate::cli::{Mode, RunArgs};
+use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::exec::Schedule;
 use crate::exec::chunking::Chunking;
-use crate::exec::command::{CommandSpec, CommandWorkload};
 use crate::model::MachineInfo;
-use crate::workload::{SharedWorkload, cpu::CpuWorkload};
-use crate::workload::{
-    contended::ContendedWorkload, io::IoWorkload, memory::MemoryWorkload, tiny::TinyWorkload,
-};
+pub use execution::{BuiltIn, Execution};
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
-use std::sync::Arc;
-
-/// The workload and its validated parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WorkloadSpec {
-    /// The cpu task with this many iterations per task.
-    Cpu {
-        /// Iterations per task.
-        iterations: NonZeroU64,
-    },
-    /// Each task streams a buffer of this many bytes.
-    Memory {
-        /// Buffer size in bytes.
-        buffer_bytes: NonZeroU64,
-    },
-    /// Each task blocks this long, then does a little CPU work.
-    Io {
-        /// Milliseconds each task blocks.
-        io_ms: NonZeroU64,
-    },
-    /// Each task makes this many locked updates of one shared counter.
-    Contended {
-        /// Updates per task.
-        updates: NonZeroU64,
-    },
-    /// Tasks of about `work_ns` nanoseconds.
-    Tiny {
-        /// Requested nanoseconds of work per task (0 for none).
-        work_ns: u64,
-        /// Kernel iterations that take about `work_ns` here, calibrated once.
-        iterations: u64,
-    },
-    /// The user's command, once per task.
-    Command(CommandSpec),
-    /// The user's command as long-lived workers fed over the worker protocol.
-    Persistent(crate::exec::persistent::PersistentSpec),
-}
-
-impl WorkloadSpec {
-    /// Builds the workload the executor runs.
-    pub fn build(&self) -> SharedWorkload {
-        match self {
-            WorkloadSpec::Cpu { iterations } => Arc::new(CpuWorkload::new(iterations.get())),
-            WorkloadSpec::Memory { buffer_bytes } => {
-                Arc::new(MemoryWorkload::new(buffer_bytes.get()))
-            }
-            WorkloadSpec::Io { io_ms } => Arc::new(IoWorkload::new(
-                io_ms.get(),
-                crate::workload::io::CPU_ITERATIONS,
-            )),
-            WorkloadSpec::Contended { updates } => Arc::new(ContendedWorkload::new(updates.get())),
-            WorkloadSpec::Tiny {
-                work_ns,
-                iterations,
-            } => Arc::new(TinyWorkload::new(*work_ns, *iterations)),
-            WorkloadSpec::Command(c) => Arc::new(CommandWorkload::new(c.clone())),
-            WorkloadSpec::Persistent(p) => {
-                Arc::new(crate::exec::persistent::PersistentWorkload::new(p.clone()))
-            }
-        }
-    }
-}
 
 /// Where the outputs go.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,21 +36,20 @@ pub struct OutDir {
     pub dated: bool,
 }
 
-/// A validated `plateau run`.
+/// A validated `plateau run`, built once (`from_args`, or `resumed` for `--resume`) and never
+/// changed afterwards: what a calibration settles is a `design::Design` beside it.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// What each task does.
-    pub workload: WorkloadSpec,
+    /// What each task does and how the workers run it.
+    pub execution: Execution,
     /// The worker counts, ascending, always including 1.
     pub workers: Vec<NonZeroUsize>,
-    /// Tasks per batch.
+    /// Tasks per batch, before any calibration.
     pub tasks: NonZeroU64,
-    /// Kept batches per worker count.
+    /// Kept batches per worker count, before any calibration.
     pub repetitions: NonZeroU32,
     /// Discarded batches per worker count.
     pub warmup: u32,
-    /// Execution model.
-    pub mode: Mode,
     /// How tasks are handed out.
     pub schedule: Schedule,
     /// Pin worker i to allowed CPU i modulo their count.
@@ -152,29 +88,11 @@ impl RunConfig {
         now_stamp: &str,
         command_line: Vec<String>,
     ) -> anyhow::Result<Self> {
-        let mut workers = match &args.workers {
-            Some(spec) => workers::parse_workers(spec).map_err(usage)?,
-            None => crate::plan::default_plan(machine)
-                .into_iter()
-                .filter_map(NonZeroUsize::new)
-                .collect(),
-        };
-        // Speedup and efficiency are relative to one worker, so it is always measured.
-        if workers.first().map(|w| w.get()) != Some(1) {
-            workers.insert(0, NonZeroUsize::MIN);
-        }
+        let workers = worker_plan(args, machine)?;
         let analysis = analyze::analysis_options(&args.analysis)?;
         let robust = robust::validate(args, machine, &workers, &analysis)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
-        let tasks = match args.tasks {
-            Some(0) => {
-                return Err(usage(
-                    "--tasks must be at least 1: it is the number of tasks each batch runs",
-                ));
-            }
-            Some(t) => t,
-            None => crate::plan::default_tasks(&plain),
-        };
+        let tasks = task_count(args, &plain)?;
         let iterations = NonZeroU64::new(
             args.iterations
                 .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS),
@@ -183,59 +101,28 @@ impl RunConfig {
             usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")
         })?;
         let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
-        let repetitions = NonZeroU32::new(args.repetitions.unwrap_or(if adaptive_default {
-            batch_time::DEFAULT_BASE_ROUNDS
-        } else {
-            5
-        }))
-        .ok_or_else(|| {
-            usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
-        })?;
-        if let Some(p) = args.price_per_hour {
-            if !p.is_finite() || p <= 0.0 {
-                return Err(usage(format!(
-                    "--price-per-hour must be a positive number of USD per hour, not {p}"
-                )));
-            }
-        }
-        let (workload, mode) = workload::workload_and_mode(args, machine, iterations)?;
-        let sizing = batch_time::sizing(args.tasks.is_some(), &workload);
-        let tasks_choice = Some(batch_time::count_choice(
-            args.tasks.is_some(),
-            tasks,
-            &plain,
-        ));
-        workload::check_memory_fits(&workload, mode, &workers, machine)?;
-        let chunk = workload::chunking(args, mode)?;
-        let out = match &args.out {
-            Some(p) => OutDir {
-                path: p.clone(),
-                dated: false,
-            },
-            None => OutDir {
-                path: PathBuf::from("reports")
-                    .join(format!("{now_stamp}_{}", workload_name(&workload))),
-                dated: true,
-            },
-        };
+        let repetitions = repetitions(args, adaptive_default)?;
+        check_price(args.price_per_hour)?;
+        let execution = workload::execution(args, machine, iterations)?;
+        let sizing = batch_time::sizing(args.tasks.is_some(), &execution);
+        let tasks_choice = batch_time::count_choice(args.tasks.is_some(), tasks.get(), &plain);
+        workload::check_memory_fits(&execution, &workers, machine)?;
+        let chunk = workload::chunking(args, &execution)?;
+        // A calibrated adaptive default needs no warmup round: the calibration warmed up.
+        let calibrated_default = adaptive_default && sizing == batch_time::Sizing::Calibrate;
         Ok(Self {
-            workload,
+            out: out_dir(args, now_stamp, &execution),
+            execution,
             workers,
-            tasks: NonZeroU64::new(tasks).expect("checked above"),
+            tasks,
             repetitions,
-            warmup: args.warmup.unwrap_or(
-                if adaptive_default && sizing == batch_time::Sizing::Calibrate {
-                    0
-                } else {
-                    1
-                },
-            ),
-            mode,
+            warmup: args
+                .warmup
+                .unwrap_or(if calibrated_default { 0 } else { 1 }),
             schedule: args.schedule,
             pin: args.pin,
             chunk,
             seed: args.seed.unwrap_or_else(crate::rng::fresh_seed),
-            out,
             label: args
                 .label
                 .clone()
@@ -247,7 +134,7 @@ impl RunConfig {
             analysis,
             robust,
             sizing,
-            tasks_choice,
+            tasks_choice: Some(tasks_choice),
         })
     }
 
@@ -257,22 +144,85 @@ impl RunConfig {
     }
 }
 
-fn workload_name(w: &WorkloadSpec) -> &'static str {
-    match w {
-        WorkloadSpec::Cpu { .. } => "cpu",
-        WorkloadSpec::Memory { .. } => "memory",
-        WorkloadSpec::Io { .. } => "io",
-        WorkloadSpec::Contended { .. } => "contended",
-        WorkloadSpec::Tiny { .. } => "tiny",
-        WorkloadSpec::Command(_) | WorkloadSpec::Persistent(_) => "command",
+/// `--workers`, or the machine's default plan; 1 is always measured, as speedup and
+/// efficiency are relative to it.
+fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<Vec<NonZeroUsize>> {
+    let mut workers = match &args.workers {
+        Some(spec) => workers::parse_workers(spec).map_err(usage)?,
+        None => crate::plan::default_plan(machine)
+            .into_iter()
+            .filter_map(NonZeroUsize::new)
+            .collect(),
+    };
+    if workers.first().map(|w| w.get()) != Some(1) {
+        workers.insert(0, NonZeroUsize::MIN);
     }
+    Ok(workers)
+}
+
+/// `--tasks`, or the smallest balanced count for the plan.
+fn task_count(args: &RunArgs, plan: &[usize]) -> anyhow::Result<NonZeroU64> {
+    let tasks = args
+        .tasks
+        .unwrap_or_else(|| crate::plan::default_tasks(plan));
+    NonZeroU64::new(tasks).ok_or_else(|| {
+        usage("--tasks must be at least 1: it is the number of tasks each batch runs")
+    })
+}
+
+/// `--repetitions`, or a few base rounds under the adaptive default, else 5.
+fn repetitions(args: &RunArgs, adaptive_default: bool) -> anyhow::Result<NonZeroU32> {
+    let default = if adaptive_default {
+        batch_time::DEFAULT_BASE_ROUNDS
+    } else {
+        5
+    };
+    NonZeroU32::new(args.repetitions.unwrap_or(default)).ok_or_else(|| {
+        usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
+    })
+}
+
+/// Refuses a `--price-per-hour` that is not a positive number.
+fn check_price(price_per_hour: Option<f64>) -> anyhow::Result<()> {
+    match price_per_hour {
+        Some(p) if !p.is_finite() || p <= 0.0 => Err(usage(format!(
+            "--price-per-hour must be a positive number of USD per hour, not {p}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `--out`, or a new dated folder under reports/ named after the workload.
+fn out_dir(args: &RunArgs, now_stamp: &str, execution: &Execution) -> OutDir {
+    match &args.out {
+        Some(p) => OutDir {
+            path: p.clone(),
+            dated: false,
+        },
+        None => OutDir {
+            path: PathBuf::from("reports").join(format!("{now_stamp}_{}", execution.folder_name())),
+            dated: true,
+        },
+    }
+}
+
+/// `plateau run ARGS` validated on `machine` as typed (its command line recorded), for tests;
+/// clap's refusals (ranges are checked while parsing, in `crate::limits`) are usage errors too.
+#[cfg(test)]
+pub(crate) fn test_config(args: &[&str], machine: &MachineInfo) -> anyhow::Result<RunConfig> {
+    use clap::Parser;
+    let mut argv = vec!["plateau".to_string(), "run".to_string()];
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let cli = crate::cli::Cli::try_parse_from(&argv).map_err(|e| usage(e.to_string()))?;
+    let crate::cli::Command::Run(run) = cli.command else {
+        panic!("not run")
+    };
+    RunConfig::from_args(&run, machine, "2026-01-01_000000", argv)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::{Cli, Command};
-    use clap::Parser;
 
     fn machine() -> MachineInfo {
         let mut m = crate::machine::detect();
@@ -284,14 +234,7 @@ mod tests {
     }
 
     fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
-        let mut full = vec!["plateau", "run"];
-        full.extend_from_slice(argv);
-        // Ranges are checked while parsing (crate::limits): those refusals are usage errors too.
-        let cli = Cli::try_parse_from(full).map_err(|e| usage(e.to_string()))?;
-        let Command::Run(args) = cli.command else {
-            panic!("not run")
-        };
-        RunConfig::from_args(&args, &machine(), "2026-01-01_000000", vec![])
+        test_config(argv, &machine())
     }
 
     #[test]

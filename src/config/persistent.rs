@@ -81,8 +81,8 @@ pub fn check_not_given(args: &RunArgs) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::{Cli, Command, Mode};
-    use crate::config::{RunConfig, WorkloadSpec};
+    use crate::cli::{Cli, Command};
+    use crate::config::{Execution, RunConfig};
     use clap::Parser;
 
     fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
@@ -106,8 +106,7 @@ mod tests {
             "w {worker}",
         ])
         .unwrap();
-        assert_eq!(c.mode, Mode::Persistent);
-        let WorkloadSpec::Persistent(p) = &c.workload else {
+        let Execution::Persistent(p) = &c.execution else {
             panic!()
         };
         assert_eq!(p.ready_timeout, super::DEFAULT_READY_TIMEOUT);
@@ -121,7 +120,7 @@ mod tests {
         ])
         .unwrap();
         assert!(
-            matches!(c.workload, WorkloadSpec::Persistent(ref p) if p.ready_timeout.as_secs() == 5)
+            matches!(c.execution, Execution::Persistent(ref p) if p.ready_timeout.as_secs() == 5)
         );
     }
 

@@ -2,97 +2,126 @@
 //! validated here (a flag given to the wrong workload is an error naming it), and a command
 //! after `--` implies the command mode.
 
-use super::WorkloadSpec;
 use super::command::command_spec;
+use super::execution::{BuiltIn, Execution};
 use crate::cli::{Mode, RunArgs, WorkloadKind};
 use crate::error::usage;
 use crate::exec::Schedule;
 use crate::exec::chunking::Chunking;
+use crate::exec::command::CommandSpec;
 use crate::model::MachineInfo;
 use crate::workload::{contended, io, memory, tiny};
 use std::num::{NonZeroU64, NonZeroUsize};
 
 const MIB: u64 = 1 << 20;
 
-/// The workload and mode of `args`: a command given after `--` makes the mode `command`.
-pub fn workload_and_mode(
-    args: &RunArgs,
-    machine: &MachineInfo,
-    iterations: NonZeroU64,
-) -> anyhow::Result<(WorkloadSpec, Mode)> {
-    let own_flags = [
-        (
+/// A built-in workload's own flag, and whether it was given.
+struct OwnFlag {
+    given: bool,
+    flag: &'static str,
+    kind: WorkloadKind,
+}
+
+/// The built-in workloads' own flags.
+fn own_flags(args: &RunArgs) -> [OwnFlag; 5] {
+    let own = |given: bool, flag, kind| OwnFlag { given, flag, kind };
+    [
+        own(
             args.buffer_mib.is_some(),
             "--buffer-mib",
             WorkloadKind::Memory,
         ),
-        (args.io_ms.is_some(), "--io-ms", WorkloadKind::Io),
-        (args.updates.is_some(), "--updates", WorkloadKind::Contended),
-        (args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
-        (args.iterations.is_some(), "--iterations", WorkloadKind::Cpu),
-    ];
+        own(args.io_ms.is_some(), "--io-ms", WorkloadKind::Io),
+        own(args.updates.is_some(), "--updates", WorkloadKind::Contended),
+        own(args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
+        own(args.iterations.is_some(), "--iterations", WorkloadKind::Cpu),
+    ]
+}
+
+/// The workload and mode of `args`: a command given after `--` makes the mode `command`.
+pub fn execution(
+    args: &RunArgs,
+    machine: &MachineInfo,
+    iterations: NonZeroU64,
+) -> anyhow::Result<Execution> {
+    let own = own_flags(args);
     if super::persistent::wanted(args) {
-        let spec = super::persistent::spec(
-            args,
-            args.workload != WorkloadKind::Cpu || own_flags.iter().any(|f| f.0),
-        )?;
-        return Ok((WorkloadSpec::Persistent(spec), Mode::Persistent));
+        let workload_flags = args.workload != WorkloadKind::Cpu || own.iter().any(|f| f.given);
+        let spec = super::persistent::spec(args, workload_flags)?;
+        return Ok(Execution::Persistent(spec));
     }
     super::persistent::check_not_given(args)?;
     if let Some(command) = command_spec(args)? {
-        if args.mode == Mode::Processes {
+        return command_execution(args, command, &own);
+    }
+    let run_on: fn(BuiltIn) -> Execution = match args.mode {
+        Mode::Threads => Execution::Threads,
+        Mode::Processes => Execution::Processes,
+        Mode::Command => {
             return Err(usage(
-                "--mode processes runs a built-in workload; a command given after -- runs in its own mode (drop --mode)",
+                "--mode command needs a command after --, e.g. plateau run -- ./job.sh {task}",
             ));
         }
-        if let Some((_, flag, _)) = own_flags.iter().find(|f| f.0) {
-            return Err(usage(format!(
-                "{flag} does not apply when a command is given after --: the command is the workload"
-            )));
-        }
-        if args.workload != WorkloadKind::Cpu {
+        // `persistent::wanted` took this mode above; it needs its command as well.
+        Mode::Persistent => {
             return Err(usage(
-                "--workload and its flags do not apply when a command is given after --: the command is the workload",
+                "--mode persistent needs the worker's command after --",
             ));
         }
-        return Ok((WorkloadSpec::Command(command), Mode::Command));
-    }
-    if args.mode == Mode::Command {
-        return Err(usage(
-            "--mode command needs a command after --, e.g. plateau run -- ./job.sh {task}",
-        ));
-    }
-    if let Some((_, flag, kind)) = own_flags.iter().find(|f| f.0 && f.2 != args.workload) {
+    };
+    if let Some(f) = own.iter().find(|f| f.given && f.kind != args.workload) {
         return Err(usage(format!(
-            "{flag} applies to --workload {}, not to --workload {}",
-            kind_name(*kind),
+            "{} applies to --workload {}, not to --workload {}",
+            f.flag,
+            kind_name(f.kind),
             kind_name(args.workload)
         )));
     }
-    let spec = match args.workload {
-        WorkloadKind::Cpu => WorkloadSpec::Cpu { iterations },
-        WorkloadKind::Memory => {
-            let bytes = match args.buffer_mib {
-                Some(0) => {
-                    return Err(usage(
-                        "--buffer-mib must be at least 1: it is the MiB each memory task streams through",
-                    ));
-                }
-                Some(mib) => mib.checked_mul(MIB).ok_or_else(|| {
-                    usage(format!("--buffer-mib {mib} is too large for this machine"))
-                })?,
-                None => memory::default_buffer_bytes(machine.last_level_cache_bytes),
-            };
-            WorkloadSpec::Memory {
-                buffer_bytes: NonZeroU64::new(bytes).expect("at least 1 MiB"),
-            }
-        }
-        WorkloadKind::Io => WorkloadSpec::Io {
+    Ok(run_on(built_in(args, machine, iterations)?))
+}
+
+/// The command mode, refused beside `--mode processes` and the built-in workloads' flags.
+fn command_execution(
+    args: &RunArgs,
+    command: CommandSpec,
+    own: &[OwnFlag],
+) -> anyhow::Result<Execution> {
+    if args.mode == Mode::Processes {
+        return Err(usage(
+            "--mode processes runs a built-in workload; a command given after -- runs in its own mode (drop --mode)",
+        ));
+    }
+    if let Some(f) = own.iter().find(|f| f.given) {
+        return Err(usage(format!(
+            "{} does not apply when a command is given after --: the command is the workload",
+            f.flag
+        )));
+    }
+    if args.workload != WorkloadKind::Cpu {
+        return Err(usage(
+            "--workload and its flags do not apply when a command is given after --: the command is the workload",
+        ));
+    }
+    Ok(Execution::Command(command))
+}
+
+/// The built-in workload of `--workload` with its own flag (or its default).
+fn built_in(
+    args: &RunArgs,
+    machine: &MachineInfo,
+    iterations: NonZeroU64,
+) -> anyhow::Result<BuiltIn> {
+    Ok(match args.workload {
+        WorkloadKind::Cpu => BuiltIn::Cpu { iterations },
+        WorkloadKind::Memory => BuiltIn::Memory {
+            buffer_bytes: buffer_bytes(args, machine)?,
+        },
+        WorkloadKind::Io => BuiltIn::Io {
             io_ms: NonZeroU64::new(args.io_ms.unwrap_or(io::DEFAULT_IO_MS)).ok_or_else(|| {
                 usage("--io-ms must be at least 1: it is how long each io task blocks (default 20)")
             })?,
         },
-        WorkloadKind::Contended => WorkloadSpec::Contended {
+        WorkloadKind::Contended => BuiltIn::Contended {
             updates: NonZeroU64::new(args.updates.unwrap_or(contended::DEFAULT_UPDATES))
                 .ok_or_else(|| {
                     usage("--updates must be at least 1: it is how many locked updates each contended task makes (default 10000)")
@@ -105,24 +134,39 @@ pub fn workload_and_mode(
                     "--work-ns must be at most 1000000000 (1 s): tiny tasks are meant to be short",
                 ));
             }
-            WorkloadSpec::Tiny {
+            BuiltIn::Tiny {
                 work_ns,
                 iterations: tiny::iterations_for(work_ns),
             }
         }
+    })
+}
+
+/// The memory workload's buffer: `--buffer-mib`, or sized from the last-level cache.
+fn buffer_bytes(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<NonZeroU64> {
+    let bytes = match args.buffer_mib {
+        Some(0) => {
+            return Err(usage(
+                "--buffer-mib must be at least 1: it is the MiB each memory task streams through",
+            ));
+        }
+        Some(mib) => mib
+            .checked_mul(MIB)
+            .ok_or_else(|| usage(format!("--buffer-mib {mib} is too large for this machine")))?,
+        None => memory::default_buffer_bytes(machine.last_level_cache_bytes),
     };
-    Ok((spec, args.mode))
+    Ok(NonZeroU64::new(bytes).expect("at least 1 MiB"))
 }
 
 /// The chunking of `--chunk`, which applies only to the dynamic schedule of built-in workloads.
-pub fn chunking(args: &RunArgs, mode: Mode) -> anyhow::Result<Chunking> {
+pub fn chunking(args: &RunArgs, execution: &Execution) -> anyhow::Result<Chunking> {
     let Some(n) = args.chunk else {
         return Ok(Chunking::Adaptive);
     };
     let n = NonZeroU64::new(n).ok_or_else(|| {
         usage("--chunk must be at least 1: it is how many tasks a worker claims at once")
     })?;
-    if mode == Mode::Command {
+    if matches!(execution, Execution::Command(_)) {
         return Err(usage(
             "--chunk does not apply to a command: each task is one run of it",
         ));
@@ -137,18 +181,18 @@ pub fn chunking(args: &RunArgs, mode: Mode) -> anyhow::Result<Chunking> {
 
 /// Refuses a process pool whose memory buffers (one per worker process) would not fit.
 pub fn check_memory_fits(
-    spec: &WorkloadSpec,
-    mode: Mode,
+    execution: &Execution,
     workers: &[NonZeroUsize],
     machine: &MachineInfo,
 ) -> anyhow::Result<()> {
-    let WorkloadSpec::Memory { buffer_bytes } = spec else {
-        return Ok(());
-    };
-    if mode != Mode::Processes {
+    let buffer_bytes = match execution {
+        Execution::Processes(BuiltIn::Memory { buffer_bytes }) => buffer_bytes,
         // Threads share one buffer: it alone must fit.
-        return check_one_buffer_fits(buffer_bytes.get(), machine);
-    }
+        Execution::Threads(BuiltIn::Memory { buffer_bytes }) => {
+            return check_one_buffer_fits(buffer_bytes.get(), machine);
+        }
+        _ => return Ok(()),
+    };
     let max_workers = workers.iter().map(|w| w.get() as u64).max().unwrap_or(1);
     let need = buffer_bytes.get().saturating_mul(max_workers);
     if machine.memory_total_bytes > 0 && need > machine.memory_total_bytes / 2 {
@@ -186,31 +230,24 @@ fn kind_name(k: WorkloadKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::{Cli, Command};
-    use crate::config::{RunConfig, WorkloadSpec};
-    use clap::Parser;
+    use crate::config::execution::Execution;
+    use crate::config::{RunConfig, test_config};
 
     fn config(argv: &[&str]) -> anyhow::Result<RunConfig> {
-        let mut full = vec!["plateau", "run"];
-        full.extend_from_slice(argv);
-        let cli = Cli::try_parse_from(full).map_err(|e| crate::error::usage(e.to_string()))?;
-        let Command::Run(args) = cli.command else {
-            panic!("not run")
-        };
         let mut m = crate::machine::detect();
         m.last_level_cache_bytes = Some(8 << 20);
-        RunConfig::from_args(&args, &m, "stamp", vec![])
+        test_config(argv, &m)
     }
 
     #[test]
     fn workloads_get_their_defaults_and_a_command_implies_its_mode() {
         let c = config(&["--workload", "memory"]).unwrap();
-        assert_eq!(c.workload.build().describe()["buffer_bytes"], 32 << 20);
-        let c = config(&["--workload", "io"]).unwrap();
-        assert_eq!(c.workload.build().describe()["io_ms"], 20);
+        assert_eq!(c.execution.build().describe()["buffer_bytes"], 32 << 20);
+        let c = config(&["--workload", "io", "--mode", "processes"]).unwrap();
+        assert!(matches!(c.execution, Execution::Processes(_)));
+        assert_eq!(c.execution.build().describe()["io_ms"], 20);
         let c = config(&["--", "true", "{task}"]).unwrap();
-        assert_eq!(c.mode, crate::cli::Mode::Command);
-        assert!(matches!(c.workload, WorkloadSpec::Command(ref s) if s.argv == ["true", "{task}"]));
+        assert!(matches!(c.execution, Execution::Command(ref s) if s.argv == ["true", "{task}"]));
         assert!(config(&["--pin"]).unwrap().pin);
     }
 
