@@ -50,11 +50,6 @@ impl SweepSpec {
         self.warmup + self.repetitions
     }
 
-    /// Batches in all, warmup included.
-    pub fn total_batches(&self) -> u64 {
-        u64::from(self.rounds()) * self.workers.len() as u64
-    }
-
     /// The visiting order of every round: a fresh shuffle per round from one seeded stream.
     pub fn round_orders(&self) -> Vec<Vec<NonZeroUsize>> {
         let mut stream = OrderStream::new(self.seed, &self.workers);
@@ -92,10 +87,10 @@ pub trait SweepObserver {
     /// A batch finished.
     fn batch_done(&mut self, _event: &BatchEvent<'_>) {}
 
-    /// A round finished; the record holds every kept sample so far and fresh summaries.
-    fn round_done(&mut self, _record: &RunRecord) -> anyhow::Result<()> {
-        Ok(())
-    }
+    /// A round finished; the record holds every kept sample so far and fresh summaries. The
+    /// observer deals with its own failures (a failed save is counted and reported there): the
+    /// sweep keeps measuring whatever it does.
+    fn round_done(&mut self, _record: &RunRecord) {}
 
     /// Checked before every batch; true ends the sweep early (e.g. on Ctrl-C).
     fn should_stop(&self) -> bool {
@@ -294,8 +289,7 @@ impl Batches<'_> {
         }
         if !warmup {
             summarize_points(&mut record.points, record.config.tasks, record.config.seed);
-            // A failed save is reported by the caller's observer; the sweep keeps measuring.
-            let _ = self.observer.round_done(record);
+            self.observer.round_done(record);
         }
         Ok(false)
     }

@@ -356,8 +356,7 @@ impl SweepObserver for RunObserver<'_> {
         self.saver.batch_done(e);
     }
 
-    fn round_done(&mut self, record: &RunRecord) -> anyhow::Result<()> {
+    fn round_done(&mut self, record: &RunRecord) {
         self.saver.round_done(record);
-        Ok(())
     }
 }

@@ -35,10 +35,9 @@ impl SweepObserver for Recorder {
     fn batch_done(&mut self, e: &BatchEvent<'_>) {
         self.batches.push((e.round, e.workers, e.warmup));
     }
-    fn round_done(&mut self, r: &RunRecord) -> anyhow::Result<()> {
+    fn round_done(&mut self, r: &RunRecord) {
         self.saves += 1;
         assert!(r.points.iter().all(|p| p.summary.is_some()));
-        Ok(())
     }
     fn should_stop(&self) -> bool {
         self.stop_after.is_some_and(|n| self.batches.len() >= n)
