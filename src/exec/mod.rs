@@ -20,6 +20,7 @@ pub mod processes;
 pub mod protocol;
 pub mod rusage;
 pub mod stderr_tail;
+pub(crate) mod stop;
 pub mod threads;
 pub mod throttle;
 pub mod worker_pool;

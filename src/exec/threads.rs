@@ -3,11 +3,12 @@
 
 use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
+use super::stop::Stop;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
 use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
-use crate::workload::{SharedWorkload, TaskError};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::workload::SharedWorkload;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,9 +27,8 @@ pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64
 
 struct Shared {
     queue: TaskQueue,
-    abort: AtomicBool,
+    stop: Stop,
     arrived: AtomicUsize,
-    failure: Mutex<Option<TaskError>>,
     gate: Gate,
 }
 
@@ -73,9 +73,8 @@ impl Executor for ThreadsExecutor {
         workload.prepare().map_err(BatchError::Setup)?;
         let shared = Shared {
             queue: TaskQueue::new(spec.tasks, workers, spec.chunk),
-            abort: AtomicBool::new(false),
+            stop: Stop::new(),
             arrived: AtomicUsize::new(0),
-            failure: Mutex::new(None),
             gate: Gate::new(),
         };
         let spawn_start = Instant::now();
@@ -86,17 +85,7 @@ impl Executor for ThreadsExecutor {
         })?;
         let after = rusage::read(Who::SelfProcess);
         let throttled_after = throttle::read();
-        if let Some(err) = shared
-            .failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            return Err(BatchError::Task(err));
-        }
-        if spec.cancel.is_cancelled() {
-            return Err(BatchError::Cancelled);
-        }
+        shared.stop.outcome(&spec.cancel)?;
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;
@@ -148,7 +137,7 @@ fn spawn_workers<'scope, 'env>(
         match built {
             Ok(h) => handles.push(h),
             Err(e) => {
-                shared.abort.store(true, Ordering::Release);
+                shared.stop.set();
                 shared.gate.open();
                 return Err(BatchError::Setup(format!(
                     "could not start worker thread {i} of {workers}: {e}"
@@ -188,7 +177,7 @@ fn join_workers(
         match h.join() {
             Ok(t) => finishes.push(t),
             Err(payload) => {
-                shared.abort.store(true, Ordering::Release);
+                shared.stop.set();
                 died.get_or_insert(BatchError::WorkerDied {
                     worker: i,
                     reason: panic_message(payload.as_ref()),
@@ -201,16 +190,11 @@ fn join_workers(
 
 fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
     let run = |task: u64| -> bool {
-        if shared.abort.load(Ordering::Relaxed) || spec.cancel.is_cancelled() {
+        if shared.stop.is_set() || spec.cancel.is_cancelled() {
             return false;
         }
         if let Err(e) = workload.run_task(task) {
-            shared.abort.store(true, Ordering::Release);
-            shared
-                .failure
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get_or_insert(e);
+            shared.stop.fail(e);
             return false;
         }
         true
@@ -247,7 +231,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
     use crate::exec::chunking::Chunking;
-    use crate::workload::Workload;
+    use crate::workload::{TaskError, Workload};
     use std::num::{NonZeroU64, NonZeroUsize};
     use std::sync::Arc;
     use std::sync::atomic::AtomicU64;
