@@ -7,15 +7,15 @@ use super::command_spec::Outcome;
 use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, CommandWorkload, substitute};
 use super::rusage::Usage;
+use super::start_gate::{Gate, spawn_gated};
 use super::stop::Stop;
-use super::threads::{Gate, static_share};
+use super::threads::static_share;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
-use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
 use crate::workload::{SharedWorkload, TaskError};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Runs the user's command; the batch's workload argument only describes it.
 #[derive(Debug, Clone)]
@@ -45,7 +45,6 @@ struct Shared<'a> {
     batch: &'a BatchSpec,
     next: AtomicU64,
     stop: Stop,
-    arrived: AtomicUsize,
     gate: Gate,
     watch: Watchdog,
     dir: &'a Path,
@@ -65,7 +64,6 @@ impl<'a> Shared<'a> {
             batch,
             next: AtomicU64::new(0),
             stop: Stop::new(),
-            arrived: AtomicUsize::new(0),
             gate: Gate::new(),
             watch: Watchdog::new(batch.workers.get()),
             dir,
@@ -146,17 +144,8 @@ impl Shared<'_> {
         let mut handles = Vec::with_capacity(workers);
         for i in 0..workers {
             let pin = self.batch.cpu_for(i);
-            let built = std::thread::Builder::new()
-                .name(format!("plateau-command-{i}"))
-                .spawn_scoped(scope, move || {
-                    // Children inherit the affinity of the thread that starts them.
-                    if let Some(cpu) = pin {
-                        pin_current_thread(cpu);
-                    }
-                    self.arrived.fetch_add(1, Ordering::AcqRel);
-                    self.gate.wait();
-                    self.work(i)
-                });
+            let name = format!("plateau-command-{i}");
+            let built = spawn_gated(scope, name, pin, &self.gate, move || self.work(i));
             match built {
                 Ok(h) => handles.push(h),
                 Err(e) => {
@@ -174,9 +163,7 @@ impl Shared<'_> {
     /// Waits until the `started` workers wait at the gate, reads the clock and the throttling
     /// counters, and opens it.
     fn release(&self, started: usize, spawn_start: Instant) -> Released {
-        while self.arrived.load(Ordering::Acquire) < started {
-            std::thread::sleep(Duration::from_micros(50));
-        }
+        self.gate.await_arrivals(started);
         let throttled = throttle::read();
         let at = Instant::now();
         self.gate.open();
@@ -243,6 +230,7 @@ impl Executor for CommandExecutor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn cancelling_kills_running_commands() {

@@ -19,6 +19,7 @@ pub mod proc_stat;
 pub mod processes;
 pub mod protocol;
 pub mod rusage;
+pub(crate) mod start_gate;
 pub mod stderr_tail;
 pub(crate) mod stop;
 pub mod threads;

@@ -3,14 +3,12 @@
 
 use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
+use super::start_gate::{Gate, spawn_gated};
 use super::stop::Stop;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
-use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
 use crate::workload::SharedWorkload;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Runs each batch on freshly started OS threads.
 #[derive(Debug, Default)]
@@ -28,39 +26,7 @@ pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64
 struct Shared {
     queue: TaskQueue,
     stop: Stop,
-    arrived: AtomicUsize,
     gate: Gate,
-}
-
-/// The start barrier: workers wait until the main thread opens it, once. Unlike
-/// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
-pub(crate) struct Gate {
-    open: Mutex<bool>,
-    cv: Condvar,
-}
-
-impl Gate {
-    /// A closed gate.
-    pub(crate) fn new() -> Self {
-        Self {
-            open: Mutex::new(false),
-            cv: Condvar::new(),
-        }
-    }
-
-    /// Blocks until the gate is opened.
-    pub(crate) fn wait(&self) {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        while !*open {
-            open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
-        }
-    }
-
-    /// Opens the gate for every waiter, present and future.
-    pub(crate) fn open(&self) {
-        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        self.cv.notify_all();
-    }
 }
 
 impl Executor for ThreadsExecutor {
@@ -74,7 +40,6 @@ impl Executor for ThreadsExecutor {
         let shared = Shared {
             queue: TaskQueue::new(spec.tasks, workers, spec.chunk),
             stop: Stop::new(),
-            arrived: AtomicUsize::new(0),
             gate: Gate::new(),
         };
         let spawn_start = Instant::now();
@@ -123,17 +88,16 @@ fn spawn_workers<'scope, 'env>(
     let mut handles = Vec::with_capacity(workers);
     for i in 0..workers {
         let pin = spec.cpu_for(i);
-        let built = std::thread::Builder::new()
-            .name(format!("plateau-worker-{i}"))
-            .spawn_scoped(scope, move || {
-                if let Some(cpu) = pin {
-                    pin_current_thread(cpu);
-                }
-                shared.arrived.fetch_add(1, Ordering::AcqRel);
-                shared.gate.wait();
+        let built = spawn_gated(
+            scope,
+            format!("plateau-worker-{i}"),
+            pin,
+            &shared.gate,
+            move || {
                 work(spec, i, shared, workload.as_ref());
                 Instant::now()
-            });
+            },
+        );
         match built {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -151,9 +115,7 @@ fn spawn_workers<'scope, 'env>(
 /// Waits until every worker waits at the gate, reads the clock and the counters, and opens it.
 /// Only the main thread opens the gate, so no task can begin before the clock is read.
 fn release(spec: &BatchSpec, shared: &Shared, workload: &SharedWorkload) -> Released {
-    while shared.arrived.load(Ordering::Acquire) < spec.workers.get() {
-        std::thread::sleep(Duration::from_micros(50));
-    }
+    shared.gate.await_arrivals(spec.workers.get());
     workload.begin_batch(spec.tasks);
     let throttled = throttle::read();
     let usage = rusage::read(Who::SelfProcess);
@@ -234,7 +196,7 @@ mod tests {
     use crate::workload::{TaskError, Workload};
     use std::num::{NonZeroU64, NonZeroUsize};
     use std::sync::Arc;
-    use std::sync::atomic::AtomicU64;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     /// Counts how often each task ran; fails task `fail_at` when set; panics at `panic_at`.
     struct Counting {

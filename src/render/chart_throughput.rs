@@ -25,16 +25,17 @@ pub(super) fn draw_throughput<'a>(
     let caption = format!("Throughput ({unit}, median with 95% CI)");
     let mut chart = panel(area, &caption, axis, y_max)?;
     draw_mesh(&mut chart, axis, &unit)?;
+    let frame = Frame { pts, axis, y_max };
     if let Some(a) = &record.analysis {
-        draw_regions(&mut chart, a, pts, axis, y_max)?;
+        draw_regions(&mut chart, a, frame)?;
         if let Some(u) = &a.usl {
-            draw_usl(&mut chart, u, pts, axis, y_max)?;
+            draw_usl(&mut chart, u, frame)?;
         }
     }
     if let Some(x1) = pts.iter().find(|p| p.w == 1.0).map(|p| p.x) {
-        draw_ideal(&mut chart, pts, axis, x1, y_max)?;
+        draw_ideal(&mut chart, x1, frame)?;
     }
-    draw_limits(&mut chart, &machine_limits(record), axis, y_max)?;
+    draw_limits(&mut chart, &machine_limits(record), frame)?;
     draw_measured(
         &mut chart,
         pts.iter().map(|p| (p.w, p.x, p.x_lo, p.x_hi)),
@@ -54,6 +55,14 @@ pub(super) fn draw_throughput<'a>(
     draw_legend(&mut chart)
 }
 
+/// What the marks are drawn against: the points, the workers axis and the panel's top.
+#[derive(Clone, Copy)]
+struct Frame<'p> {
+    pts: &'p [Pt],
+    axis: XAxis,
+    y_max: f64,
+}
+
 /// Where the oversubscribed region starts: halfway from the last count measured before it
 /// (where between the two it turns is not known, and a sliver at one point is invisible).
 fn oversubscribed_start(from: usize, pts: &[Pt], axis: XAxis) -> f64 {
@@ -69,10 +78,9 @@ fn oversubscribed_start(from: usize, pts: &[Pt], axis: XAxis) -> f64 {
 fn draw_regions<'a, 'b: 'a>(
     chart: &mut Panel<'a, 'b>,
     a: &Analysis,
-    pts: &[Pt],
-    axis: XAxis,
-    y_max: f64,
+    frame: Frame<'_>,
 ) -> DrawResult<()> {
+    let Frame { pts, axis, y_max } = frame;
     let end = axis.range().end;
     let over_start = a
         .oversubscribed_from
@@ -105,13 +113,8 @@ fn draw_regions<'a, 'b: 'a>(
 }
 
 /// The USL curve from 1 to the largest count, clipped at the panel's top.
-fn draw_usl<'a, 'b: 'a>(
-    chart: &mut Panel<'a, 'b>,
-    u: &UslFit,
-    pts: &[Pt],
-    axis: XAxis,
-    y_max: f64,
-) -> DrawResult<()> {
+fn draw_usl<'a, 'b: 'a>(chart: &mut Panel<'a, 'b>, u: &UslFit, frame: Frame<'_>) -> DrawResult<()> {
+    let Frame { pts, axis, y_max } = frame;
     let n = 120;
     let curve = (0..=n).map(|i| {
         let w = 1.0 + (max_of(pts) - 1.0) * i as f64 / n as f64;
@@ -130,13 +133,8 @@ fn draw_usl<'a, 'b: 'a>(
 
 /// The ideal line W x X(1), up to where it leaves the panel: a line clipped flat at the top
 /// would read as a plateau of its own.
-fn draw_ideal<'a, 'b: 'a>(
-    chart: &mut Panel<'a, 'b>,
-    pts: &[Pt],
-    axis: XAxis,
-    x1: f64,
-    y_max: f64,
-) -> DrawResult<()> {
+fn draw_ideal<'a, 'b: 'a>(chart: &mut Panel<'a, 'b>, x1: f64, frame: Frame<'_>) -> DrawResult<()> {
+    let Frame { pts, axis, y_max } = frame;
     let ideal_top = (y_max / x1).max(1.0);
     let mut ideal: Vec<(f64, f64)> = pts
         .iter()
@@ -183,9 +181,9 @@ fn machine_limits(record: &RunRecord) -> Vec<(usize, String)> {
 fn draw_limits(
     chart: &mut Panel<'_, '_>,
     limits: &[(usize, String)],
-    axis: XAxis,
-    y_max: f64,
+    frame: Frame<'_>,
 ) -> DrawResult<()> {
+    let Frame { axis, y_max, .. } = frame;
     for (i, (w, text)) in limits.iter().enumerate() {
         let xp = axis.pos(*w as f64);
         if xp > axis.range().end {
