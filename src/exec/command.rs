@@ -69,9 +69,7 @@ impl<'a> Shared<'a> {
             dir,
         }
     }
-}
 
-impl Shared<'_> {
     fn stopping(&self) -> bool {
         self.stop.is_set() || self.batch.cancel.is_cancelled()
     }
