@@ -8,12 +8,12 @@ use crate::clock::UtcTime;
 use crate::config::OutDir;
 use crate::config::report::parse_price;
 use crate::error::{RunFailed, usage};
-use crate::fleet::collect::{Gathered, gather};
+use crate::fleet::collect::{Gathered, Lost, gather};
 use crate::fleet::k8s::{K8sFleet, K8sInput};
 use crate::fleet::slurm::{SlurmFleet, SlurmInput};
 use crate::fleet::{default_name, run_flags, slug};
 use crate::outdir::{OutputDir, write_atomic};
-use crate::render::comparison::compare;
+use crate::render::comparison::{Comparison, compare};
 use std::path::PathBuf;
 
 /// Runs `plateau fleet`.
@@ -105,59 +105,19 @@ fn collect(args: &CollectArgs) -> anyhow::Result<()> {
         .iter()
         .map(|p| parse_price(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let out_spec = match &args.out {
-        Some(p) => OutDir {
-            path: p.clone(),
-            dated: false,
-        },
-        None => OutDir {
-            path: PathBuf::from("reports").join(format!("{}_fleet", UtcTime::now().folder_stamp())),
-            dated: true,
-        },
-    };
+    let out_spec = collect_out_dir(args.out.as_ref());
     let Gathered {
         runs,
         lost,
         repeated,
     } = gather(&args.paths)?;
     if runs.is_empty() {
-        let what = lost_list(&lost);
-        return Err(usage(if lost.is_empty() {
-            "nothing given to plateau fleet collect holds a result: give result folders, results.json files, or logs of plateau run --emit-results".to_string()
-        } else {
-            format!("no whole result was found: {what}")
-        }));
+        return Err(nothing_collected(&lost));
     }
     let comparison = compare(runs, &prices)?;
     let rendered = super::report::render(&comparison)?;
     let out = OutputDir::prepare(&out_spec)?;
-    let mut text = String::new();
-    let mut folders: Vec<String> = Vec::new();
-    for run in &comparison.runs {
-        let base = slug(&run.label, 60);
-        let mut name = base.clone();
-        let mut n = 2;
-        while folders.contains(&name) {
-            name = format!("{base}-{n}");
-            n += 1;
-        }
-        let dir = OutputDir::prepare(&OutDir {
-            path: out.path().join(&name),
-            dated: false,
-        })?;
-        super::write_outputs(&dir, &run.record)?;
-        text.push_str(&format!(
-            "  {} <- {}{}\n",
-            dir.path().display(),
-            run.source.display(),
-            if run.record.run.interrupted {
-                " (interrupted: the points measured before it stopped)"
-            } else {
-                ""
-            }
-        ));
-        folders.push(name);
-    }
+    let mut text = write_machine_folders(&out, &comparison)?;
     out.write("report.html", rendered.html.as_bytes())?;
     out.write("summary.md", rendered.markdown.as_bytes())?;
     for r in &repeated {
@@ -185,9 +145,82 @@ fn collect(args: &CollectArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn lost_list(lost: &[crate::fleet::collect::Lost]) -> String {
+/// `--out` as given, else a dated `reports/<stamp>_fleet` folder.
+fn collect_out_dir(out: Option<&PathBuf>) -> OutDir {
+    match out {
+        Some(p) => OutDir {
+            path: p.clone(),
+            dated: false,
+        },
+        None => OutDir {
+            path: PathBuf::from("reports").join(format!("{}_fleet", UtcTime::now().folder_stamp())),
+            dated: true,
+        },
+    }
+}
+
+/// The usage error when no whole result was found: what was lost, or what to give.
+fn nothing_collected(lost: &[Lost]) -> anyhow::Error {
+    usage(if lost.is_empty() {
+        "nothing given to plateau fleet collect holds a result: give result folders, results.json files, or logs of plateau run --emit-results".to_string()
+    } else {
+        format!("no whole result was found: {}", lost_list(lost))
+    })
+}
+
+/// One folder per machine under `out`, named after its label, with that run's outputs; the
+/// lines that say where each came from.
+fn write_machine_folders(out: &OutputDir, comparison: &Comparison) -> anyhow::Result<String> {
+    let mut text = String::new();
+    let mut folders: Vec<String> = Vec::new();
+    for run in &comparison.runs {
+        let name = unique_name(&slug(&run.label, 60), &folders);
+        let dir = OutputDir::prepare(&OutDir {
+            path: out.path().join(&name),
+            dated: false,
+        })?;
+        super::write_outputs(&dir, &run.record)?;
+        text.push_str(&format!(
+            "  {} <- {}{}\n",
+            dir.path().display(),
+            run.source.display(),
+            if run.record.run.interrupted {
+                " (interrupted: the points measured before it stopped)"
+            } else {
+                ""
+            }
+        ));
+        folders.push(name);
+    }
+    Ok(text)
+}
+
+/// `base`, or `base-2`, `base-3`, ... : the first not in `taken`.
+fn unique_name(base: &str, taken: &[String]) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+fn lost_list(lost: &[Lost]) -> String {
     lost.iter()
         .map(|l| format!("{} {}", l.source.display(), l.why))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_folder_name_gets_the_first_free_number() {
+        let taken = vec!["m".to_string(), "m-2".to_string()];
+        assert_eq!(unique_name("m", &taken), "m-3");
+        assert_eq!(unique_name("n", &taken), "n");
+    }
 }

@@ -6,6 +6,7 @@
 use super::gate_rounds::{Pairing, RoundError, Rounds, SideRunner, as_block, calibrated_tasks};
 use super::sweep_setup::new_record;
 use super::{print_stdout, signals, write_markdown};
+use crate::cancel::CancelToken;
 use crate::cli::CompareArgs;
 use crate::cli_gate::InconclusiveAs;
 use crate::clock::UtcTime;
@@ -57,24 +58,57 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         chunk: run.chunk,
     };
     let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
-    let fail = |e: RoundError, what: &str| -> anyhow::Error {
-        match e {
-            RoundError::Cancelled => RunFailed(format!(
-                "interrupted {what}; the samples so far are saved in {}",
-                out.path().display()
-            ))
-            .into(),
-            RoundError::Failed(s) => RunFailed(format!(
-                "{s} ({what}); the samples so far are saved in {}",
-                out.path().display()
-            ))
-            .into(),
-        }
-    };
+    calibrate(&config, &mut rounds, &mut sides, &cancel, &out)?;
+    let report = Session {
+        config: &config,
+        out: &out,
+        cancel: &cancel,
+        start,
+        sides,
+        pairing: Pairing {
+            seed: config.seed,
+            tasks: rounds.tasks,
+            rounds: vec![],
+        },
+        rounds,
+        gate: SequentialGate::new(config.options),
+    }
+    .measure()?;
+    publish(&config, &report)?;
+    exit_for(&report, config.inconclusive)
+}
+
+/// The error of a batch or round that did not finish (`what` says which), and where the
+/// samples so far are.
+fn round_failed(e: RoundError, what: &str, out: &OutputDir) -> anyhow::Error {
+    match e {
+        RoundError::Cancelled => RunFailed(format!(
+            "interrupted {what}; the samples so far are saved in {}",
+            out.path().display()
+        ))
+        .into(),
+        RoundError::Failed(s) => RunFailed(format!(
+            "{s} ({what}); the samples so far are saved in {}",
+            out.path().display()
+        ))
+        .into(),
+    }
+}
+
+/// When asked, sizes the batches to the batch time from a pilot batch of the baseline at the
+/// first count; either way both records carry the task count the rounds use.
+fn calibrate(
+    config: &GateConfig,
+    rounds: &mut Rounds,
+    sides: &mut [SideRunner; 2],
+    cancel: &CancelToken,
+    out: &OutputDir,
+) -> anyhow::Result<()> {
+    let run = &config.baseline.run;
     if config.calibrate_tasks {
         let pilot = rounds
-            .batch(&mut sides[0], run.workers[0], &cancel)
-            .map_err(|e| fail(e, "while calibrating the task count"))?;
+            .batch(&mut sides[0], run.workers[0], cancel)
+            .map_err(|e| round_failed(e, "while calibrating the task count", out))?;
         let largest = run.workers.last().map_or(1, |w| w.get());
         rounds.tasks = calibrated_tasks(
             rounds.tasks,
@@ -86,56 +120,84 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     for s in sides.iter_mut() {
         s.record.config.tasks = rounds.tasks;
     }
-    let mut pairing = Pairing {
-        seed: config.seed,
-        tasks: rounds.tasks,
-        rounds: vec![],
-    };
-    let mut gate = SequentialGate::new(config.options);
-    let budget_s = config.max_time.as_secs_f64();
-    let tasks = rounds.tasks;
-    let facts = |elapsed: f64| GateRunFacts {
-        elapsed_s: elapsed,
-        max_time_s: budget_s,
-        tasks,
-        baseline: config.baseline.given.clone(),
-        candidate: config.candidate.given.clone(),
-        out_dir: out.path().display().to_string(),
-    };
-    // The settings are on disk before the first batch is kept, so an interrupted gate
-    // always leaves its four files.
-    let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
-    save(&out, &mut sides, &pairing, &report)?;
-    let warm_start = Instant::now();
-    rounds
-        .round(&mut sides, false, &cancel)
-        .map_err(|e| fail(e, "in the warm-up round"))?;
-    let mut last_round_s = warm_start.elapsed().as_secs_f64();
-    loop {
-        let elapsed = start.elapsed().as_secs_f64();
-        if elapsed + last_round_s > budget_s {
-            break;
+    Ok(())
+}
+
+/// The gate once its task count is set: both sides, their rounds and pairing, the sequential
+/// decision, and where it all is saved.
+struct Session<'a> {
+    config: &'a GateConfig,
+    out: &'a OutputDir,
+    cancel: &'a CancelToken,
+    start: Instant,
+    sides: [SideRunner; 2],
+    rounds: Rounds,
+    pairing: Pairing,
+    gate: SequentialGate,
+}
+
+impl Session<'_> {
+    /// The warm-up round, then measured rounds until the decision or until another round
+    /// would pass the budget, saving after each; the final report.
+    fn measure(mut self) -> anyhow::Result<GateReport> {
+        // The settings are on disk before the first batch is kept, so an interrupted gate
+        // always leaves its four files.
+        self.save_report()?;
+        let warm_start = Instant::now();
+        self.rounds
+            .round(&mut self.sides, false, self.cancel)
+            .map_err(|e| round_failed(e, "in the warm-up round", self.out))?;
+        let mut last_round_s = warm_start.elapsed().as_secs_f64();
+        let budget_s = self.config.max_time.as_secs_f64();
+        loop {
+            let elapsed = self.start.elapsed().as_secs_f64();
+            if elapsed + last_round_s > budget_s {
+                break;
+            }
+            let round_start = Instant::now();
+            let decision = self.measured_round()?;
+            last_round_s = round_start.elapsed().as_secs_f64();
+            let report = self.save_report()?;
+            if !self.config.quiet {
+                eprintln!("{}", gate_text::progress_line(&report));
+            }
+            if decision != Decision::Continue {
+                break;
+            }
         }
-        let round_start = Instant::now();
-        let blocks = rounds
-            .round(&mut sides, true, &cancel)
-            .map_err(|e| fail(e, &format!("in round {}", pairing.rounds.len() + 1)))?;
-        last_round_s = round_start.elapsed().as_secs_f64();
-        let decision = gate.add_round(&blocks.iter().map(as_block).collect::<Vec<_>>());
-        pairing.rounds.push(blocks);
-        let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
-        save(&out, &mut sides, &pairing, &report)?;
-        if !config.quiet {
-            eprintln!("{}", gate_text::progress_line(&report));
-        }
-        if decision != Decision::Continue {
-            break;
-        }
+        self.save_report()
     }
-    let report = gate_report(&gate, config.options, facts(start.elapsed().as_secs_f64()));
-    save(&out, &mut sides, &pairing, &report)?;
-    publish(&config, &report)?;
-    exit_for(&report, config.inconclusive)
+
+    /// One measured round, paired and added to the sequential decision.
+    fn measured_round(&mut self) -> anyhow::Result<Decision> {
+        let blocks = self
+            .rounds
+            .round(&mut self.sides, true, self.cancel)
+            .map_err(|e| {
+                let what = format!("in round {}", self.pairing.rounds.len() + 1);
+                round_failed(e, &what, self.out)
+            })?;
+        let decision = self
+            .gate
+            .add_round(&blocks.iter().map(as_block).collect::<Vec<_>>());
+        self.pairing.rounds.push(blocks);
+        Ok(decision)
+    }
+
+    /// The outcome so far, saved with both sides' samples and the pairing.
+    fn save_report(&mut self) -> anyhow::Result<GateReport> {
+        let facts = GateRunFacts {
+            elapsed_s: self.start.elapsed().as_secs_f64(),
+            max_time_s: self.config.max_time.as_secs_f64(),
+            tasks: self.rounds.tasks,
+            baseline: self.config.baseline.given.clone(),
+            candidate: self.config.candidate.given.clone(),
+            out_dir: self.out.path().display().to_string(),
+        };
+        let report = gate_report(&self.gate, self.config.options, facts);
+        save(self.out, &mut self.sides, &self.pairing, &report)?;
+        Ok(report)
+    }
 }
 
 /// Writes both sides' samples, the pairing and the outcome.

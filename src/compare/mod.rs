@@ -43,6 +43,7 @@
 
 pub mod config_diff;
 pub mod curve;
+mod family;
 pub mod gate;
 pub mod gate_outcome;
 #[cfg(test)]
@@ -55,17 +56,14 @@ mod tests;
 
 use crate::model::RunRecord;
 use crate::rng::derive;
-use crate::stats::mann_whitney::{Alternative, PMethod, min_p_value, u_test};
-use crate::stats::ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
-use crate::stats::stratified::{Stratum, stratified_u_test};
-use crate::summary::BOOTSTRAP_RESAMPLES;
+use crate::stats::mann_whitney::min_p_value;
 use config_diff::{config_differences, machine_notes, sweep_notes};
 use curve::curve_checks;
+use family::Family;
 pub use outcome::{
     Comparison, Evidence, Movement, PointComparison, RunRef, Status, Verdict, WholeCurve,
 };
 pub use side::Side;
-use std::collections::BTreeMap;
 
 /// Fewer samples than this on either side at a worker count: too few to decide.
 pub const MIN_SAMPLES: usize = 5;
@@ -89,16 +87,6 @@ pub fn classify(e: &Evidence, opts: &CompareOptions) -> Status {
     }
 }
 
-/// Raw test results of one decided worker count, before the correction.
-struct Tested {
-    ratio: RatioCi,
-    p_slower: f64,
-    p_faster: f64,
-    method: PMethod,
-}
-
-/// The bootstrap stream of the whole-curve ratio; a worker count's stream is its count.
-const WHOLE_CURVE_STREAM: u64 = u64::MAX;
 /// The bootstrap stream of the peak check.
 const PEAK_STREAM: u64 = u64::MAX - 1;
 
@@ -107,103 +95,20 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
     let b = Side::new(baseline);
     let c = Side::new(current);
     let seed = derive(baseline.config.seed, current.config.seed);
+    let workers = worker_counts(&b, &c);
+    let family = Family::test(&b, &c, &workers, seed);
+    let whole_curve = family.whole_curve(opts);
+    let points: Vec<PointComparison> = workers
+        .iter()
+        .map(|&w| point(&b, &c, &family, w, opts))
+        .collect();
     let mut notes = machine_notes(&baseline.machine, &current.machine);
     notes.extend(sweep_notes(&baseline.config, &current.config));
-
-    let mut all_workers: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
-    all_workers.sort_unstable();
-    all_workers.dedup();
-
-    // Test every decidable count, then correct the family (curve first, then the counts).
-    let mut tested: BTreeMap<usize, Tested> = BTreeMap::new();
-    for &w in &all_workers {
-        let (xb, xc) = (b.throughput(w), c.throughput(w));
-        if xb.len() < MIN_SAMPLES || xc.len() < MIN_SAMPLES {
-            continue;
-        }
-        let (Some(ratio), Some(slower), Some(faster)) = (
-            ratio_of_medians_ci(xb, xc, 0.95, BOOTSTRAP_RESAMPLES, derive(seed, w as u64)),
-            u_test(xc, xb, Alternative::Less),
-            u_test(xc, xb, Alternative::Greater),
-        ) else {
-            continue;
-        };
-        tested.insert(
-            w,
-            Tested {
-                ratio,
-                p_slower: slower.p_value,
-                p_faster: faster.p_value,
-                method: slower.method,
-            },
-        );
-    }
-    let whole = whole_curve_raw(&b, &c, &tested, seed);
-    let (slower_holm, faster_holm) = holm_family(whole.as_ref(), &tested);
-
-    let evidence_at = |i: usize, t: &Tested| Evidence {
-        ratio: t.ratio,
-        p_slower: t.p_slower,
-        p_slower_holm: slower_holm[i],
-        p_faster: t.p_faster,
-        p_faster_holm: faster_holm[i],
-    };
-    let whole_curve = whole.map(|t| {
-        let evidence = evidence_at(0, &t);
-        WholeCurve {
-            workers: tested.keys().copied().collect(),
-            status: classify(&evidence, opts),
-            evidence,
-        }
-    });
-    let offset = usize::from(whole_curve.is_some());
-    let mut points = Vec::new();
-    let mut too_few = Vec::new();
-    for &w in &all_workers {
-        let (nb, nc) = (b.throughput(w).len(), c.throughput(w).len());
-        let index = tested.keys().position(|&k| k == w);
-        let (evidence, p_method, status) = match (index, tested.get(&w)) {
-            (Some(i), Some(t)) => {
-                let e = evidence_at(i + offset, t);
-                (Some(e), Some(t.method), classify(&e, opts))
-            }
-            _ if nb == 0 => (None, None, Status::OnlyInCurrent),
-            _ if nc == 0 => (None, None, Status::OnlyInBaseline),
-            _ => {
-                too_few.push(format!("{w} ({nb} baseline, {nc} current)"));
-                (None, None, Status::TooFewSamples)
-            }
-        };
-        points.push(PointComparison {
-            workers: w,
-            baseline_samples: nb,
-            current_samples: nc,
-            baseline_tasks_per_sec: b.median_tasks_per_sec(w),
-            current_tasks_per_sec: c.median_tasks_per_sec(w),
-            evidence,
-            p_method,
-            status,
-        });
-    }
-    if !too_few.is_empty() {
-        notes.push(format!(
-            "Too few samples to decide at worker count {}: at least {MIN_SAMPLES} per side are needed, so no verdict is given there (rerun with --repetitions {MIN_SAMPLES} or more).",
-            too_few.join(", ")
-        ));
-    }
-    if let Some(note) = power_note(&b, &c, &tested, opts.alpha) {
-        notes.push(note);
-    }
+    notes.extend(too_few_note(&points));
+    notes.extend(power_note(&b, &c, &family, opts.alpha));
     if let Some(w) = &whole_curve {
-        let fewest = tested
-            .keys()
-            .map(|&k| b.throughput(k).len().min(c.throughput(k).len()))
-            .min()
-            .unwrap_or(0);
-        notes.push(spread_note(w, fewest));
-        if let Some(note) = resolution_note(w, opts.threshold) {
-            notes.push(note);
-        }
+        notes.push(spread_note(w, family.fewest_samples(&b, &c).unwrap_or(0)));
+        notes.extend(resolution_note(w, opts.threshold));
     }
     let curve = curve_checks(
         &b,
@@ -212,19 +117,72 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
         derive(seed, PEAK_STREAM),
         &mut notes,
     );
-    let with = |s: Status| -> Vec<usize> {
-        points
-            .iter()
-            .filter(|p| p.status == s)
-            .map(|p| p.workers)
-            .collect()
+    Comparison {
+        verdict: verdict(family.tested.is_empty(), whole_curve.as_ref(), &points),
+        threshold: opts.threshold,
+        alpha: opts.alpha,
+        min_samples: MIN_SAMPLES,
+        baseline: run_ref(baseline),
+        current: run_ref(current),
+        config_differences: config_differences(&baseline.config, &current.config),
+        whole_curve,
+        regressions: with_status(&points, Status::Regression),
+        improvements: with_status(&points, Status::Improvement),
+        points,
+        curve,
+        notes,
+    }
+}
+
+/// Every worker count either run measured, ascending, once.
+fn worker_counts(b: &Side<'_>, c: &Side<'_>) -> Vec<usize> {
+    let mut all: Vec<usize> = b.worker_counts().chain(c.worker_counts()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Worker count `w` side by side: its evidence and status when decided, else why not.
+fn point(
+    b: &Side<'_>,
+    c: &Side<'_>,
+    family: &Family,
+    w: usize,
+    opts: &CompareOptions,
+) -> PointComparison {
+    let (nb, nc) = (b.throughput(w).len(), c.throughput(w).len());
+    let (evidence, p_method, status) = match family.at(w) {
+        Some((t, e)) => (Some(e), Some(t.method), classify(&e, opts)),
+        None if nb == 0 => (None, None, Status::OnlyInCurrent),
+        None if nc == 0 => (None, None, Status::OnlyInBaseline),
+        None => (None, None, Status::TooFewSamples),
     };
-    let regressions = with(Status::Regression);
-    let improvements = with(Status::Improvement);
-    let curve_regressed = whole_curve
-        .as_ref()
-        .is_some_and(|w| w.status == Status::Regression);
-    let noisy_slowdown = whole_curve
+    PointComparison {
+        workers: w,
+        baseline_samples: nb,
+        current_samples: nc,
+        baseline_tasks_per_sec: b.median_tasks_per_sec(w),
+        current_tasks_per_sec: c.median_tasks_per_sec(w),
+        evidence,
+        p_method,
+        status,
+    }
+}
+
+/// The worker counts whose points have status `s`, ascending.
+fn with_status(points: &[PointComparison], s: Status) -> Vec<usize> {
+    points
+        .iter()
+        .filter(|p| p.status == s)
+        .map(|p| p.workers)
+        .collect()
+}
+
+/// Regression when the curve or any count regressed; inconclusive when a slowdown beyond the
+/// threshold was not significant; undecided when nothing could be tested.
+fn verdict(none_tested: bool, whole: Option<&WholeCurve>, points: &[PointComparison]) -> Verdict {
+    let curve_regressed = whole.is_some_and(|w| w.status == Status::Regression);
+    let noisy_slowdown = whole
         .iter()
         .map(|w| (w.status, w.evidence.ratio.ratio))
         .chain(
@@ -233,29 +191,14 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
                 .filter_map(|p| p.evidence.map(|e| (p.status, e.ratio.ratio))),
         )
         .any(|(s, r)| s == Status::Inconclusive && r < 1.0);
-    let verdict = if tested.is_empty() {
+    if none_tested {
         Verdict::Undecided
-    } else if curve_regressed || !regressions.is_empty() {
+    } else if curve_regressed || points.iter().any(|p| p.status == Status::Regression) {
         Verdict::Regression
     } else if noisy_slowdown {
         Verdict::Inconclusive
     } else {
         Verdict::Pass
-    };
-    Comparison {
-        verdict,
-        threshold: opts.threshold,
-        alpha: opts.alpha,
-        min_samples: MIN_SAMPLES,
-        baseline: run_ref(baseline),
-        current: run_ref(current),
-        config_differences: config_differences(&baseline.config, &current.config),
-        whole_curve,
-        points,
-        curve,
-        regressions,
-        improvements,
-        notes,
     }
 }
 
@@ -268,53 +211,22 @@ fn run_ref(r: &RunRecord) -> RunRef {
     }
 }
 
-/// The pooled whole-curve test over the decided counts; `None` when there are none.
-fn whole_curve_raw(
-    b: &Side<'_>,
-    c: &Side<'_>,
-    tested: &BTreeMap<usize, Tested>,
-    seed: u64,
-) -> Option<Tested> {
-    if tested.is_empty() {
-        return None;
-    }
-    let pairs: Vec<SamplePair<'_>> = tested
-        .keys()
-        .map(|&w| SamplePair {
-            baseline: b.throughput(w),
-            current: c.throughput(w),
-        })
-        .collect();
-    let strata: Vec<Stratum<'_>> = pairs
+/// The counts with too few samples to decide, named in one note; `None` when there are none.
+fn too_few_note(points: &[PointComparison]) -> Option<String> {
+    let too_few: Vec<String> = points
         .iter()
-        .map(|p| Stratum {
-            x: p.current,
-            y: p.baseline,
+        .filter(|p| p.status == Status::TooFewSamples)
+        .map(|p| {
+            format!(
+                "{} ({} baseline, {} current)",
+                p.workers, p.baseline_samples, p.current_samples
+            )
         })
         .collect();
-    Some(Tested {
-        ratio: geomean_ratio_ci(
-            &pairs,
-            0.95,
-            BOOTSTRAP_RESAMPLES,
-            derive(seed, WHOLE_CURVE_STREAM),
-        )?,
-        p_slower: stratified_u_test(&strata, Alternative::Less)?.p_value,
-        p_faster: stratified_u_test(&strata, Alternative::Greater)?.p_value,
-        method: PMethod::Normal,
-    })
-}
-
-/// Holm-adjusted p-values of the slower and faster families: index 0 is the whole curve
-/// (when present), then the decided counts in ascending order.
-fn holm_family(whole: Option<&Tested>, tested: &BTreeMap<usize, Tested>) -> (Vec<f64>, Vec<f64>) {
-    let family: Vec<&Tested> = whole.into_iter().chain(tested.values()).collect();
-    let slower: Vec<f64> = family.iter().map(|t| t.p_slower).collect();
-    let faster: Vec<f64> = family.iter().map(|t| t.p_faster).collect();
-    (
-        crate::stats::holm::holm_adjust(&slower),
-        crate::stats::holm::holm_adjust(&faster),
-    )
+    (!too_few.is_empty()).then(|| format!(
+        "Too few samples to decide at worker count {}: at least {MIN_SAMPLES} per side are needed, so no verdict is given there (rerun with --repetitions {MIN_SAMPLES} or more).",
+        too_few.join(", ")
+    ))
 }
 
 /// What these files can resolve: half the width of the whole curve's 95% CI, as a change.
@@ -345,29 +257,22 @@ fn resolution_note(w: &WholeCurve, threshold: f64) -> Option<String> {
 
 /// A plain warning when a change confined to one worker count cannot reach significance with
 /// these sample sizes after the correction, and how many repetitions would allow it.
-fn power_note(
-    b: &Side<'_>,
-    c: &Side<'_>,
-    tested: &BTreeMap<usize, Tested>,
-    alpha: f64,
-) -> Option<String> {
-    let family = tested.len() + 1;
-    let fewest = tested
-        .keys()
-        .map(|&w| b.throughput(w).len().min(c.throughput(w).len()))
-        .min()?;
+fn power_note(b: &Side<'_>, c: &Side<'_>, family: &Family, alpha: f64) -> Option<String> {
+    let tested = &family.tested;
+    let family_size = tested.len() + 1;
+    let fewest = family.fewest_samples(b, c)?;
     let best = tested
         .keys()
         .map(|&w| min_p_value(b.throughput(w).len(), c.throughput(w).len()))
         .fold(0.0f64, f64::max);
-    if best * family as f64 <= alpha {
+    if best * family_size as f64 <= alpha {
         return None;
     }
     let needed = (fewest..=200)
-        .find(|&n| min_p_value(n, n) * (family as f64) < alpha)
+        .find(|&n| min_p_value(n, n) * (family_size as f64) < alpha)
         .unwrap_or(200);
     Some(format!(
-        "With {fewest} samples per side and {family} tests (the whole curve and {} worker counts), a change at a single worker count cannot reach significance at alpha {alpha} after the Holm correction; a change of the whole curve still can. Use --repetitions {needed} or more to judge single worker counts.",
+        "With {fewest} samples per side and {family_size} tests (the whole curve and {} worker counts), a change at a single worker count cannot reach significance at alpha {alpha} after the Holm correction; a change of the whole curve still can. Use --repetitions {needed} or more to judge single worker counts.",
         tested.len()
     ))
 }

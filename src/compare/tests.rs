@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::Peak;
+use crate::stats::mann_whitney::PMethod;
 use crate::testdata::{self, RecordSpec};
 
 const OPTS: CompareOptions = CompareOptions {

@@ -160,40 +160,75 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
         return None;
     }
     let d = table.diffs();
-    let method = if table.blocked && table.rows >= 2 {
-        Method::RoundBlocks
-    } else if !table.blocked && table.most_samples() >= 2 {
-        Method::Independent
-    } else {
-        Method::Medians
-    };
+    let method = method_of(table);
     let rounds = if table.blocked {
         table.rows
     } else {
         table.most_samples()
     };
     if method == Method::Medians || o.resamples == 0 {
-        let standing = stand(&d, &d, &d, o);
-        return Some(Decision {
-            workers: table.workers.clone(),
-            lo: d.clone(),
-            hi: d.clone(),
-            d,
-            half_width: vec![f64::INFINITY; k],
-            standing,
-            stability: None,
-            unsettled: vec![true; k],
-            method: Method::Medians,
-            rounds,
-            resamples: 0,
-        });
+        return Some(medians_only(table, d, rounds, o));
     }
     let mut rng = SplitMix64::new(o.seed ^ 0xB10C_5EED);
     let boots: Vec<Vec<Vec<f64>>> = (0..o.resamples)
         .map(|_| diffs_of(&table.resample(&mut rng), k, table.blocked))
         .collect();
-    let mut lo = d.clone();
-    let mut hi = d.clone();
+    let (lo, hi) = intervals(&d, &boots);
+    let half_width = half_widths(&lo, &hi);
+    let standing = stand(&d, &lo, &hi, o);
+    let agreement = agreement(&boots, &d, &lo, &hi, &standing, o);
+    Some(Decision {
+        workers: table.workers.clone(),
+        d,
+        lo,
+        hi,
+        half_width,
+        standing,
+        stability: agreement.stability,
+        unsettled: agreement.unsettled,
+        method,
+        rounds,
+        resamples: o.resamples,
+    })
+}
+
+/// Round blocks when the table has rounds (two or more), independent resamples when it has
+/// none but some count has two batches, else medians alone.
+fn method_of(table: &Table) -> Method {
+    if table.blocked && table.rows >= 2 {
+        Method::RoundBlocks
+    } else if !table.blocked && table.most_samples() >= 2 {
+        Method::Independent
+    } else {
+        Method::Medians
+    }
+}
+
+/// The decision on point values alone: every interval is the point, nothing is settled.
+fn medians_only(table: &Table, d: Vec<Vec<f64>>, rounds: usize, o: &RuleOptions) -> Decision {
+    let k = table.workers.len();
+    let standing = stand(&d, &d, &d, o);
+    Decision {
+        workers: table.workers.clone(),
+        lo: d.clone(),
+        hi: d.clone(),
+        d,
+        half_width: vec![f64::INFINITY; k],
+        standing,
+        stability: None,
+        unsettled: vec![true; k],
+        method: Method::Medians,
+        rounds,
+        resamples: 0,
+    }
+}
+
+/// The 95% intervals `lo`, `hi` of every difference from the resamples' finite values, widened
+/// to contain the point value; the point itself where no resample is finite.
+fn intervals(d: &[Vec<f64>], boots: &[Vec<Vec<f64>>]) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let k = d.len();
+    let mut lo = d.to_vec();
+    let mut hi = d.to_vec();
     for i in 0..k {
         for j in 0..k {
             let mut v: Vec<f64> = boots
@@ -207,10 +242,15 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
             }
         }
     }
-    // A count's own CI: its tightest comparison with another count in the same rounds, shared
-    // between the two sides (a level alone is not defined when rounds are blocks: only
-    // differences within rounds are; a noisy neighbour must not widen a steady count).
-    let half_width = (0..k)
+    (lo, hi)
+}
+
+/// A count's own CI: its tightest comparison with another count in the same rounds, shared
+/// between the two sides (a level alone is not defined when rounds are blocks: only
+/// differences within rounds are; a noisy neighbour must not widen a steady count).
+fn half_widths(lo: &[Vec<f64>], hi: &[Vec<f64>]) -> Vec<f64> {
+    let k = lo.len();
+    (0..k)
         .map(|i| {
             let widths: Vec<f64> = (0..k)
                 .filter(|&j| j != i)
@@ -223,11 +263,31 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
                 f64::INFINITY
             }
         })
-        .collect();
-    let standing = stand(&d, &lo, &hi, o);
+        .collect()
+}
+
+/// How often the resamples' own decisions agree with the decision as measured.
+struct Agreement {
+    /// Share naming the same recommendation (`None` when no resample was finite).
+    stability: Option<f64>,
+    /// Per count: whether its standing changes in more than `UNSETTLED_SHARE` of them.
+    unsettled: Vec<bool>,
+}
+
+/// Each finite resample decided with the same interval widths around its own centres, against
+/// `standing`.
+fn agreement(
+    boots: &[Vec<Vec<f64>>],
+    d: &[Vec<f64>],
+    lo: &[Vec<f64>],
+    hi: &[Vec<f64>],
+    standing: &Standing,
+    o: &RuleOptions,
+) -> Agreement {
+    let k = d.len();
     let (mut same, mut valid) = (0usize, 0usize);
     let mut flips = vec![0usize; k];
-    for db in &boots {
+    for db in boots {
         if db.iter().flatten().any(|x| !x.is_finite()) {
             continue;
         }
@@ -237,7 +297,7 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
                 .map(|i| (0..k).map(|j| db[i][j] + m[i][j] - d[i][j]).collect())
                 .collect()
         };
-        let s = stand(db, &shift(&lo), &shift(&hi), o);
+        let s = stand(db, &shift(lo), &shift(hi), o);
         if s.recommended == standing.recommended {
             same += 1;
         }
@@ -249,20 +309,11 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
         }
     }
     let valid_f = valid.max(1) as f64;
-    Some(Decision {
-        workers: table.workers.clone(),
-        d,
-        lo,
-        hi,
-        half_width,
-        standing,
+    Agreement {
         stability: (valid > 0).then(|| same as f64 / valid_f),
         unsettled: flips
             .iter()
             .map(|&f| f as f64 / valid_f > UNSETTLED_SHARE)
             .collect(),
-        method,
-        rounds,
-        resamples: o.resamples,
-    })
+    }
 }

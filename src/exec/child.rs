@@ -10,6 +10,14 @@ use std::time::{Duration, Instant};
 
 /// True once child `pid` has ended, without waiting and leaving it unreaped.
 pub fn has_exited(pid: i32) -> bool {
+    let (rc, info) = peek_exit(pid, libc::WNOHANG);
+    // SAFETY: si_pid is set by waitid when a child changed state, zero otherwise.
+    rc != 0 || unsafe { info.si_pid() } != 0
+}
+
+/// `waitid` for child `pid`'s exit with `WNOWAIT` (the child stays unreaped) and `extra` flags:
+/// its return code and what it filled in.
+fn peek_exit(pid: i32, extra: libc::c_int) -> (libc::c_int, libc::siginfo_t) {
     // SAFETY: siginfo_t is plain data that waitid fills.
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     let rc = unsafe {
@@ -17,27 +25,16 @@ pub fn has_exited(pid: i32) -> bool {
             libc::P_PID,
             pid as libc::id_t,
             &mut info,
-            libc::WEXITED | libc::WNOWAIT | libc::WNOHANG,
+            libc::WEXITED | libc::WNOWAIT | extra,
         )
     };
-    // SAFETY: si_pid is set by waitid when a child changed state, zero otherwise.
-    rc != 0 || unsafe { info.si_pid() } != 0
+    (rc, info)
 }
 
 /// Blocks until child `pid` has ended, leaving it unreaped (a zombie) so its pid stays ours.
 pub fn wait_exit(pid: i32) -> std::io::Result<()> {
     loop {
-        // SAFETY: siginfo_t is plain data that waitid fills.
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        let rc = unsafe {
-            libc::waitid(
-                libc::P_PID,
-                pid as libc::id_t,
-                &mut info,
-                libc::WEXITED | libc::WNOWAIT,
-            )
-        };
-        if rc == 0 {
+        if peek_exit(pid, 0).0 == 0 {
             return Ok(());
         }
         let e = std::io::Error::last_os_error();

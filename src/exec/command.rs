@@ -7,15 +7,15 @@ use super::command_spec::Outcome;
 use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, CommandWorkload, substitute};
 use super::rusage::Usage;
-use super::threads::{Gate, static_share};
+use super::start_gate::{Gate, spawn_gated};
+use super::stop::Stop;
+use super::threads::static_share;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
-use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
 use crate::workload::{SharedWorkload, TaskError};
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Runs the user's command; the batch's workload argument only describes it.
 #[derive(Debug, Clone)]
@@ -44,17 +44,34 @@ struct Shared<'a> {
     spec: &'a CommandSpec,
     batch: &'a BatchSpec,
     next: AtomicU64,
-    abort: AtomicBool,
-    arrived: AtomicUsize,
-    failure: Mutex<Option<TaskError>>,
+    stop: Stop,
     gate: Gate,
     watch: Watchdog,
     dir: &'a Path,
 }
 
-impl Shared<'_> {
+/// When the workers were started and released, and the throttling counters read as they were.
+struct Released {
+    spawn_start: Instant,
+    at: Instant,
+    throttled: Option<throttle::CpuStat>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(spec: &'a CommandSpec, batch: &'a BatchSpec, dir: &'a Path) -> Self {
+        Self {
+            spec,
+            batch,
+            next: AtomicU64::new(0),
+            stop: Stop::new(),
+            gate: Gate::new(),
+            watch: Watchdog::new(batch.workers.get()),
+            dir,
+        }
+    }
+
     fn stopping(&self) -> bool {
-        self.abort.load(Ordering::Acquire) || self.batch.cancel.is_cancelled()
+        self.stop.is_set() || self.batch.cancel.is_cancelled()
     }
 
     /// Worker i's loop: one child at a time until the tasks run out or the batch stops.
@@ -63,7 +80,7 @@ impl Shared<'_> {
         let stderr = match stderr_file(&self.dir.join(format!("stderr-{i}"))) {
             Ok(f) => f,
             Err(e) => {
-                self.fail(TaskError {
+                self.stop.fail(TaskError {
                     task: 0,
                     reason: format!("cannot make worker {i}'s stderr file: {e}"),
                 });
@@ -88,7 +105,7 @@ impl Shared<'_> {
                 Err(_) if self.stopping() => break,
                 Err(_) if self.spec.keep_going => tally.failed += 1,
                 Err(e) => {
-                    self.fail(e);
+                    self.stop.fail(e);
                     break;
                 }
             }
@@ -97,14 +114,98 @@ impl Shared<'_> {
         tally
     }
 
-    /// Stops the batch with this error (the first one is kept).
-    fn fail(&self, e: TaskError) {
-        self.abort.store(true, Ordering::Release);
-        self.failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_or_insert(e);
+    /// Runs the batch: the watchdog and the workers, released together once all have started;
+    /// each worker's tally, and the release.
+    fn run_workers(&self) -> (Vec<Tally>, Released) {
+        let spawn_start = Instant::now();
+        std::thread::scope(|scope| {
+            let dog = scope.spawn(|| self.watch.run(&self.batch.cancel, self.stop.flag()));
+            let handles = self.spawn_workers(scope);
+            let released = self.release(handles.len(), spawn_start);
+            let tallies = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect();
+            self.watch.finish();
+            let _ = dog.join();
+            (tallies, released)
+        })
     }
+
+    /// Starts the workers, each pinned if asked, counted in and waiting at the gate. A thread
+    /// that cannot start fails the batch; the ones started still pass the gate and stop.
+    fn spawn_workers<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+    ) -> Vec<std::thread::ScopedJoinHandle<'scope, Tally>> {
+        let workers = self.batch.workers.get();
+        let mut handles = Vec::with_capacity(workers);
+        for i in 0..workers {
+            let pin = self.batch.cpu_for(i);
+            let name = format!("plateau-command-{i}");
+            let built = spawn_gated(scope, name, pin, &self.gate, move || self.work(i));
+            match built {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    self.stop.fail(TaskError {
+                        task: 0,
+                        reason: format!("could not start worker thread {i} of {workers}: {e}"),
+                    });
+                    break;
+                }
+            }
+        }
+        handles
+    }
+
+    /// Waits until the `started` workers wait at the gate, reads the clock and the throttling
+    /// counters, and opens it.
+    fn release(&self, started: usize, spawn_start: Instant) -> Released {
+        self.gate.await_arrivals(started);
+        let throttled = throttle::read();
+        let at = Instant::now();
+        self.gate.open();
+        Released {
+            spawn_start,
+            at,
+            throttled,
+        }
+    }
+}
+
+/// A folder for the workers' stderr files, removed when dropped.
+fn stderr_dir() -> Result<tempfile::TempDir, BatchError> {
+    tempfile::Builder::new()
+        .prefix("plateau-command-")
+        .tempdir()
+        .map_err(|e| {
+            BatchError::Setup(format!(
+                "cannot make a folder for the commands' stderr: {e}"
+            ))
+        })
+}
+
+/// The batch's sample from the workers' tallies: summed usage, wall time from the release to
+/// the last worker's end, per-worker peak RSS, failures (with `--keep-going`) and leftovers.
+fn sample_of(tallies: &[Tally], released: &Released, keep_going: bool) -> Sample {
+    let mut total = Usage::default();
+    for t in tallies {
+        total.add(&t.usage);
+    }
+    let last = tallies
+        .iter()
+        .filter_map(|t| t.finished)
+        .max()
+        .unwrap_or(released.at);
+    let mut sample = total.into_sample(
+        last.saturating_duration_since(released.at),
+        released.at.saturating_duration_since(released.spawn_start),
+    );
+    sample.worker_peak_rss_bytes = tallies.iter().map(|t| t.usage.maxrss_bytes).collect();
+    sample.failed_tasks = keep_going.then(|| tallies.iter().map(|t| t.failed).sum());
+    let leftovers: u64 = tallies.iter().map(|t| t.leftovers).sum();
+    sample.leftover_processes = (leftovers > 0).then_some(leftovers);
+    sample
 }
 
 impl Executor for CommandExecutor {
@@ -113,111 +214,13 @@ impl Executor for CommandExecutor {
         spec: &BatchSpec,
         _workload: &SharedWorkload,
     ) -> Result<Sample, BatchError> {
-        let workers = spec.workers.get();
-        let dir = tempfile::Builder::new()
-            .prefix("plateau-command-")
-            .tempdir()
-            .map_err(|e| {
-                BatchError::Setup(format!(
-                    "cannot make a folder for the commands' stderr: {e}"
-                ))
-            })?;
-        let shared = Shared {
-            spec: &self.spec,
-            batch: spec,
-            next: AtomicU64::new(0),
-            abort: AtomicBool::new(false),
-            arrived: AtomicUsize::new(0),
-            failure: Mutex::new(None),
-            gate: Gate::new(),
-            watch: Watchdog::new(workers),
-            dir: dir.path(),
-        };
-        let spawn_start = Instant::now();
-        let mut release = spawn_start;
-        let mut throttled_before = None;
-        let tallies: Vec<Tally> = std::thread::scope(|scope| {
-            let dog = scope.spawn(|| shared.watch.run(&spec.cancel, &shared.abort));
-            let mut handles = Vec::with_capacity(workers);
-            for i in 0..workers {
-                let shared = &shared;
-                let pin = spec.cpu_for(i);
-                let built = std::thread::Builder::new()
-                    .name(format!("plateau-command-{i}"))
-                    .spawn_scoped(scope, move || {
-                        // Children inherit the affinity of the thread that starts them.
-                        if let Some(cpu) = pin {
-                            pin_current_thread(cpu);
-                        }
-                        shared.arrived.fetch_add(1, Ordering::AcqRel);
-                        shared.gate.wait();
-                        shared.work(i)
-                    });
-                match built {
-                    Ok(h) => handles.push(h),
-                    Err(e) => {
-                        shared.abort.store(true, Ordering::Release);
-                        shared
-                            .failure
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get_or_insert(TaskError {
-                                task: 0,
-                                reason: format!(
-                                    "could not start worker thread {i} of {workers}: {e}"
-                                ),
-                            });
-                        break;
-                    }
-                }
-            }
-            while shared.arrived.load(Ordering::Acquire) < handles.len() {
-                std::thread::sleep(Duration::from_micros(50));
-            }
-            throttled_before = throttle::read();
-            release = Instant::now();
-            shared.gate.open();
-            let tallies = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect();
-            shared.watch.finish();
-            let _ = dog.join();
-            tallies
-        });
+        let dir = stderr_dir()?;
+        let shared = Shared::new(&self.spec, spec, dir.path());
+        let (tallies, released) = shared.run_workers();
         let throttled_after = throttle::read();
-        if let Some(e) = shared
-            .failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            return Err(BatchError::Task(e));
-        }
-        if spec.cancel.is_cancelled() {
-            return Err(BatchError::Cancelled);
-        }
-        let mut total = Usage::default();
-        for t in &tallies {
-            total.add(&t.usage);
-        }
-        let last = tallies
-            .iter()
-            .filter_map(|t| t.finished)
-            .max()
-            .unwrap_or(release);
-        let mut sample = total.into_sample(
-            last.saturating_duration_since(release),
-            release.saturating_duration_since(spawn_start),
-        );
-        sample.worker_peak_rss_bytes = tallies.iter().map(|t| t.usage.maxrss_bytes).collect();
-        sample.failed_tasks = self
-            .spec
-            .keep_going
-            .then(|| tallies.iter().map(|t| t.failed).sum());
-        let leftovers: u64 = tallies.iter().map(|t| t.leftovers).sum();
-        sample.leftover_processes = (leftovers > 0).then_some(leftovers);
-        throttle::fill_delta(&mut sample, throttled_before, throttled_after);
+        shared.stop.outcome(&spec.cancel)?;
+        let mut sample = sample_of(&tallies, &released, self.spec.keep_going);
+        throttle::fill_delta(&mut sample, released.throttled, throttled_after);
         Ok(sample)
     }
 }
@@ -225,6 +228,7 @@ impl Executor for CommandExecutor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn cancelling_kills_running_commands() {

@@ -3,13 +3,12 @@
 
 use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
+use super::start_gate::{Gate, spawn_gated};
+use super::stop::Stop;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
-use crate::machine::affinity::pin_current_thread;
 use crate::model::Sample;
-use crate::workload::{SharedWorkload, TaskError};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use crate::workload::SharedWorkload;
+use std::time::Instant;
 
 /// Runs each batch on freshly started OS threads.
 #[derive(Debug, Default)]
@@ -26,41 +25,8 @@ pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64
 
 struct Shared {
     queue: TaskQueue,
-    abort: AtomicBool,
-    arrived: AtomicUsize,
-    failure: Mutex<Option<TaskError>>,
+    stop: Stop,
     gate: Gate,
-}
-
-/// The start barrier: workers wait until the main thread opens it, once. Unlike
-/// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
-pub(crate) struct Gate {
-    open: Mutex<bool>,
-    cv: Condvar,
-}
-
-impl Gate {
-    /// A closed gate.
-    pub(crate) fn new() -> Self {
-        Self {
-            open: Mutex::new(false),
-            cv: Condvar::new(),
-        }
-    }
-
-    /// Blocks until the gate is opened.
-    pub(crate) fn wait(&self) {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        while !*open {
-            open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
-        }
-    }
-
-    /// Opens the gate for every waiter, present and future.
-    pub(crate) fn open(&self) {
-        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        self.cv.notify_all();
-    }
 }
 
 impl Executor for ThreadsExecutor {
@@ -73,9 +39,7 @@ impl Executor for ThreadsExecutor {
         workload.prepare().map_err(BatchError::Setup)?;
         let shared = Shared {
             queue: TaskQueue::new(spec.tasks, workers, spec.chunk),
-            abort: AtomicBool::new(false),
-            arrived: AtomicUsize::new(0),
-            failure: Mutex::new(None),
+            stop: Stop::new(),
             gate: Gate::new(),
         };
         let spawn_start = Instant::now();
@@ -86,17 +50,7 @@ impl Executor for ThreadsExecutor {
         })?;
         let after = rusage::read(Who::SelfProcess);
         let throttled_after = throttle::read();
-        if let Some(err) = shared
-            .failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            return Err(BatchError::Task(err));
-        }
-        if spec.cancel.is_cancelled() {
-            return Err(BatchError::Cancelled);
-        }
+        shared.stop.outcome(&spec.cancel)?;
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;
@@ -134,21 +88,20 @@ fn spawn_workers<'scope, 'env>(
     let mut handles = Vec::with_capacity(workers);
     for i in 0..workers {
         let pin = spec.cpu_for(i);
-        let built = std::thread::Builder::new()
-            .name(format!("plateau-worker-{i}"))
-            .spawn_scoped(scope, move || {
-                if let Some(cpu) = pin {
-                    pin_current_thread(cpu);
-                }
-                shared.arrived.fetch_add(1, Ordering::AcqRel);
-                shared.gate.wait();
+        let built = spawn_gated(
+            scope,
+            format!("plateau-worker-{i}"),
+            pin,
+            &shared.gate,
+            move || {
                 work(spec, i, shared, workload.as_ref());
                 Instant::now()
-            });
+            },
+        );
         match built {
             Ok(h) => handles.push(h),
             Err(e) => {
-                shared.abort.store(true, Ordering::Release);
+                shared.stop.set();
                 shared.gate.open();
                 return Err(BatchError::Setup(format!(
                     "could not start worker thread {i} of {workers}: {e}"
@@ -162,9 +115,7 @@ fn spawn_workers<'scope, 'env>(
 /// Waits until every worker waits at the gate, reads the clock and the counters, and opens it.
 /// Only the main thread opens the gate, so no task can begin before the clock is read.
 fn release(spec: &BatchSpec, shared: &Shared, workload: &SharedWorkload) -> Released {
-    while shared.arrived.load(Ordering::Acquire) < spec.workers.get() {
-        std::thread::sleep(Duration::from_micros(50));
-    }
+    shared.gate.await_arrivals(spec.workers.get());
     workload.begin_batch(spec.tasks);
     let throttled = throttle::read();
     let usage = rusage::read(Who::SelfProcess);
@@ -188,7 +139,7 @@ fn join_workers(
         match h.join() {
             Ok(t) => finishes.push(t),
             Err(payload) => {
-                shared.abort.store(true, Ordering::Release);
+                shared.stop.set();
                 died.get_or_insert(BatchError::WorkerDied {
                     worker: i,
                     reason: panic_message(payload.as_ref()),
@@ -201,16 +152,11 @@ fn join_workers(
 
 fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
     let run = |task: u64| -> bool {
-        if shared.abort.load(Ordering::Relaxed) || spec.cancel.is_cancelled() {
+        if shared.stop.is_set() || spec.cancel.is_cancelled() {
             return false;
         }
         if let Err(e) = workload.run_task(task) {
-            shared.abort.store(true, Ordering::Release);
-            shared
-                .failure
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get_or_insert(e);
+            shared.stop.fail(e);
             return false;
         }
         true
@@ -247,10 +193,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
     use crate::exec::chunking::Chunking;
-    use crate::workload::Workload;
+    use crate::workload::{TaskError, Workload};
     use std::num::{NonZeroU64, NonZeroUsize};
     use std::sync::Arc;
-    use std::sync::atomic::AtomicU64;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     /// Counts how often each task ran; fails task `fail_at` when set; panics at `panic_at`.
     struct Counting {

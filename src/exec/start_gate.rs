@@ -1,0 +1,97 @@
+//! The start line of a batch's worker threads: each is started pinned if asked, checks in and
+//! waits at a gate that the main thread opens once every started worker is there, after it
+//! reads the clock, so no task begins before the timing does.
+
+use crate::machine::affinity::pin_current_thread;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread::{Scope, ScopedJoinHandle};
+use std::time::Duration;
+
+/// The start barrier: workers wait until the main thread opens it, once. Unlike
+/// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
+pub(crate) struct Gate {
+    open: Mutex<bool>,
+    cv: Condvar,
+    arrived: AtomicUsize,
+}
+
+impl Gate {
+    /// A closed gate with no one at it.
+    pub(crate) fn new() -> Self {
+        Self {
+            open: Mutex::new(false),
+            cv: Condvar::new(),
+            arrived: AtomicUsize::new(0),
+        }
+    }
+
+    /// Checks in, then blocks until the gate is opened.
+    pub(crate) fn arrive_and_wait(&self) {
+        self.arrived.fetch_add(1, Ordering::AcqRel);
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        while !*open {
+            open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Blocks until `n` workers have checked in.
+    pub(crate) fn await_arrivals(&self, n: usize) {
+        while self.arrived.load(Ordering::Acquire) < n {
+            std::thread::sleep(Duration::from_micros(50));
+        }
+    }
+
+    /// Opens the gate for every waiter, present and future.
+    pub(crate) fn open(&self) {
+        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.cv.notify_all();
+    }
+}
+
+/// Starts a worker thread called `name` that pins itself to `pin` (the children it starts
+/// inherit that affinity), checks in at `gate`, waits there, then runs `body`.
+pub(crate) fn spawn_gated<'scope, T: Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    name: String,
+    pin: Option<usize>,
+    gate: &'scope Gate,
+    body: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name)
+        .spawn_scoped(scope, move || {
+            if let Some(cpu) = pin {
+                pin_current_thread(cpu);
+            }
+            gate.arrive_and_wait();
+            body()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    #[test]
+    fn no_worker_passes_before_the_gate_opens() {
+        let gate = Gate::new();
+        let opened = AtomicBool::new(false);
+        let passed_early = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..3)
+                .map(|i| {
+                    spawn_gated(scope, format!("t{i}"), None, &gate, || {
+                        !opened.load(Ordering::Acquire)
+                    })
+                    .unwrap()
+                })
+                .collect();
+            gate.await_arrivals(3);
+            opened.store(true, Ordering::Release);
+            gate.open();
+            handles.into_iter().any(|h| h.join().unwrap())
+        });
+        assert!(!passed_early);
+    }
+}
