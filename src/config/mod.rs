@@ -11,7 +11,6 @@ pub mod persistent;
 pub mod report;
 pub mod robust;
 pub mod shell_words;
-pub mod units;
 pub mod workers;
 pub mod workload;
 
@@ -163,7 +162,7 @@ impl RunConfig {
         if workers.first().map(|w| w.get()) != Some(1) {
             workers.insert(0, NonZeroUsize::MIN);
         }
-        let analysis = analyze::analysis_options(&args.analysis)?;
+        let analysis = analyze::analysis_options(&args.analysis);
         let robust = robust::validate(args, machine, &workers, &analysis)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
         let tasks = match args.tasks {
@@ -191,13 +190,6 @@ impl RunConfig {
         .ok_or_else(|| {
             usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
         })?;
-        if let Some(p) = args.price_per_hour {
-            if !p.is_finite() || p <= 0.0 {
-                return Err(usage(format!(
-                    "--price-per-hour must be a positive number of USD per hour, not {p}"
-                )));
-            }
-        }
         let (workload, mode) = workload::workload_and_mode(args, machine, iterations)?;
         let sizing = batch_time::sizing(args.tasks.is_some(), &workload);
         let tasks_choice = Some(batch_time::count_choice(
@@ -240,7 +232,7 @@ impl RunConfig {
                 .label
                 .clone()
                 .unwrap_or_else(|| machine.hostname.clone()),
-            price_per_hour: args.price_per_hour,
+            price_per_hour: args.price_per_hour.map(crate::limits::Price::usd_per_hour),
             json: args.json,
             quiet: args.quiet,
             command_line,
