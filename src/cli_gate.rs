@@ -5,6 +5,7 @@
 
 use crate::limits;
 use clap::{Args, ValueEnum};
+use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -66,12 +67,12 @@ pub struct GateArgs {
     pub workers: Option<String>,
 
     /// Both sides: tasks per batch (default: calibrated, see --batch-time).
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser())]
-    pub tasks: Option<u64>,
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
+    pub tasks: Option<NonZeroU64>,
 
     /// Both sides: loop iterations per cpu task.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser())]
-    pub iterations: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser_nonzero())]
+    pub iterations: Option<NonZeroU64>,
 
     /// Both sides: threads or processes (commands always run as processes).
     #[arg(long, value_name = "MODE")]
@@ -117,11 +118,12 @@ impl GateArgs {
     pub fn shared_run_flags(&self) -> Vec<String> {
         let mut out = Vec::new();
         let text = |n: Option<u64>| n.map(|n| n.to_string());
+        let count = |n: Option<NonZeroU64>| text(n.map(NonZeroU64::get));
         for (flag, value) in [
             ("--workload", self.workload.clone()),
             ("--workers", self.workers.clone()),
-            ("--tasks", text(self.tasks)),
-            ("--iterations", text(self.iterations)),
+            ("--tasks", count(self.tasks)),
+            ("--iterations", count(self.iterations)),
             ("--mode", self.mode.clone()),
             ("--seed", text(self.seed)),
         ] {

@@ -5,6 +5,7 @@
 //! Durations and percentages are read by the grammar of `crate::units`; prices here.
 
 use crate::units::{DurationFlag, DurationRange, PercentFlag, PercentRange};
+use std::num::NonZeroU64;
 use std::time::Duration;
 
 /// The whole numbers a flag accepts, both ends included.
@@ -131,6 +132,17 @@ impl Whole {
     /// A clap value parser for this range.
     pub fn parser(self) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
         move |text| self.check(text)
+    }
+
+    /// A clap value parser for this range into a `NonZeroU64` (the range must start at 1).
+    pub fn parser_nonzero(
+        self,
+    ) -> impl Fn(&str) -> Result<NonZeroU64, String> + Clone + Send + Sync + 'static {
+        move |text| {
+            self.check(text).and_then(|v| {
+                NonZeroU64::new(v).ok_or_else(|| format!("{} must be at least 1", self.flag))
+            })
+        }
     }
 
     /// A clap value parser for this range into a `u32` (the range must fit in one).
@@ -266,6 +278,15 @@ mod tests {
             "--seed -1 is negative: give a whole number from 0 to 18446744073709551615 (the seed of the shuffles and the bootstrap)"
         );
         assert!(TASKS.check(&"9".repeat(10_000)).unwrap_err().len() < 300);
+        assert_eq!(
+            TASKS.parser_nonzero()("64"),
+            Ok(NonZeroU64::new(64).unwrap())
+        );
+        assert!(
+            TASKS.parser_nonzero()("0")
+                .unwrap_err()
+                .starts_with("--tasks 0 is out of range")
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl DurationFlag {
 }
 
 /// Parses a duration for `flag` and checks it against `range`.
-pub fn parse_duration(flag: &str, text: &str, range: DurationRange) -> Result<Duration, String> {
+fn parse_duration(flag: &str, text: &str, range: DurationRange) -> Result<Duration, String> {
     let t = text.trim();
     let bounds = format!(
         "from {} to {}",
@@ -188,7 +188,7 @@ impl PercentFlag {
 
 /// Parses a percentage for `flag` into a fraction (`5%` and `0.05` give 0.05) and checks it
 /// against `range`.
-pub fn parse_percent(flag: &str, text: &str, range: PercentRange) -> Result<f64, String> {
+fn parse_percent(flag: &str, text: &str, range: PercentRange) -> Result<f64, String> {
     let t = text.trim();
     let (number, is_percent) = match t.strip_suffix('%') {
         Some(n) => (n.trim(), true),
