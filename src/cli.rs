@@ -1,9 +1,13 @@
-//! The command line, clap derive only: raw flags as the user typed them. `config` validates.
+//! The command line, clap derive only: each flag's value typed and range-checked by its value
+//! parser (`crate::limits`) while the line is parsed; `config` checks how the flags combine.
 
 use crate::exec::Schedule;
 use crate::limits;
+use crate::units::Percent;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::num::{NonZeroU32, NonZeroU64};
 use std::path::PathBuf;
+use std::time::Duration;
 
 mod compare;
 pub mod fleet;
@@ -133,13 +137,13 @@ pub struct RunArgs {
     /// imbalance at most 5%; for other workloads the smallest such count from 32. With a
     /// command, choose it: each task is one run of your command (e.g. --tasks 64).
     /// From 1 to 10000000.
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser())]
-    pub tasks: Option<u64>,
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
+    pub tasks: Option<NonZeroU64>,
 
     /// cpu workload: loop iterations per task (time per task grows linearly with it), from 1
     /// to 100000000000 [default: 10000000].
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser())]
-    pub iterations: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser_nonzero())]
+    pub iterations: Option<NonZeroU64>,
 
     /// Kept batches per worker count: a fixed design of N rounds (e.g. -r 5). Without it (and
     /// without --target-ci) the run is adaptive: rounds are added until the recommendation is
@@ -150,9 +154,9 @@ pub struct RunArgs {
         short = 'r',
         value_name = "N",
         allow_negative_numbers = true,
-        value_parser = limits::REPETITIONS.parser_u32()
+        value_parser = limits::REPETITIONS.parser_nonzero_u32()
     )]
-    pub repetitions: Option<u32>,
+    pub repetitions: Option<NonZeroU32>,
 
     /// Discarded batches per worker count, run first (warms caches and frequency). Default 1;
     /// 0 in an adaptive run whose task count was calibrated (the calibration warmed up).
@@ -189,7 +193,7 @@ pub struct RunArgs {
     /// The machine's price in USD per hour, for cost per throughput in reports (above 0, at
     /// most 1000000).
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = limits::price)]
-    pub price_per_hour: Option<f64>,
+    pub price_per_hour: Option<limits::Price>,
 
     /// Print results.json to stdout instead of the table.
     #[arg(long)]
@@ -212,19 +216,19 @@ pub struct RunArgs {
     /// round taken out) within this share of its level (2% or the fraction 0.02), and the
     /// recommendation stable in 95% of bootstrap resamples of rounds. Default 2% when neither
     /// --repetitions nor --target-ci is given.
-    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
-    pub target_ci: Option<String>,
+    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true, value_parser = limits::TARGET_CI.parser())]
+    pub target_ci: Option<Percent>,
 
     /// Time budget of adaptive rounds, counted in batches (e.g. 90s, 10m, 1h; at least one
     /// round). Default: 8.5 s per planned worker count (51 s for the 6 counts of a 2-CPU
     /// machine), or 10m with --target-ci.
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub max_time: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::MAX_TIME.parser())]
+    pub max_time: Option<Duration>,
 
     /// Before measuring, wait until the machine is quiet, for at most TIMEOUT (e.g. 90s, 5m; at
     /// least 3s; default 5m).
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m")]
-    pub wait_idle: Option<String>,
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "5m", value_parser = limits::WAIT_IDLE.parser())]
+    pub wait_idle: Option<Duration>,
 
     /// Continue the unfinished run in DIR (interrupted, failed, or killed) with its recorded
     /// settings (flags given beside it must match them); it first says what it found.
@@ -287,8 +291,8 @@ pub struct RunArgs {
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub timeout: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::TIMEOUT.parser())]
+    pub timeout: Option<Duration>,
 
     /// Your command, run once per task (at most one per worker at a time). `{task}` and
     /// `{worker}` in it are replaced, and PLATEAU_TASK / PLATEAU_WORKER are set. Its stdout is
@@ -331,8 +335,8 @@ pub struct ReportArgs {
 
     /// The price of a run's machine in USD per hour, as LABEL=USD (repeatable); overrides the
     /// --price-per-hour recorded at run time.
-    #[arg(long, value_name = "LABEL=USD")]
-    pub price: Vec<String>,
+    #[arg(long, value_name = "LABEL=USD", value_parser = limits::price_override)]
+    pub price: Vec<limits::PriceOverride>,
 
     /// Also write the markdown summary to FILE (`-` prints it on stdout), e.g. for a pull
     /// request comment or a CI step summary.
@@ -354,9 +358,10 @@ pub struct AnalysisArgs {
         long,
         value_name = "PERCENT",
         default_value = "5%",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = limits::TOLERANCE.parser()
     )]
-    pub tolerance: String,
+    pub tolerance: Percent,
 
     /// A count above the peak is oversubscribed when it is slower than the peak by more than
     /// this (and, with repeated samples, with confidence intervals apart).
@@ -364,9 +369,10 @@ pub struct AnalysisArgs {
         long,
         value_name = "PERCENT",
         default_value = "2%",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = limits::RETROGRADE_THRESHOLD.parser()
     )]
-    pub retrograde_threshold: String,
+    pub retrograde_threshold: Percent,
 }
 
 /// Flags of `plateau analyze`.

@@ -1,9 +1,13 @@
 //! The flags of `plateau compare` that run the interleaved gate: the two sides, the budget,
-//! and the `plateau run` flags both sides share (forwarded as typed, validated by `run`'s own
-//! rules in `config::gate`). Raw clap derive only.
+//! and the `plateau run` flags both sides share. Clap derive only: durations and numbers are
+//! typed by their value parsers; the shared flags are forwarded to `run`'s own parser as text
+//! (numbers in their typed form) and checked by `run`'s rules in `config::gate`.
 
+use crate::limits;
 use clap::{Args, ValueEnum};
+use std::num::NonZeroU64;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What an inconclusive gate exits with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,13 +41,13 @@ pub struct GateArgs {
 
     /// Time budget: when it runs out without a decision the gate is inconclusive (exit 4).
     /// Units s, m, h, e.g. 90s, 5m [default: 2m].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub max_time: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::MAX_TIME.parser())]
+    pub max_time: Option<Duration>,
 
     /// Length of the longest batch when --tasks is not given: the task count is calibrated
     /// on the baseline at 1 worker to last about this long [default: 400ms].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub batch_time: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::BATCH_TIME.parser())]
+    pub batch_time: Option<Duration>,
 
     /// Map an inconclusive gate to a pass (exit 0) or a failure (exit 1) instead of exit 4.
     #[arg(long, value_enum, value_name = "pass|fail")]
@@ -63,20 +67,20 @@ pub struct GateArgs {
     pub workers: Option<String>,
 
     /// Both sides: tasks per batch (default: calibrated, see --batch-time).
-    #[arg(long, short = 't', value_name = "N", allow_hyphen_values = true)]
-    pub tasks: Option<String>,
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
+    pub tasks: Option<NonZeroU64>,
 
     /// Both sides: loop iterations per cpu task.
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub iterations: Option<String>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser_nonzero())]
+    pub iterations: Option<NonZeroU64>,
 
     /// Both sides: threads or processes (commands always run as processes).
     #[arg(long, value_name = "MODE")]
     pub mode: Option<String>,
 
     /// Seed of the count order and the ABBA/BAAB coins (default: random, recorded).
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub seed: Option<String>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::SEED.parser())]
+    pub seed: Option<u64>,
 
     /// Both sides: run commands through `sh -c`.
     #[arg(long)]
@@ -113,17 +117,19 @@ impl GateArgs {
     /// The shared `plateau run` flags as an argument list, in a fixed order.
     pub fn shared_run_flags(&self) -> Vec<String> {
         let mut out = Vec::new();
+        let text = |n: Option<u64>| n.map(|n| n.to_string());
+        let count = |n: Option<NonZeroU64>| text(n.map(NonZeroU64::get));
         for (flag, value) in [
-            ("--workload", &self.workload),
-            ("--workers", &self.workers),
-            ("--tasks", &self.tasks),
-            ("--iterations", &self.iterations),
-            ("--mode", &self.mode),
-            ("--seed", &self.seed),
+            ("--workload", self.workload.clone()),
+            ("--workers", self.workers.clone()),
+            ("--tasks", count(self.tasks)),
+            ("--iterations", count(self.iterations)),
+            ("--mode", self.mode.clone()),
+            ("--seed", text(self.seed)),
         ] {
             if let Some(v) = value {
                 out.push(flag.to_string());
-                out.push(v.clone());
+                out.push(v);
             }
         }
         for (flag, on) in [("--shell", self.shell), ("--pin", self.pin)] {

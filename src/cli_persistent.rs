@@ -1,7 +1,9 @@
 //! The flags of `plateau run` for persistent workers (`--persistent`, `--ready-timeout`),
-//! flattened into `RunArgs`. Raw clap derive only; `config::persistent` validates them.
+//! flattened into `RunArgs`. Clap derive only, the timeout typed by its value parser;
+//! `config::persistent` checks it belongs to a persistent run.
 
 use clap::Args;
+use std::time::Duration;
 
 /// Flags of a run of persistent workers.
 #[derive(Debug, Clone, Default, Args)]
@@ -15,6 +17,6 @@ pub struct PersistentArgs {
 
     /// --persistent: how long a worker may take to start and say `ready 1` (e.g. 30s, 2m)
     /// [default: 60s].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub ready_timeout: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = crate::limits::READY_TIMEOUT.parser())]
+    pub ready_timeout: Option<Duration>,
 }

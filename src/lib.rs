@@ -33,6 +33,7 @@ pub mod term;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testdata;
+pub mod units;
 pub mod visible;
 pub mod words;
 pub mod workload;

@@ -15,15 +15,6 @@ fn bounded(message: &str) -> String {
     }
 }
 
-/// The message of a value parser that already names its flag.
-fn own_sentence(e: &clap::Error) -> Option<String> {
-    if e.kind() != clap::error::ErrorKind::ValueValidation {
-        return None;
-    }
-    let text = std::error::Error::source(e)?.to_string();
-    text.starts_with("--").then_some(text)
-}
-
 fn main() -> ExitCode {
     let command_line: Vec<String> = std::env::args().collect();
     let cli = match plateau::cli::Cli::try_parse() {
@@ -31,7 +22,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // A flag's range check (crate::limits) is already one sentence naming the flag:
             // print it alone, without clap's "invalid value ... for ..." around it.
-            if let Some(sentence) = own_sentence(&e) {
+            if let Some(sentence) = plateau::limits::own_sentence(&e) {
                 eprintln!("error: {sentence}");
                 return ExitCode::from(2);
             }

@@ -106,6 +106,76 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
             &["--baseline-cmd", "echo 'x", "--candidate-cmd", "true"],
             "--baseline-cmd: a single quote is not closed",
         ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--batch-time",
+                "5ms",
+            ],
+            "error: --batch-time 5ms is out of range: give a duration from 10ms to 168h",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--max-time",
+                "soon",
+            ],
+            "error: --max-time soon is not a duration",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--threshold",
+                "5",
+            ],
+            "error: --threshold 5 is ambiguous: write 5% (or the fraction 0.05)",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--tasks",
+                "0",
+            ],
+            "error: --tasks 0 is out of range: give a whole number from 1 to 10000000",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--iterations",
+                "-5",
+            ],
+            "error: --iterations -5 is negative",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--seed",
+                "x",
+            ],
+            "error: --seed x is not a whole number",
+        ),
+        (
+            &["--baseline-args", "--tolerance 5", "--candidate-args", ""],
+            "error: --baseline-args: --tolerance 5 is ambiguous: write 5% (or the fraction 0.05)",
+        ),
     ];
     for (args, says) in cases {
         let dir = tempfile::tempdir().unwrap();

@@ -217,6 +217,7 @@ fn k8s_and_slurm_write_their_manifests_and_refuse_bad_machines() {
         (&["--machine", "nolabel"][..], "no '='"),
         (&["--machine", "=x"], "empty label"),
         (&["--machine", "a=x:free"], "not a positive number"),
+        (&["--machine", "a=x:2000000"], "(at most 1000000)"),
         (&["--machine", "a=x", "--machine", "a=y"], "twice"),
         (&["--machine", "a=x", "--repetitions", "0"], "--repetitions"),
         (&["--machine", "a=x", "--workers", "4..1"], "--workers"),

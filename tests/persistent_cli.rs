@@ -197,6 +197,12 @@ fn protocol_breaches_are_bad_input_and_a_hang_is_killed_by_the_timeout() {
         },
         Case {
             env: &[],
+            extra: &["--ready-timeout", "5ms"],
+            code: 2,
+            needle: "error: --ready-timeout 5ms is out of range: give a duration from 10ms to 168h",
+        },
+        Case {
+            env: &[],
             extra: &["--", "sh", "-c", "echo bye >&2; exit 4"],
             code: 2,
             needle: "exited with status 4 before",

@@ -280,6 +280,14 @@ fn bad_inputs_get_one_sentence_and_exit_2() {
             ],
             "--price nope",
         ),
+        (
+            vec![
+                good.display().to_string(),
+                "--price".into(),
+                "c7i=2000000".into(),
+            ],
+            "error: --price \"c7i=2000000\": \"2000000\" is not a positive number of USD per hour (at most 1000000)",
+        ),
     ];
     for (args, needle) in cases {
         let o = plateau()

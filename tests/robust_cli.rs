@@ -385,6 +385,22 @@ fn bad_robustness_flags_get_one_sentence_and_exit_2() {
         (&["--label", ""], "--label is empty"),
         (&["--workers", "1..100000000000"], "--workers: the range"),
         (&["--price-per-hour", "nan"], "--price-per-hour"),
+        (
+            &["--price-per-hour", "2000000"],
+            "error: --price-per-hour 2000000 is not a price: give a number of USD per hour above 0 and at most 1000000",
+        ),
+        (
+            &["--tolerance", "5"],
+            "error: --tolerance 5 is ambiguous: write 5% (or the fraction 0.05)",
+        ),
+        (
+            &["--retrograde-threshold", "100%"],
+            "error: --retrograde-threshold 100% is out of range: give a percentage from 0% to below 100%",
+        ),
+        (
+            &["--wait-idle", "169h"],
+            "error: --wait-idle 169h is out of range: give a duration from 3s to 168h",
+        ),
         (&["--seed", "-1"], "--seed"),
         (&["--tasks", "-1"], "--tasks"),
         (&["--repetitions", "-3"], "--repetitions"),

@@ -6,7 +6,6 @@ use super::print_stdout;
 use crate::cli::fleet::{CollectArgs, FleetArgs, FleetCommand, K8sArgs, SlurmArgs};
 use crate::clock::UtcTime;
 use crate::config::OutDir;
-use crate::config::report::parse_price;
 use crate::error::{RunFailed, usage};
 use crate::fleet::collect::{Gathered, Lost, gather};
 use crate::fleet::k8s::{K8sFleet, K8sInput};
@@ -26,7 +25,7 @@ pub fn fleet(args: &FleetArgs) -> anyhow::Result<()> {
 }
 
 fn k8s(args: &K8sArgs) -> anyhow::Result<()> {
-    let flags = run_flags::validate(&args.run_flags)?;
+    let flags = run_flags::validate(&args.written.run_flags)?;
     let fleet = K8sFleet::new(
         K8sInput {
             machines: &args.machine,
@@ -42,7 +41,7 @@ fn k8s(args: &K8sArgs) -> anyhow::Result<()> {
         flags,
     )?;
     let docs = fleet.manifests();
-    match &args.out {
+    match &args.written.out {
         None => print_stdout(&docs.iter().map(|(_, d)| d.as_str()).collect::<String>()),
         Some(dir) => {
             let out = OutputDir::prepare(&OutDir {
@@ -64,7 +63,7 @@ fn k8s(args: &K8sArgs) -> anyhow::Result<()> {
 }
 
 fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
-    let flags = run_flags::validate(&args.run_flags)?;
+    let flags = run_flags::validate(&args.written.run_flags)?;
     let fleet = SlurmFleet::new(
         SlurmInput {
             machines: &args.machine,
@@ -80,7 +79,7 @@ fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
         flags,
     )?;
     let script = fleet.script();
-    match &args.out {
+    match &args.written.out {
         None => print_stdout(&script),
         Some(path) => {
             write_atomic(path, script.as_bytes()).map_err(|e| {
@@ -100,11 +99,6 @@ fn slurm(args: &SlurmArgs) -> anyhow::Result<()> {
 }
 
 fn collect(args: &CollectArgs) -> anyhow::Result<()> {
-    let prices = args
-        .price
-        .iter()
-        .map(|p| parse_price(p))
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let out_spec = collect_out_dir(args.out.as_ref());
     let Gathered {
         runs,
@@ -114,7 +108,7 @@ fn collect(args: &CollectArgs) -> anyhow::Result<()> {
     if runs.is_empty() {
         return Err(nothing_collected(&lost));
     }
-    let comparison = compare(runs, &prices)?;
+    let comparison = compare(runs, &args.price)?;
     let rendered = super::report::render(&comparison)?;
     let out = OutputDir::prepare(&out_spec)?;
     let mut text = write_machine_folders(&out, &comparison)?;

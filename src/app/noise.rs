@@ -17,7 +17,7 @@ const WINDOW: Duration = Duration::from_secs(1);
 const START_WINDOW: Duration = Duration::from_millis(500);
 
 /// Consecutive quiet samples that count as a quiet machine: one quiet second can be a lull.
-/// `config::robust::WAIT_IDLE_RANGE` starts at this quiet period (a test keeps them equal).
+/// `limits::WAIT_IDLE` (`--wait-idle`) starts at this quiet period (a test keeps them equal).
 pub const QUIET_WINDOWS: u32 = 3;
 
 /// How a wait for quiet ended.
@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn the_shortest_wait_idle_can_end_quiet() {
-        let min = crate::config::robust::WAIT_IDLE_RANGE.min;
+        let min = crate::limits::WAIT_IDLE.range.min;
         assert_eq!(WINDOW * QUIET_WINDOWS, min);
         let (w, _) = run(&[0.1], min.as_secs());
         assert_eq!(w, Waited::Quiet { after: min });

@@ -36,9 +36,10 @@ pub struct CompareArgs {
         long,
         value_name = "PERCENT",
         default_value = "5%",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = limits::THRESHOLD.parser()
     )]
-    pub threshold: String,
+    pub threshold: crate::units::Percent,
 
     /// Error rate: of the Holm-corrected tests (files), of each one-sided sequential test
     /// (interleaved); between 0 and 0.5.

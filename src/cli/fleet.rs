@@ -49,8 +49,8 @@ pub struct CollectArgs {
 
     /// The price of a machine in USD per hour, as LABEL=USD (repeatable); overrides the
     /// --price-per-hour recorded at run time.
-    #[arg(long, value_name = "LABEL=USD")]
-    pub price: Vec<String>,
+    #[arg(long, value_name = "LABEL=USD", value_parser = crate::limits::price_override)]
+    pub price: Vec<crate::limits::PriceOverride>,
 }
 
 /// How a Slurm element picks its machines.
@@ -74,6 +74,12 @@ Job, and checked here first. Each Job pins its pod to the instance type with a n
 requests as much CPU and memory as it limits (Guaranteed QoS, so the cgroup quota plateau reports\n\
 is the pod's), never retries, and prints its results.json between markers in its log. See\n\
 docs/fleet.md for the whole loop: build and push, apply, wait, kubectl logs, fleet collect.")]
+#[command(
+    mut_arg("out", |a| a.value_name("DIR")
+        .help("Write one <job>.yaml per machine into DIR instead of all of them to stdout")),
+    mut_arg("run_flags", |a| a
+        .help("`plateau run` flags for every Job (e.g. --workers 1..16 --repetitions 7)"))
+)]
 pub struct K8sArgs {
     /// A machine type: LABEL=INSTANCE_TYPE, or LABEL=INSTANCE_TYPE:USD_PER_HOUR (repeatable,
     /// one Job each).
@@ -103,17 +109,9 @@ pub struct K8sArgs {
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
-    /// Write one <job>.yaml per machine into DIR instead of all of them to stdout.
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: Option<PathBuf>,
-
-    /// `plateau run` flags for every Job (e.g. --workers 1..16 --repetitions 7).
-    #[arg(
-        value_name = "RUN FLAGS",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    pub run_flags: Vec<String>,
+    /// Where the Jobs go, and the run flags of every Job.
+    #[command(flatten)]
+    pub written: WrittenArgs,
 }
 
 /// Flags of `plateau fleet slurm`.
@@ -129,6 +127,10 @@ Every element gets exclusive nodes and runs `plateau run --emit-results`; each w
 plateau-<fleet>-<job>_<element>.out file. With --cpus-per-task, plateau runs in a job step of\n\
 that many CPUs, so it measures (and recommends for) that share of the node. Fleet flags come\n\
 first; everything after them (or after --) is given to `plateau run`, and checked here first.")]
+#[command(
+    mut_arg("out", |a| a.value_name("FILE").help("Write the script to FILE instead of stdout")),
+    mut_arg("run_flags", |a| a.help("`plateau run` flags for every element (e.g. --workers 1..64:4)"))
+)]
 pub struct SlurmArgs {
     /// A machine type: LABEL=FEATURE (or LABEL=PARTITION with --select partition), optionally
     /// with :USD_PER_HOUR (repeatable, one array element each).
@@ -157,11 +159,20 @@ pub struct SlurmArgs {
     #[arg(long, value_name = "NAME")]
     pub fleet: Option<String>,
 
-    /// Write the script to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Where the script goes, and the run flags of every element.
+    #[command(flatten)]
+    pub written: WrittenArgs,
+}
+
+/// The flags `fleet k8s` and `fleet slurm` share: where the output goes and the `plateau run`
+/// flags of every machine. Each subcommand words their help for what it writes (`mut_arg`).
+#[derive(Debug, Args)]
+pub struct WrittenArgs {
+    /// Write to PATH instead of stdout.
+    #[arg(long, short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
 
-    /// `plateau run` flags for every element (e.g. --workers 1..64:4).
+    /// `plateau run` flags for every machine.
     #[arg(
         value_name = "RUN FLAGS",
         trailing_var_arg = true,

@@ -1,9 +1,9 @@
 //! A validated `plateau analyze`: the input files, the task count, the analysis options (shared
-//! with `run`) and where the outputs go. Every bad flag of `analyze` is refused here; bad files
-//! are refused by `import`, which reads them.
+//! with `run`) and where the outputs go. Each flag's value was typed and range-checked by its
+//! value parser; what is left (an empty label) is refused here; bad files are refused by
+//! `import`, which reads them.
 
 use super::OutDir;
-use super::units::{PercentRange, parse_percent};
 use crate::analysis::AnalysisOptions;
 use crate::cli::{AnalysisArgs, AnalyzeArgs};
 use crate::error::usage;
@@ -38,34 +38,19 @@ impl AnalyzeConfig {
         now_stamp: &str,
         command_line: Vec<String>,
     ) -> anyhow::Result<Self> {
-        let tasks = match args.tasks {
-            Some(0) => {
-                return Err(usage(
-                    "--tasks must be at least 1: it is the number of tasks each measured run did",
-                ));
-            }
-            t => t.and_then(NonZeroU64::new),
-        };
+        // `--tasks` is at least 1: its value parser (`limits::ANALYZE_TASKS`) held it.
+        let tasks = args.tasks.and_then(NonZeroU64::new);
         if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
             return Err(usage(
                 "--label is empty; give a name for the analysed data, or drop the flag to use the file names",
             ));
         }
-        let out = match &args.out {
-            Some(p) => OutDir {
-                path: p.clone(),
-                dated: false,
-            },
-            None => OutDir {
-                path: PathBuf::from("reports").join(format!("{now_stamp}_analyze")),
-                dated: true,
-            },
-        };
+        let out = OutDir::given_or_dated(args.out.as_deref(), now_stamp, "analyze");
         Ok(Self {
             files: args.files.clone(),
             tasks,
             label: args.label.clone(),
-            analysis: analysis_options(&args.analysis)?,
+            analysis: analysis_options(&args.analysis),
             out,
             json: args.json,
             replace: args.force,
@@ -74,13 +59,11 @@ impl AnalyzeConfig {
     }
 }
 
-/// Validates the analysis flags of `run` and `analyze`: `--tolerance` and
-/// `--retrograde-threshold`, each from 0% to below 100%.
-pub fn analysis_options(args: &AnalysisArgs) -> anyhow::Result<AnalysisOptions> {
-    let fraction =
-        |flag: &str, text: &str| parse_percent(flag, text, PercentRange::FROM_ZERO).map_err(usage);
-    Ok(AnalysisOptions {
-        tolerance: fraction("--tolerance", &args.tolerance)?,
-        retrograde_threshold: fraction("--retrograde-threshold", &args.retrograde_threshold)?,
-    })
+/// The analysis flags of `run` and `analyze`, `--tolerance` and `--retrograde-threshold`, as
+/// options (their parsers already held each from 0% to below 100%).
+pub fn analysis_options(args: &AnalysisArgs) -> AnalysisOptions {
+    AnalysisOptions {
+        tolerance: args.tolerance.fraction(),
+        retrograde_threshold: args.retrograde_threshold.fraction(),
+    }
 }

@@ -1,19 +1,10 @@
 //! Validation of the user's command (`plateau run -- CMD ARGS...`): its program must exist
 //! before anything is measured, and the command-only flags need a command.
 
-use super::units::{DurationRange, MAX_DURATION, parse_duration};
 use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::exec::command::CommandSpec;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// `--timeout`: from the grammar's smallest unit, 1us (shorter than a command takes to start,
-/// it kills every task, and the run's error then names the timeout), to a week.
-pub const TIMEOUT_RANGE: DurationRange = DurationRange {
-    min: Duration::from_micros(1),
-    max: MAX_DURATION,
-};
 
 /// The validated command, or `None` when no command was given (then the command-only flags
 /// are errors).
@@ -48,14 +39,10 @@ pub fn command_spec(args: &RunArgs) -> anyhow::Result<Option<CommandSpec>> {
             }
         )));
     }
-    let timeout = match &args.timeout {
-        Some(t) => Some(parse_duration("--timeout", t, TIMEOUT_RANGE).map_err(usage)?),
-        None => None,
-    };
     Ok(Some(CommandSpec {
         argv: args.command.clone(),
         shell: args.shell,
-        timeout,
+        timeout: args.timeout,
         keep_going: args.keep_going,
     }))
 }

@@ -33,7 +33,7 @@ impl CompareConfig {
                 "give two results.json files (BASELINE.json CURRENT.json), or the two sides to measure with --baseline-cmd/--candidate-cmd or --baseline-args/--candidate-args",
             ));
         };
-        let (threshold, alpha) = super::gate::threshold_and_alpha(args)?;
+        let (threshold, alpha) = super::gate::threshold_and_alpha(args);
         if args.json && args.markdown.as_deref() == Some(std::path::Path::new("-")) {
             return Err(usage(
                 "--markdown - and --json both print on stdout; give --markdown a file",

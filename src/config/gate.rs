@@ -1,15 +1,16 @@
 //! Validated settings of the interleaved gate (`plateau compare --baseline-cmd/--baseline-args
 //! ...`): each side becomes a `RunConfig` through `plateau run`'s own parser and rules, the
-//! sides must share their worker plan and tasks, and the threshold, alpha and budget are
-//! checked, all before anything runs.
+//! sides must share their worker plan and tasks, and the budget must hold two rounds, all
+//! before anything runs (the threshold, alpha, durations and numbers arrive typed and
+//! range-checked by their value parsers).
 
-use super::units::{DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent};
 use super::{OutDir, RunConfig};
 use crate::cli::{Cli, Command, CompareArgs};
-use crate::cli_gate::InconclusiveAs;
+use crate::cli_gate::{GateArgs, InconclusiveAs};
 use crate::compare::gate::GateOptions;
 use crate::error::usage;
 use crate::model::MachineInfo;
+use crate::numbers::show_duration;
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,17 +67,10 @@ pub struct GateConfig {
     pub lock: crate::config::robust::LockPolicy,
 }
 
-/// Checks `--threshold` and `--alpha` (shared with the stored-file form).
-pub fn threshold_and_alpha(args: &CompareArgs) -> anyhow::Result<(f64, f64)> {
-    let threshold =
-        parse_percent("--threshold", &args.threshold, PercentRange::ABOVE_ZERO).map_err(usage)?;
-    if !(args.alpha > 0.0 && args.alpha < 0.5) {
-        return Err(usage(format!(
-            "--alpha must be above 0 and below 0.5 (e.g. 0.05), not {}",
-            args.alpha
-        )));
-    }
-    Ok((threshold, args.alpha))
+/// `--threshold` and `--alpha` as fractions (shared with the stored-file form; their parsers
+/// checked both ranges).
+pub fn threshold_and_alpha(args: &CompareArgs) -> (f64, f64) {
+    (args.threshold.fraction(), args.alpha)
 }
 
 impl GateConfig {
@@ -93,92 +87,12 @@ impl GateConfig {
                 "give either two results.json files or the two sides to measure (--baseline-cmd/--candidate-cmd or --baseline-args/--candidate-args), not both",
             ));
         }
-        let (threshold, alpha) = threshold_and_alpha(args)?;
-        let seed = match &g.seed {
-            Some(s) => s.trim().parse::<u64>().map_err(|_| {
-                usage(format!(
-                    "--seed must be a whole number from 0 to {}, not {s:?}",
-                    u64::MAX
-                ))
-            })?,
-            None => crate::rng::fresh_seed(),
-        };
-        let mut shared = g.shared_run_flags();
-        if g.seed.is_none() {
-            shared.extend(["--seed".to_string(), seed.to_string()]);
-        }
-        let baseline = side(
-            "baseline",
-            g.baseline_cmd.as_deref(),
-            g.baseline_args.as_deref(),
-            &shared,
-            machine,
-            stamp,
-        )?;
-        let candidate = side(
-            "candidate",
-            g.candidate_cmd.as_deref(),
-            g.candidate_args.as_deref(),
-            &shared,
-            machine,
-            stamp,
-        )?;
-        if baseline.run.workers != candidate.run.workers {
-            return Err(usage(
-                "the two sides must measure the same worker counts: give --workers once, not in --baseline-args or --candidate-args",
-            ));
-        }
-        if baseline.run.tasks != candidate.run.tasks {
-            return Err(usage(
-                "the two sides must run the same number of tasks per batch: give --tasks once, not in --baseline-args or --candidate-args",
-            ));
-        }
-        let duration =
-            |flag: &str, text: &Option<String>, default: Duration, min: Duration| match text {
-                Some(t) => parse_duration(
-                    flag,
-                    t,
-                    DurationRange {
-                        min,
-                        max: MAX_DURATION,
-                    },
-                )
-                .map_err(usage),
-                None => Ok(default),
-            };
-        let batch_time = duration(
-            "--batch-time",
-            &g.batch_time,
-            DEFAULT_BATCH_TIME,
-            Duration::from_millis(10),
-        )?;
-        let max_time = duration(
-            "--max-time",
-            &g.max_time,
-            DEFAULT_MAX_TIME,
-            Duration::from_secs(1),
-        )?;
-        let round = batch_time * BATCHES_PER_BLOCK * baseline.run.workers.len() as u32;
-        if max_time < round * 2 {
-            return Err(usage(format!(
-                "--max-time {} is too short: a warm-up round and one measured round take about {:.1} s ({} batches of about {} each); give at least {}s",
-                g.max_time.as_deref().unwrap_or(""),
-                (round * 2).as_secs_f64(),
-                BATCHES_PER_BLOCK as usize * baseline.run.workers.len() * 2,
-                crate::numbers::show_duration(batch_time),
-                (round * 2).as_secs_f64().ceil()
-            )));
-        }
-        let out = match &g.out {
-            Some(p) => OutDir {
-                path: p.clone(),
-                dated: false,
-            },
-            None => OutDir {
-                path: PathBuf::from("reports").join(format!("{stamp}_gate")),
-                dated: true,
-            },
-        };
+        let (threshold, alpha) = threshold_and_alpha(args);
+        let seed = g.seed.unwrap_or_else(crate::rng::fresh_seed);
+        let (baseline, candidate) = sides(g, seed, machine, stamp)?;
+        let batch_time = g.batch_time.unwrap_or(DEFAULT_BATCH_TIME);
+        let max_time = g.max_time.unwrap_or(DEFAULT_MAX_TIME);
+        check_budget(max_time, batch_time, baseline.run.workers.len())?;
         Ok(Self {
             baseline,
             candidate,
@@ -187,7 +101,7 @@ impl GateConfig {
             batch_time,
             calibrate_tasks: g.tasks.is_none(),
             inconclusive: g.inconclusive,
-            out,
+            out: OutDir::given_or_dated(g.out.as_deref(), stamp, "gate"),
             seed,
             json: args.json,
             markdown: args.markdown.clone(),
@@ -199,6 +113,60 @@ impl GateConfig {
             },
         })
     }
+}
+
+/// Both sides, each with the shared run flags (and the gate's seed), which must agree on the
+/// worker counts and the tasks per batch.
+fn sides(
+    g: &GateArgs,
+    seed: u64,
+    machine: &MachineInfo,
+    stamp: &str,
+) -> anyhow::Result<(GateSide, GateSide)> {
+    let mut shared = g.shared_run_flags();
+    if g.seed.is_none() {
+        shared.extend(["--seed".to_string(), seed.to_string()]);
+    }
+    let side_of = |name, cmd: &Option<String>, flags: &Option<String>| {
+        side(
+            name,
+            cmd.as_deref(),
+            flags.as_deref(),
+            &shared,
+            machine,
+            stamp,
+        )
+    };
+    let baseline = side_of("baseline", &g.baseline_cmd, &g.baseline_args)?;
+    let candidate = side_of("candidate", &g.candidate_cmd, &g.candidate_args)?;
+    if baseline.run.workers != candidate.run.workers {
+        return Err(usage(
+            "the two sides must measure the same worker counts: give --workers once, not in --baseline-args or --candidate-args",
+        ));
+    }
+    if baseline.run.tasks != candidate.run.tasks {
+        return Err(usage(
+            "the two sides must run the same number of tasks per batch: give --tasks once, not in --baseline-args or --candidate-args",
+        ));
+    }
+    Ok((baseline, candidate))
+}
+
+/// Refuses a `--max-time` too short for a warm-up round and one measured round of `counts`
+/// worker counts, each a block of `BATCHES_PER_BLOCK` batches of about `batch_time`.
+fn check_budget(max_time: Duration, batch_time: Duration, counts: usize) -> anyhow::Result<()> {
+    let round = batch_time * BATCHES_PER_BLOCK * counts as u32;
+    if max_time < round * 2 {
+        return Err(usage(format!(
+            "--max-time {} is too short: a warm-up round and one measured round take about {:.1} s ({} batches of about {} each); give at least {}s",
+            show_duration(max_time),
+            (round * 2).as_secs_f64(),
+            BATCHES_PER_BLOCK as usize * counts * 2,
+            show_duration(batch_time),
+            (round * 2).as_secs_f64().ceil()
+        )));
+    }
+    Ok(())
 }
 
 /// One side through `plateau run`'s parser: the shared flags, then its own flags or `--`
@@ -241,6 +209,10 @@ fn side(
     }
     argv.extend(words);
     let parsed = Cli::try_parse_from(&argv).map_err(|e| {
+        // A value's own sentence reads as from `plateau run` (`--baseline-args: --tolerance 5 ...`).
+        if let Some(sentence) = crate::limits::own_sentence(&e) {
+            return usage(format!("--{name}-{kind}: {sentence}"));
+        }
         let text = e.to_string();
         let first = text
             .lines()

@@ -14,7 +14,6 @@ pub mod report;
 pub mod resumed;
 pub mod robust;
 pub mod shell_words;
-pub mod units;
 pub mod workers;
 pub mod workload;
 
@@ -89,20 +88,15 @@ impl RunConfig {
         command_line: Vec<String>,
     ) -> anyhow::Result<Self> {
         let workers = worker_plan(args, machine)?;
-        let analysis = analyze::analysis_options(&args.analysis)?;
+        let analysis = analyze::analysis_options(&args.analysis);
         let robust = robust::validate(args, machine, &workers, &analysis)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
-        let tasks = task_count(args, &plain)?;
-        let iterations = NonZeroU64::new(
-            args.iterations
-                .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS),
-        )
-        .ok_or_else(|| {
-            usage("--iterations must be at least 1: it is the loop length of each cpu task (default 10000000)")
-        })?;
+        let tasks = task_count(args, &plain);
+        let iterations = args
+            .iterations
+            .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS);
         let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
-        let repetitions = repetitions(args, adaptive_default)?;
-        check_price(args.price_per_hour)?;
+        let repetitions = repetitions(args, adaptive_default);
         let execution = workload::execution(args, machine, iterations)?;
         let sizing = batch_time::sizing(args.tasks.is_some(), &execution);
         let tasks_choice = batch_time::count_choice(args.tasks.is_some(), tasks.get(), &plain);
@@ -127,7 +121,7 @@ impl RunConfig {
                 .label
                 .clone()
                 .unwrap_or_else(|| machine.hostname.clone()),
-            price_per_hour: args.price_per_hour,
+            price_per_hour: args.price_per_hour.map(crate::limits::Price::usd_per_hour),
             json: args.json,
             quiet: args.quiet,
             command_line,
@@ -161,35 +155,21 @@ fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<Vec<NonZ
 }
 
 /// `--tasks`, or the smallest balanced count for the plan.
-fn task_count(args: &RunArgs, plan: &[usize]) -> anyhow::Result<NonZeroU64> {
-    let tasks = args
-        .tasks
-        .unwrap_or_else(|| crate::plan::default_tasks(plan));
-    NonZeroU64::new(tasks).ok_or_else(|| {
-        usage("--tasks must be at least 1: it is the number of tasks each batch runs")
+fn task_count(args: &RunArgs, plan: &[usize]) -> NonZeroU64 {
+    args.tasks.unwrap_or_else(|| {
+        NonZeroU64::new(crate::plan::default_tasks(plan)).unwrap_or(NonZeroU64::MIN)
     })
 }
 
 /// `--repetitions`, or a few base rounds under the adaptive default, else 5.
-fn repetitions(args: &RunArgs, adaptive_default: bool) -> anyhow::Result<NonZeroU32> {
+fn repetitions(args: &RunArgs, adaptive_default: bool) -> NonZeroU32 {
     let default = if adaptive_default {
         batch_time::DEFAULT_BASE_ROUNDS
     } else {
         5
     };
-    NonZeroU32::new(args.repetitions.unwrap_or(default)).ok_or_else(|| {
-        usage("--repetitions must be at least 1: it is how many measured batches each worker count gets (default 5)")
-    })
-}
-
-/// Refuses a `--price-per-hour` that is not a positive number.
-fn check_price(price_per_hour: Option<f64>) -> anyhow::Result<()> {
-    match price_per_hour {
-        Some(p) if !p.is_finite() || p <= 0.0 => Err(usage(format!(
-            "--price-per-hour must be a positive number of USD per hour, not {p}"
-        ))),
-        _ => Ok(()),
-    }
+    args.repetitions
+        .unwrap_or_else(|| NonZeroU32::new(default).unwrap_or(NonZeroU32::MIN))
 }
 
 /// `--out`, or a new dated folder under reports/ named after the workload.

@@ -2,8 +2,7 @@
 //! command must be given and found, `{task}` has no place in it (tasks arrive on stdin), and
 //! `--ready-timeout` belongs to it alone.
 
-use super::command::{TIMEOUT_RANGE, find_program};
-use super::units::{DurationRange, MAX_DURATION, parse_duration};
+use super::command::find_program;
 use crate::cli::{Mode, RunArgs};
 use crate::error::usage;
 use crate::exec::persistent::PersistentSpec;
@@ -11,12 +10,6 @@ use std::time::Duration;
 
 /// `--ready-timeout` when not given.
 pub const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(60);
-/// `--ready-timeout`: from 10ms (a worker cannot start faster) to a week.
-const READY_RANGE: DurationRange = DurationRange {
-    min: Duration::from_millis(10),
-    max: MAX_DURATION,
-};
-
 /// True when the run asks for persistent workers.
 pub fn wanted(args: &RunArgs) -> bool {
     args.workers_mode.persistent || args.mode == Mode::Persistent
@@ -52,19 +45,14 @@ pub fn spec(args: &RunArgs, workload_flags: bool) -> anyhow::Result<PersistentSp
             "the --persistent worker's program {program:?} was not found: check its spelling, or give its path"
         )));
     }
-    let timeout = match &args.timeout {
-        Some(t) => Some(parse_duration("--timeout", t, TIMEOUT_RANGE).map_err(usage)?),
-        None => None,
-    };
-    let ready_timeout = match &args.workers_mode.ready_timeout {
-        Some(t) => parse_duration("--ready-timeout", t, READY_RANGE).map_err(usage)?,
-        None => DEFAULT_READY_TIMEOUT,
-    };
     Ok(PersistentSpec {
         argv: args.command.clone(),
         shell: args.shell,
-        ready_timeout,
-        timeout,
+        ready_timeout: args
+            .workers_mode
+            .ready_timeout
+            .unwrap_or(DEFAULT_READY_TIMEOUT),
+        timeout: args.timeout,
         keep_going: args.keep_going,
     })
 }
@@ -142,10 +130,6 @@ mod tests {
                 "--workload",
             ),
             (vec!["--ready-timeout", "5s"], "--ready-timeout"),
-            (
-                vec!["--ready-timeout", "1ms", "--persistent", "--", "true"],
-                "--ready-timeout",
-            ),
         ] {
             let err = config(&argv).unwrap_err();
             assert!(
@@ -154,5 +138,21 @@ mod tests {
             );
             assert!(err.to_string().contains(needle), "{argv:?}: {err}");
         }
+        // Out of range is refused by the value parser, while the line is parsed.
+        let argv = [
+            "plateau",
+            "run",
+            "--ready-timeout",
+            "1ms",
+            "--persistent",
+            "--",
+            "true",
+        ];
+        let err = Cli::try_parse_from(argv).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(
+            err.to_string()
+                .contains("--ready-timeout 1ms is out of range")
+        );
     }
 }

@@ -1,20 +1,15 @@
-//! Validated settings of `plateau report`: the input files, the output folder, price overrides
-//! (`--price LABEL=USD`) and where the markdown summary goes. Labels are checked against the
-//! runs later, once the files are read.
+//! Validated settings of `plateau report`: the input files, the output folder (and the rule for
+//! a given or dated one, shared by `analyze` and the gate), price overrides (`--price LABEL=USD`,
+//! typed by its value parser; one per label) and where the markdown summary goes. Labels are
+//! checked against the runs later, once the files are read.
 
 use super::OutDir;
 use crate::cli::ReportArgs;
 use crate::error::usage;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// A price given at report time for the run with this label.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PriceOverride {
-    /// The run's label as shown in the comparison.
-    pub label: String,
-    /// USD per hour, positive and finite.
-    pub usd_per_hour: f64,
-}
+/// A price given at report time for the run with this label (typed by `--price`'s parser).
+pub use crate::limits::PriceOverride;
 
 /// Where `--markdown` sends the summary.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,11 +54,7 @@ impl ReportConfig {
                 "plateau report needs at least one results.json written by plateau run",
             ));
         }
-        let prices = args
-            .price
-            .iter()
-            .map(|p| parse_price(p))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let prices = args.price.clone();
         for (i, p) in prices.iter().enumerate() {
             if prices[..i].iter().any(|q| q.label == p.label) {
                 return Err(usage(format!(
@@ -72,16 +63,7 @@ impl ReportConfig {
                 )));
             }
         }
-        let out = match &args.out {
-            Some(p) => OutDir {
-                path: p.clone(),
-                dated: false,
-            },
-            None => OutDir {
-                path: PathBuf::from("reports").join(format!("{now_stamp}_report")),
-                dated: true,
-            },
-        };
+        let out = OutDir::given_or_dated(args.out.as_deref(), now_stamp, "report");
         let markdown = args.markdown.as_deref().map(MarkdownTarget::from_path);
         Ok(Self {
             inputs: args.results.clone(),
@@ -93,38 +75,20 @@ impl ReportConfig {
     }
 }
 
-/// At most 60 characters of the user's text, for a message.
-fn short(text: &str) -> String {
-    crate::visible::shorten(text, 60)
-}
-
-/// Parses `LABEL=USD`. The last `=` splits, so labels may contain `=` themselves.
-pub fn parse_price(text: &str) -> anyhow::Result<PriceOverride> {
-    let Some((label, usd)) = text.rsplit_once('=') else {
-        return Err(usage(format!(
-            "--price \"{}\" is not LABEL=USD; write it like --price c7i.2xlarge=0.357",
-            short(text)
-        )));
-    };
-    if label.is_empty() {
-        return Err(usage(format!(
-            "--price \"{}\" has no label before '='; write it like --price c7i.2xlarge=0.357",
-            short(text)
-        )));
-    }
-    match usd.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= crate::limits::MAX_PRICE_PER_HOUR => {
-            Ok(PriceOverride {
-                label: label.to_string(),
-                usd_per_hour: v,
-            })
+impl OutDir {
+    /// The folder given with `--out`, or the default dated one,
+    /// `reports/<stamp>_<what>` (`what` is e.g. "report", "analyze", "gate").
+    pub fn given_or_dated(given: Option<&Path>, stamp: &str, what: &str) -> OutDir {
+        match given {
+            Some(p) => OutDir {
+                path: p.to_path_buf(),
+                dated: false,
+            },
+            None => OutDir {
+                path: PathBuf::from("reports").join(format!("{stamp}_{what}")),
+                dated: true,
+            },
         }
-        _ => Err(usage(format!(
-            "--price \"{}\": \"{}\" is not a positive number of USD per hour (at most {})",
-            short(text),
-            short(usd),
-            crate::limits::MAX_PRICE_PER_HOUR
-        ))),
     }
 }
 
@@ -144,23 +108,13 @@ mod tests {
     }
 
     #[test]
-    fn prices_split_on_the_last_equals_sign() {
-        let p = parse_price("size=large=0.5").unwrap();
-        assert_eq!(p.label, "size=large");
-        assert_eq!(p.usd_per_hour, 0.5);
-    }
-
-    #[test]
-    fn bad_prices_are_usage_errors_naming_the_flag() {
-        for bad in [
-            "c7i", "=1.0", "c7i=", "c7i=abc", "c7i=-1", "c7i=0", "c7i=inf",
-        ] {
-            let err = parse_price(bad).unwrap_err();
-            assert!(err.downcast_ref::<crate::error::UsageError>().is_some());
-            assert!(err.to_string().starts_with("--price"), "{bad}: {err}");
-        }
+    fn a_label_given_twice_is_refused() {
         let twice = config(&["a.json", "--price", "x=1", "--price", "x=2"]).unwrap_err();
+        assert!(twice.downcast_ref::<crate::error::UsageError>().is_some());
         assert!(twice.to_string().contains("twice"), "{twice}");
+        let c = config(&["a.json", "--price", "size=large=0.5"]).unwrap();
+        assert_eq!(c.prices[0].label, "size=large");
+        assert_eq!(c.prices[0].usd_per_hour, 0.5);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Validation of the robustness flags of `run` (`--target-ci`, `--max-time`, `--wait-idle`,
-//! `--resume`, `--force`, `--no-wait`, `--allow-concurrent`) and the range checks that keep a typo from starting a run that never
-//! ends. Each error is one sentence naming the flag.
+//! `--resume`, `--force`, `--no-wait`, `--allow-concurrent`): how they combine, and the worker
+//! ceiling that keeps a typo from starting a run that never ends. Their values arrive typed and
+//! range-checked (`crate::limits`). Each error is one sentence naming the flag.
 
-use super::units::{DurationRange, MAX_DURATION, PercentRange, parse_duration, parse_percent};
 use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::model::MachineInfo;
@@ -18,25 +18,6 @@ pub const MAX_WORKERS_PER_CPU: usize = 64;
 
 /// `--max-time` when `--target-ci` is given without it.
 pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(600);
-
-/// `--max-time`: at least a second (a budget for whole rounds of batches), at most a week.
-pub const MAX_TIME_RANGE: DurationRange = DurationRange {
-    min: Duration::from_secs(1),
-    max: MAX_DURATION,
-};
-
-/// `--wait-idle`: at least the quiet period it waits for (`app::noise` wants three quiet
-/// one-second samples in a row), so a shorter wait could only ever time out; at most a week.
-pub const WAIT_IDLE_RANGE: DurationRange = DurationRange {
-    min: Duration::from_secs(3),
-    max: MAX_DURATION,
-};
-
-/// Most kept batches per worker count `--repetitions` accepts.
-pub const MAX_REPETITIONS: u32 = 10_000;
-
-/// Most discarded batches per worker count `--warmup` accepts.
-pub const MAX_WARMUP: u32 = 1_000;
 
 /// The validated robustness settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,41 +43,41 @@ pub struct LockPolicy {
     pub no_wait: bool,
 }
 
-/// Checks the robustness flags and ranges against the machine and the parsed worker counts.
+/// Checks the robustness flags against the machine, the parsed worker counts and each other
+/// (each value's range was checked by its parser, `crate::limits`).
 pub fn validate(
     args: &RunArgs,
     machine: &MachineInfo,
     workers: &[NonZeroUsize],
     analysis: &crate::analysis::AnalysisOptions,
 ) -> anyhow::Result<RobustSettings> {
-    if let Some(r) = args.repetitions.filter(|&r| r > MAX_REPETITIONS) {
-        return Err(usage(format!(
-            "--repetitions {r} is out of range: at most {MAX_REPETITIONS}; for tighter intervals use --target-ci"
-        )));
-    }
-    if let Some(w) = args.warmup.filter(|&w| w > MAX_WARMUP) {
-        return Err(usage(format!(
-            "--warmup {w} is out of range: at most {MAX_WARMUP} discarded batches per worker count"
-        )));
-    }
     if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
         return Err(usage(
             "--label is empty; give a name such as the instance type, or drop the flag to use the host name",
         ));
     }
     check_worker_ceiling(workers, machine.logical_cpus, args.force)?;
-    let target = args
-        .target_ci
-        .as_deref()
-        .map(|t| parse_percent("--target-ci", t, PercentRange::ABOVE_ZERO))
-        .transpose()
-        .map_err(usage)?;
-    let max_time = args
-        .max_time
-        .as_deref()
-        .map(|t| parse_duration("--max-time", t, MAX_TIME_RANGE))
-        .transpose()
-        .map_err(usage)?;
+    let adaptive = adaptive(args, workers.len(), analysis)?;
+    check_combinations(args)?;
+    Ok(RobustSettings {
+        adaptive,
+        wait_idle: args.wait_idle,
+        resume: args.resume.clone(),
+        replace: args.force,
+        lock: LockPolicy {
+            allow_concurrent: args.allow_concurrent,
+            no_wait: args.no_wait,
+        },
+    })
+}
+
+/// The adaptive design of `--target-ci` and `--max-time`, adaptive by default unless
+/// `--repetitions` fixes the design; `counts` is the number of planned worker counts.
+fn adaptive(
+    args: &RunArgs,
+    counts: usize,
+    analysis: &crate::analysis::AnalysisOptions,
+) -> anyhow::Result<Option<AdaptiveSpec>> {
     let spec = |target: f64, max_time: Duration, by_default: bool| AdaptiveSpec {
         target,
         max_time,
@@ -105,7 +86,7 @@ pub fn validate(
         threshold: analysis.retrograde_threshold,
         capacity_cpus: None,
     };
-    let adaptive = match (target, max_time, args.repetitions) {
+    Ok(match (args.target_ci, args.max_time, args.repetitions) {
         (None, Some(m), Some(_)) => {
             return Err(usage(format!(
                 "--max-time {} bounds adaptive rounds, but --repetitions fixes the design; add --target-ci (e.g. 2%) or drop --max-time",
@@ -115,17 +96,20 @@ pub fn validate(
         (None, None, Some(_)) => None,
         (None, m, None) => Some(spec(
             crate::analysis::decided::DEFAULT_TARGET_CI,
-            m.unwrap_or_else(|| super::batch_time::default_budget(workers.len())),
+            m.unwrap_or_else(|| super::batch_time::default_budget(counts)),
             true,
         )),
-        (Some(target), m, _) => Some(spec(target, m.unwrap_or(DEFAULT_MAX_TIME), false)),
-    };
-    let wait_idle = args
-        .wait_idle
-        .as_deref()
-        .map(|t| parse_duration("--wait-idle", t, WAIT_IDLE_RANGE))
-        .transpose()
-        .map_err(usage)?;
+        (Some(target), m, _) => Some(spec(
+            target.fraction(),
+            m.unwrap_or(DEFAULT_MAX_TIME),
+            false,
+        )),
+    })
+}
+
+/// Refuses flags that contradict each other: `--resume` with `--out` or `--force`, and
+/// `--no-wait` with `--allow-concurrent`.
+fn check_combinations(args: &RunArgs) -> anyhow::Result<()> {
     if args.resume.is_some() && args.out.is_some() {
         return Err(usage(
             "--resume DIR writes into DIR; drop --out (a resumed run keeps its folder)",
@@ -141,16 +125,7 @@ pub fn validate(
             "--no-wait and --allow-concurrent contradict each other (--allow-concurrent takes no lock to wait for); keep one",
         ));
     }
-    Ok(RobustSettings {
-        adaptive,
-        wait_idle,
-        resume: args.resume.clone(),
-        replace: args.force,
-        lock: LockPolicy {
-            allow_concurrent: args.allow_concurrent,
-            no_wait: args.no_wait,
-        },
-    })
+    Ok(())
 }
 
 /// Refuses worker counts above `MAX_WORKERS_PER_CPU` x the logical CPUs unless forced.

@@ -3,6 +3,7 @@
 //! `--cpus-per-task`. Every refusal is one sentence naming the flag (exit 2).
 
 use crate::error::usage;
+use crate::limits::{MAX_PRICE_PER_HOUR, Price};
 
 /// One machine of the fleet.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,11 +71,13 @@ fn parse_machine(text: &str, target: &str) -> anyhow::Result<Machine> {
     })
 }
 
+/// The price after ':' in the one grammar of prices (`limits::Price`: above 0, at most the
+/// ceiling `plateau run --price-per-hour` accepts, which each Job passes it to).
 fn parse_price(text: &str, price: &str) -> anyhow::Result<f64> {
-    match price.trim().parse::<f64>() {
-        Ok(p) if p.is_finite() && p > 0.0 => Ok(p),
-        _ => Err(usage(format!(
-            "--machine {text:?}: the price {price:?} after ':' is not a positive number of USD per hour"
+    match Price::parse(price) {
+        Some(p) => Ok(p.usd_per_hour()),
+        None => Err(usage(format!(
+            "--machine {text:?}: the price {price:?} after ':' is not a positive number of USD per hour (at most {MAX_PRICE_PER_HOUR})"
         ))),
     }
 }
@@ -158,6 +161,7 @@ mod tests {
             ("a=x:-1", "not a positive number"),
             ("a=x:0", "not a positive number"),
             ("a=x:inf", "not a positive number"),
+            ("a=x:1000001", "at most 1000000"),
         ] {
             let err = machines(&[bad]).unwrap_err();
             assert!(err.downcast_ref::<crate::error::UsageError>().is_some());

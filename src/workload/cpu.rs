@@ -6,7 +6,10 @@ use serde_json::json;
 use std::hint::black_box;
 
 /// Default iterations per task (the seed's 10 million).
-pub const DEFAULT_ITERATIONS: u64 = 10_000_000;
+pub const DEFAULT_ITERATIONS: std::num::NonZeroU64 = match std::num::NonZeroU64::new(10_000_000) {
+    Some(n) => n,
+    None => panic!("10000000 is not zero"),
+};
 
 /// CPU-bound work with no shared state: scales to the core count, then plateaus.
 #[derive(Debug, Clone)]
