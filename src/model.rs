@@ -6,12 +6,22 @@ pub mod json;
 
 use serde::{Deserialize, Serialize};
 
+mod named;
+
+mod config;
+pub use config::{AdaptiveConfig, ConfigRecord, RunMode, RunSchedule};
 mod decision;
-pub use decision::{CountDecision, DecisionRecord, DisturbedBatch, Regions, TasksChoice};
+pub use decision::{
+    CountDecision, DecisionMethod, DecisionRecord, DisturbedBatch, Regions, TasksChoice,
+};
 mod fits;
+pub use fits::{AmdahlFit, KarpFlatt, UslConstraint, UslFit};
+mod machine;
+pub use machine::{BindingLimit, MachineInfo, MemoryLimitKind};
 mod memory;
-pub use fits::{AmdahlFit, KarpFlatt, UslFit};
-pub use memory::{MemoryAnalysis, MemoryPoint};
+pub use memory::{MemoryAnalysis, MemoryBinds, MemoryPoint};
+mod origin;
+pub use origin::{ImportFormat, ImportedFrom, Origin, ThroughputUnit};
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -108,104 +118,6 @@ pub struct SweepState {
     /// Seconds spent in batches (start-up plus wall) over all sessions, warmup included: the
     /// part of a time budget already used.
     pub batch_time_s: f64,
-}
-
-/// What the machine is, with every figure that bounds how many workers can run at once.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct MachineInfo {
-    /// Host name.
-    pub hostname: String,
-    /// Operating system name and version.
-    pub os: String,
-    /// Kernel version.
-    pub kernel: String,
-    /// CPU architecture, e.g. x86_64.
-    pub arch: String,
-    /// CPU model string.
-    pub cpu_brand: String,
-    /// CPU frequency in MHz as reported by the OS (0 when unknown).
-    pub cpu_mhz: u64,
-    /// Logical CPUs (hardware threads) the OS reports.
-    pub logical_cpus: usize,
-    /// Physical cores.
-    pub physical_cores: usize,
-    /// Hardware threads per core (logical / physical, at least 1).
-    pub threads_per_core: usize,
-    /// CPUs in this process's affinity mask (sched_getaffinity).
-    pub affinity_cpus: usize,
-    /// CPU quota of the cgroup in CPUs (e.g. 1.5), or null when there is none.
-    pub cgroup_cpu_quota: Option<f64>,
-    /// The CPUs a pool should be sized by: the smallest of logical, affinity and quota.
-    pub effective_cpus: usize,
-    /// Which limit sets effective_cpus: "logical_cpus", "affinity" or "cgroup_quota".
-    pub binding_limit: String,
-    /// Total memory in bytes.
-    pub memory_total_bytes: u64,
-    /// 1-minute load average at the start of the run.
-    pub load_average_1m: f64,
-    /// Size of the last-level cache in bytes, when the OS reports it.
-    #[serde(default)]
-    pub last_level_cache_bytes: Option<u64>,
-    /// CPU frequency governor (e.g. "performance"), when the OS exposes it.
-    #[serde(default)]
-    pub cpu_governor: Option<String>,
-    /// The CPU ids this process may run on (from the affinity mask).
-    #[serde(default)]
-    pub allowed_cpu_ids: Vec<usize>,
-    /// CPUs' worth of other work measured just before the sweep, when `--wait-idle` looked
-    /// (null otherwise). The busy-machine warning prefers it to the lagging load average.
-    #[serde(default)]
-    pub busy_cpus_at_start: Option<f64>,
-    /// Bytes of memory a pool started by plateau may use: the cgroup's limit, or the available
-    /// memory when that is smaller or no cgroup limit is set (null when unknown).
-    #[serde(default)]
-    pub memory_limit_bytes: Option<u64>,
-    /// Which limit sets memory_limit_bytes: "cgroup_v2_memory_max", "cgroup_v1_memory_limit"
-    /// or "available_memory".
-    #[serde(default)]
-    pub memory_limit_binding: Option<String>,
-}
-
-/// The validated settings of the sweep.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ConfigRecord {
-    /// The workload: `{"name": ..., ...its parameters}`.
-    pub workload: serde_json::Value,
-    /// Execution model: "threads", "processes" or "command".
-    pub mode: String,
-    /// Tasks per batch.
-    pub tasks: u64,
-    /// The worker counts of the plan, ascending.
-    pub workers: Vec<usize>,
-    /// Kept batches per worker count.
-    pub repetitions: u32,
-    /// Discarded batches per worker count, run first.
-    pub warmup: u32,
-    /// How tasks are handed out: "dynamic" or "static".
-    pub schedule: String,
-    /// Whether worker i is pinned to CPU i modulo the allowed CPUs.
-    pub pin: bool,
-    /// Seed of the round shuffles and the bootstrap.
-    pub seed: u64,
-    /// Adaptive repetitions (`--target-ci`), when asked for.
-    #[serde(default)]
-    pub adaptive: Option<AdaptiveConfig>,
-    /// How the task count was chosen: calibrated to a batch time, or given with `--tasks`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks_choice: Option<TasksChoice>,
-}
-
-/// The settings of adaptive repetitions: rounds are added to the worker counts whose CI is
-/// still wider than `target_ci`, until all are within it or `max_time_s` is spent.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AdaptiveConfig {
-    /// Largest accepted 95% CI half-width relative to the median (0.02 = 2%).
-    pub target_ci: f64,
-    /// Budget in seconds of time spent in batches, warmup included.
-    pub max_time_s: f64,
-    /// True when adaptive rounds ran by default (no `--repetitions` or `--target-ci` given).
-    #[serde(default)]
-    pub by_default: bool,
 }
 
 /// Why a sweep ended.

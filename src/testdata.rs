@@ -5,8 +5,8 @@
 
 use crate::analysis::Obs;
 use crate::model::{
-    Analysis, ConfigRecord, MachineInfo, Peak, Plateau, Point, RunInfo, RunRecord, SCHEMA_VERSION,
-    Sample, ToolInfo,
+    Analysis, BindingLimit, ConfigRecord, MachineInfo, Peak, Plateau, Point, RunInfo, RunMode,
+    RunRecord, RunSchedule, SCHEMA_VERSION, Sample, ToolInfo,
 };
 use crate::summary::summarize_points;
 use crate::sweep::SweepSpec;
@@ -29,7 +29,7 @@ pub fn machine(cores: usize) -> MachineInfo {
         affinity_cpus: cores,
         cgroup_cpu_quota: None,
         effective_cpus: cores,
-        binding_limit: "logical_cpus".into(),
+        binding_limit: BindingLimit::LogicalCpus,
         memory_total_bytes: 0,
         load_average_1m: 0.0,
         last_level_cache_bytes: None,
@@ -122,12 +122,12 @@ impl RecordSpec {
             machine: self.machine,
             config: ConfigRecord {
                 workload: self.workload,
-                mode: "threads".into(),
+                mode: RunMode::Threads,
                 tasks: self.tasks,
                 workers: points.iter().map(|p| p.workers).collect(),
                 repetitions: self.repetitions,
                 warmup: self.warmup,
-                schedule: "dynamic".into(),
+                schedule: RunSchedule::Dynamic,
                 pin: false,
                 seed: self.seed,
                 adaptive: None,

@@ -6,7 +6,7 @@
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
 use crate::decision::{self, Decision, RuleOptions};
-use crate::model::{CountDecision, DecisionRecord, DisturbedBatch, RunRecord};
+use crate::model::{CountDecision, DecisionMethod, DecisionRecord, DisturbedBatch, RunRecord};
 
 /// Default target of adaptive runs: every count's CI within ±2%.
 pub const DEFAULT_TARGET_CI: f64 = 0.02;
@@ -47,8 +47,17 @@ pub fn shape(d: &Decision, obs: &[Obs]) -> Option<Shape> {
 
 /// True when the record's workload is a CPU-bound built-in measured on this record's machine.
 pub fn cpu_bound(record: &RunRecord, provenance: &Provenance) -> bool {
-    let name = record.config.workload.get("name").and_then(|v| v.as_str());
-    provenance.machine_recorded && matches!(name, Some("cpu" | "memory"))
+    let origin = record.config.origin();
+    provenance.machine_recorded && matches!(origin.workload_name(), Some("cpu" | "memory"))
+}
+
+/// The name results.json records for how the decision was reached.
+fn recorded(method: decision::Method) -> DecisionMethod {
+    match method {
+        decision::Method::RoundBlocks => DecisionMethod::RoundBlocks,
+        decision::Method::Independent => DecisionMethod::Independent,
+        decision::Method::Medians => DecisionMethod::Medians,
+    }
 }
 
 /// The `decision` object of results.json.
@@ -72,7 +81,7 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         })
         .collect();
     DecisionRecord {
-        method: d.method.as_str().into(),
+        method: recorded(d.method),
         rounds: d.rounds,
         resamples: d.resamples,
         stability: d.stability,

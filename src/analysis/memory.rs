@@ -4,7 +4,7 @@
 //! sentence for the verdict saying whether memory or throughput binds.
 
 use crate::machine::memory::{SAFETY_MARGIN, max_workers, usable_bytes};
-use crate::model::{MemoryAnalysis, MemoryPoint, RunRecord};
+use crate::model::{MemoryAnalysis, MemoryBinds, MemoryLimitKind, MemoryPoint, RunMode, RunRecord};
 
 /// The memory analysis of a record whose throughput alone recommends `recommended` among the
 /// `measured` counts (ascending); `None` without a recorded memory limit or for imports.
@@ -14,7 +14,8 @@ pub fn analyze(record: &RunRecord, recommended: usize) -> Option<MemoryAnalysis>
         .machine
         .memory_limit_binding
         .clone()
-        .unwrap_or_default();
+        // Bytes without their kind (a file edited by hand) keep an empty name, as before.
+        .unwrap_or_else(|| MemoryLimitKind::Other(String::new()));
     let samples = || record.points.iter().flat_map(|p| &p.samples);
     let own = samples().map(|s| s.peak_rss_bytes).max().unwrap_or(0);
     let mut out = MemoryAnalysis {
@@ -32,11 +33,11 @@ pub fn analyze(record: &RunRecord, recommended: usize) -> Option<MemoryAnalysis>
             .map(|p| p.workers)
             .collect(),
         throughput_recommended: recommended,
-        binds: "not_measured".into(),
+        binds: MemoryBinds::NotMeasured,
     };
-    match record.config.mode.as_str() {
-        "processes" | "persistent" | "command" => {}
-        "threads" => return Some(out),
+    match record.config.mode {
+        RunMode::Processes | RunMode::Persistent | RunMode::Command => {}
+        RunMode::Threads => return Some(out),
         _ => return None,
     }
     out.per_count = record
@@ -72,11 +73,10 @@ pub fn analyze(record: &RunRecord, recommended: usize) -> Option<MemoryAnalysis>
         .max();
     let cut_short = !out.skipped_workers.is_empty() && Some(recommended) >= largest;
     out.binds = if cap < recommended || cut_short {
-        "memory"
+        MemoryBinds::Memory
     } else {
-        "throughput"
-    }
-    .into();
+        MemoryBinds::Throughput
+    };
     Some(out)
 }
 
@@ -115,7 +115,7 @@ pub fn sentence(m: &MemoryAnalysis, recommended: usize) -> String {
             size(m.plateau_rss_bytes)
         );
     };
-    if m.binds == "memory" {
+    if m.binds == MemoryBinds::Memory {
         let instead = if m.throughput_recommended > recommended {
             format!(
                 ", so {recommended} rather than the {} throughput alone would pick",
@@ -143,10 +143,10 @@ pub fn sentence(m: &MemoryAnalysis, recommended: usize) -> String {
     }
 }
 
-fn limit_name(binding: &str) -> &'static str {
+fn limit_name(binding: &MemoryLimitKind) -> &'static str {
     match binding {
-        "cgroup_v2_memory_max" => "cgroup limit (memory.max)",
-        "cgroup_v1_memory_limit" => "cgroup limit (memory.limit_in_bytes)",
+        MemoryLimitKind::CgroupV2MemoryMax => "cgroup limit (memory.max)",
+        MemoryLimitKind::CgroupV1MemoryLimit => "cgroup limit (memory.limit_in_bytes)",
         _ => "of available memory",
     }
 }
@@ -168,11 +168,11 @@ mod tests {
     use crate::model::Sample;
     use crate::testdata::record_from_medians;
 
-    fn record(mode: &str, rss: u64, limit: u64) -> RunRecord {
+    fn record(mode: RunMode, rss: u64, limit: u64) -> RunRecord {
         let mut r = record_from_medians(&[1, 2, 4, 8], &[8.0, 4.0, 2.0, 1.0], 32, 2);
-        r.config.mode = mode.into();
+        r.config.mode = mode;
         r.machine.memory_limit_bytes = Some(limit);
-        r.machine.memory_limit_binding = Some("cgroup_v1_memory_limit".into());
+        r.machine.memory_limit_binding = Some(MemoryLimitKind::CgroupV1MemoryLimit);
         for p in &mut r.points {
             for s in &mut p.samples {
                 *s = Sample {
@@ -187,10 +187,10 @@ mod tests {
 
     #[test]
     fn memory_caps_the_recommendation_and_says_so() {
-        let r = record("persistent", 290 << 20, 1 << 30);
+        let r = record(RunMode::Persistent, 290 << 20, 1 << 30);
         let m = analyze(&r, 8).unwrap();
         assert_eq!(m.max_workers, Some(3));
-        assert_eq!(m.binds, "memory");
+        assert_eq!(m.binds, MemoryBinds::Memory);
         assert_eq!(
             capped(&m, 8, &[1, 2, 4, 8]),
             2,
@@ -200,7 +200,7 @@ mod tests {
         assert!(s.starts_with("Memory binds: 3 workers of 290 MiB"), "{s}");
         assert!(s.contains("1.0 GiB cgroup limit"), "{s}");
         // Counts skipped above a still-rising curve: memory binds although it caps nothing.
-        let mut r = record("persistent", 290 << 20, 1 << 30);
+        let mut r = record(RunMode::Persistent, 290 << 20, 1 << 30);
         r.points.retain(|p| p.workers <= 2);
         r.points.push(crate::model::Point {
             skipped_for_memory: Some(2 << 30),
@@ -208,25 +208,25 @@ mod tests {
         });
         let m = analyze(&r, 2).unwrap();
         assert_eq!(
-            (m.binds.as_str(), m.skipped_workers.as_slice()),
-            ("memory", &[4][..])
+            (&m.binds, m.skipped_workers.as_slice()),
+            (&MemoryBinds::Memory, &[4][..])
         );
         assert!(sentence(&m, 2).contains("Not run because their pool would not have fitted: 4"));
     }
 
     #[test]
     fn without_a_tight_limit_throughput_binds_and_threads_are_not_measured() {
-        let r = record("processes", 10 << 20, 16 << 30);
+        let r = record(RunMode::Processes, 10 << 20, 16 << 30);
         let m = analyze(&r, 2).unwrap();
-        assert_eq!(m.binds, "throughput");
+        assert_eq!(m.binds, MemoryBinds::Throughput);
         assert_eq!(capped(&m, 2, &[1, 2, 4, 8]), 2);
         assert!(sentence(&m, 2).starts_with("Throughput binds"));
-        let t = analyze(&record("threads", 0, 1 << 30), 2).unwrap();
-        assert_eq!(t.binds, "not_measured");
+        let t = analyze(&record(RunMode::Threads, 0, 1 << 30), 2).unwrap();
+        assert_eq!(t.binds, MemoryBinds::NotMeasured);
         assert!(sentence(&t, 2).contains("not measured for threads"));
-        let mut old = record("processes", 1, 1);
+        let mut old = record(RunMode::Processes, 1, 1);
         old.machine.memory_limit_bytes = None;
         assert!(analyze(&old, 2).is_none());
-        assert!(analyze(&record("imported", 1, 1), 2).is_none());
+        assert!(analyze(&record(RunMode::Imported, 1, 1), 2).is_none());
     }
 }

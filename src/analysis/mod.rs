@@ -24,7 +24,7 @@ mod warning_machine;
 pub mod warnings;
 pub mod warnings_noise;
 
-use crate::model::{Analysis, Peak, Plateau, RunRecord};
+use crate::model::{Analysis, Peak, Plateau, RunRecord, ThroughputUnit};
 
 /// How the analysis judges the curve (`--tolerance`, `--retrograde-threshold`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,23 +69,19 @@ pub struct Provenance {
     pub machine_recorded: bool,
     /// False when `config.tasks` is not the real number of tasks per batch.
     pub tasks_known: bool,
-    /// "tasks/s", or "runs/s" when only seconds per run were given without a task count.
-    pub unit: String,
+    /// Tasks per second, or runs per second when only seconds per run were given without a
+    /// task count.
+    pub unit: ThroughputUnit,
 }
 
 impl Provenance {
-    /// Reads the flags an import leaves in `config.workload`; a plain run knows everything.
+    /// What the record's origin (`ConfigRecord::origin`) says; a plain run knows everything.
     pub fn of(record: &RunRecord) -> Self {
-        let w = &record.config.workload;
-        let flag = |k: &str| w.get(k).and_then(|v| v.as_bool()).unwrap_or(true);
+        let origin = record.config.origin();
         Self {
-            machine_recorded: flag("machine_recorded"),
-            tasks_known: flag("tasks_known"),
-            unit: w
-                .get("unit")
-                .and_then(|v| v.as_str())
-                .unwrap_or("tasks/s")
-                .to_string(),
+            machine_recorded: origin.machine_recorded(),
+            tasks_known: origin.tasks_known(),
+            unit: origin.unit(),
         }
     }
 }
@@ -154,9 +150,10 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
             let rec = memory::capped(m, shape.plateau_from, &measured);
             let said = memory::sentence(m, rec);
             // When memory binds it decides the pool: say so first.
-            match m.binds.as_str() {
-                "memory" => (rec, format!("{said} {verdict}")),
-                _ => (rec, format!("{verdict} {said}")),
+            if m.binds == crate::model::MemoryBinds::Memory {
+                (rec, format!("{said} {verdict}"))
+            } else {
+                (rec, format!("{verdict} {said}"))
             }
         }
         None => (shape.plateau_from, verdict),
@@ -302,7 +299,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(lin.recommended_workers, 8);
-        assert_eq!(lin.usl.unwrap().constraint, "linear");
+        assert_eq!(
+            lin.usl.unwrap().constraint,
+            crate::model::UslConstraint::Linear
+        );
         assert_eq!(lin.amdahl.unwrap().serial_fraction, 0.0);
     }
 

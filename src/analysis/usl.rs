@@ -5,7 +5,7 @@
 
 use super::lm::{Bounds, Problem, Solution, minimize};
 use super::{Obs, r_squared};
-use crate::model::UslFit;
+use crate::model::{UslConstraint, UslFit};
 
 /// Three parameters need at least three distinct worker counts.
 pub const MIN_COUNTS: usize = 3;
@@ -106,19 +106,19 @@ pub fn fit(obs: &[Obs]) -> Option<UslFit> {
         peak_workers,
         peak_tasks_per_sec: peak_workers.map(|n| lambda * Throughput::shape(n, sigma, kappa)),
         r2: r_squared(&data.y, best.sse),
-        constraint: constraint(sigma, kappa, n_max).into(),
+        constraint: constraint(sigma, kappa, n_max),
     })
 }
 
-/// "linear" when both coefficients cost under 2% at the largest count measured, else
-/// "contention" when sigma > kappa and "coherency" otherwise.
-pub fn constraint(sigma: f64, kappa: f64, n_max: f64) -> &'static str {
+/// Linear when both coefficients cost under 2% at the largest count measured, else
+/// contention when sigma > kappa and coherency otherwise.
+pub fn constraint(sigma: f64, kappa: f64, n_max: f64) -> UslConstraint {
     if sigma * (n_max - 1.0) + kappa * n_max * (n_max - 1.0) < LINEAR_EXCESS {
-        "linear"
+        UslConstraint::Linear
     } else if sigma > kappa {
-        "contention"
+        UslConstraint::Contention
     } else {
-        "coherency"
+        UslConstraint::Coherency
     }
 }
 
@@ -151,7 +151,7 @@ mod tests {
         assert!(close(f.peak_workers.unwrap(), 7.0, 0.01), "{f:?}");
         assert!(f.r2 > 0.9999);
         // sigma and kappa are equal here, so either label is right; only "linear" is not.
-        assert_ne!(f.constraint, "linear");
+        assert_ne!(f.constraint, UslConstraint::Linear);
     }
 
     #[test]
@@ -166,7 +166,7 @@ mod tests {
         assert!(close(f.sigma, 0.0277285, 0.005), "{f:?}");
         assert!(close(f.kappa, 0.0001044, 0.005), "{f:?}");
         assert!(close(f.lambda, 89.995, 0.005), "{f:?}");
-        assert_eq!(f.constraint, "contention");
+        assert_eq!(f.constraint, UslConstraint::Contention);
     }
 
     #[test]
@@ -183,14 +183,14 @@ mod tests {
             "{f:?}"
         );
         assert_eq!(f.peak_workers, None);
-        assert_eq!(f.constraint, "contention");
+        assert_eq!(f.constraint, UslConstraint::Contention);
     }
 
     #[test]
     fn linear_flat_and_tiny_inputs() {
         let lin = fit_xs(&[1, 2, 4, 8], &[3.0, 6.0, 12.0, 24.0]).unwrap();
         assert!(lin.sigma < 1e-9 && lin.kappa < 1e-9, "{lin:?}");
-        assert_eq!(lin.constraint, "linear");
+        assert_eq!(lin.constraint, UslConstraint::Linear);
         let flat = fit_xs(&[1, 2, 4, 8], &[5.0, 5.0, 5.0, 5.0]).unwrap();
         assert!(flat.sigma > 0.99, "{flat:?}");
         assert!(flat.r2.is_finite() && flat.lambda.is_finite());

@@ -228,11 +228,7 @@ fn recommendation(f: &Facts<'_>) -> String {
 }
 
 fn usl_reading(u: &UslFit) -> String {
-    let what = match u.constraint.as_str() {
-        "linear" => "scaling is close to linear over the counts measured".to_string(),
-        "contention" => "contention (a serial part, e.g. a lock or a shared queue) limits scaling more than coherency".to_string(),
-        _ => "coherency (keeping shared data consistent between workers) limits scaling more than contention".to_string(),
-    };
+    let what = u.constraint.words().reading;
     let peak = match u.peak_workers {
         Some(n) => format!(", and it models a peak at {n:.1} workers"),
         None => ", and it models no peak (throughput levels off instead of falling)".to_string(),

@@ -88,7 +88,7 @@ pub fn unconverged(f: &Facts<'_>) -> Vec<String> {
         return vec![];
     };
     let mut out = Vec::new();
-    if !d.unconverged.is_empty() && d.method != "medians" {
+    if !d.unconverged.is_empty() && d.method.resampled() {
         let widths: Vec<String> = d
             .counts
             .iter()

@@ -35,7 +35,7 @@ pub fn collect(record: &RunRecord, obs: &[Obs], prov: &Provenance) -> Vec<Warnin
     if record.run.interrupted {
         out.push(Warning::Interrupted);
     }
-    if !prov.tasks_known && prov.unit == "runs/s" {
+    if !prov.tasks_known && prov.unit == crate::model::ThroughputUnit::RunsPerSec {
         out.push(Warning::RunsPerSecond);
     }
     out
@@ -82,7 +82,7 @@ fn uneven_tasks(tasks: u64, obs: &[Obs]) -> Option<Warning> {
 
 /// A cgroup CPU quota that binds below the logical CPUs.
 fn binding_quota(m: &MachineInfo) -> Option<Warning> {
-    if m.binding_limit == "cgroup_quota" {
+    if m.binding_limit == crate::model::BindingLimit::CgroupQuota {
         return Some(Warning::BindingQuota {
             quota: m.cgroup_cpu_quota,
             logical_cpus: m.logical_cpus,

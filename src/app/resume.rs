@@ -164,12 +164,12 @@ fn read_record(dir: &Path) -> anyhow::Result<RunRecord> {
 /// Refuses a record that is not an unfinished run of `plateau run` on this machine.
 fn check_continuable(record: &RunRecord, dir: &Path, machine: &MachineInfo) -> anyhow::Result<()> {
     let shown = dir.display();
-    if record.config.mode == "imported"
+    if record.config.mode == crate::model::RunMode::Imported
         || record.run.command_line.get(1).map(String::as_str) != Some("run")
     {
         return Err(usage(format!(
             "--resume {shown}: its results.json was not written by `plateau run` (it holds {}), so there is no sweep to continue",
-            if record.config.mode == "imported" {
+            if record.config.mode == crate::model::RunMode::Imported {
                 "a `plateau analyze` result"
             } else {
                 "no run command line"

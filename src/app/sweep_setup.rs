@@ -54,12 +54,12 @@ pub fn config_record(config: &RunConfig, design: &Design) -> ConfigRecord {
     let workload = config.execution.build();
     ConfigRecord {
         workload: workload.describe(),
-        mode: config.execution.mode().as_str().into(),
+        mode: config.execution.recorded_mode(),
         tasks: design.tasks.get(),
         workers: config.worker_counts(),
         repetitions: design.repetitions.get(),
         warmup: config.warmup,
-        schedule: config.schedule.as_str().into(),
+        schedule: config.schedule.recorded(),
         pin: config.pin,
         seed: config.seed,
         adaptive: design.adaptive.map(|a| AdaptiveConfig {

@@ -46,11 +46,15 @@ pub fn config_differences(
             });
         }
     };
-    check("mode", quoted(&baseline.mode), quoted(&current.mode));
+    check(
+        "mode",
+        quoted(baseline.mode.as_str()),
+        quoted(current.mode.as_str()),
+    );
     check(
         "schedule",
-        quoted(&baseline.schedule),
-        quoted(&current.schedule),
+        quoted(baseline.schedule.as_str()),
+        quoted(current.schedule.as_str()),
     );
     check("pin", baseline.pin.to_string(), current.pin.to_string());
     out
@@ -159,7 +163,7 @@ mod tests {
         assert!(notes[0].contains("(baseline 16, current 32)"), "{notes:?}");
         assert!(sweep_notes(&b, &b).is_empty());
         c = b.clone();
-        c.mode = "processes".into();
+        c.mode = crate::model::RunMode::Processes;
         c.workload = json!({"name": "sleep", "iterations": 3000000});
         let d = config_differences(&b, &c);
         let fields: Vec<&str> = d.iter().map(|x| x.field.as_str()).collect();

@@ -226,7 +226,7 @@ fn without_analysis_the_peak_comes_from_samples_and_the_recommendation_is_skippe
 fn config_differences_are_recorded_and_task_counts_only_noted() {
     let b = record(&curve(1.0), 1);
     let mut c = record(&curve(1.0), 2);
-    c.config.mode = "processes".into();
+    c.config.mode = crate::model::RunMode::Processes;
     let out = compare(&b, &c, &OPTS);
     assert_eq!(out.config_differences.len(), 1);
     assert_eq!(out.config_differences[0].field, "mode");

@@ -5,6 +5,7 @@
 use crate::cli::Mode;
 use crate::exec::command::{CommandSpec, CommandWorkload};
 use crate::exec::persistent::{PersistentSpec, PersistentWorkload};
+use crate::model::RunMode;
 use crate::workload::{SharedWorkload, cpu::CpuWorkload};
 use crate::workload::{
     contended::ContendedWorkload, io::IoWorkload, memory::MemoryWorkload, tiny::TinyWorkload,
@@ -65,6 +66,16 @@ impl Execution {
             Execution::Processes(_) => Mode::Processes,
             Execution::Command(_) => Mode::Command,
             Execution::Persistent(_) => Mode::Persistent,
+        }
+    }
+
+    /// The mode as results.json records it.
+    pub fn recorded_mode(&self) -> RunMode {
+        match self {
+            Execution::Threads(_) => RunMode::Threads,
+            Execution::Processes(_) => RunMode::Processes,
+            Execution::Command(_) => RunMode::Command,
+            Execution::Persistent(_) => RunMode::Persistent,
         }
     }
 
@@ -133,6 +144,11 @@ mod tests {
             (Mode::Threads, Mode::Processes)
         );
         assert_eq!(threads.built_in(), Some(&cpu));
+        // The record names the mode as `--mode` does.
+        for e in [&threads, &pool] {
+            assert_eq!(e.recorded_mode().as_str(), e.mode().as_str());
+        }
+        assert_eq!(pool.recorded_mode(), RunMode::Processes);
         assert_eq!(pool.folder_name(), "cpu");
         assert_eq!(threads.build().describe()["iterations"], 5);
         let command = Execution::Command(CommandSpec {

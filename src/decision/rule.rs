@@ -56,17 +56,6 @@ pub enum Method {
     Medians,
 }
 
-impl Method {
-    /// The name results.json records.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::RoundBlocks => "round_blocks",
-            Method::Independent => "independent",
-            Method::Medians => "medians",
-        }
-    }
-}
-
 /// A decision with its uncertainty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {

@@ -42,11 +42,11 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// The name recorded in results.json.
-    pub fn as_str(self) -> &'static str {
+    /// The schedule as results.json records it.
+    pub fn recorded(self) -> crate::model::RunSchedule {
         match self {
-            Schedule::Dynamic => "dynamic",
-            Schedule::Static => "static",
+            Schedule::Dynamic => crate::model::RunSchedule::Dynamic,
+            Schedule::Static => crate::model::RunSchedule::Static,
         }
     }
 }

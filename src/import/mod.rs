@@ -10,7 +10,7 @@ pub mod record;
 pub mod results;
 
 use crate::error::usage;
-use crate::model::{RunRecord, Sample};
+use crate::model::{ImportFormat, RunRecord, Sample, ThroughputUnit};
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
@@ -27,11 +27,11 @@ pub enum Format {
 
 impl Format {
     /// The name recorded in the imported record's workload.
-    pub fn as_str(self) -> &'static str {
+    pub fn recorded(self) -> ImportFormat {
         match self {
-            Format::Csv => "csv",
-            Format::Hyperfine => "hyperfine",
-            Format::Results => "results.json",
+            Format::Csv => ImportFormat::Csv,
+            Format::Hyperfine => ImportFormat::Hyperfine,
+            Format::Results => ImportFormat::Results,
         }
     }
 }
@@ -46,11 +46,20 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// "tasks/s" or "runs/s".
-    pub fn as_str(self) -> &'static str {
+    /// The unit recorded in the imported record's workload.
+    pub fn recorded(self) -> ThroughputUnit {
         match self {
-            Unit::TasksPerSec => "tasks/s",
-            Unit::RunsPerSec => "runs/s",
+            Unit::TasksPerSec => ThroughputUnit::TasksPerSec,
+            Unit::RunsPerSec => ThroughputUnit::RunsPerSec,
+        }
+    }
+
+    /// The unit of a recorded throughput: runs/s when it says so, tasks/s otherwise (also for
+    /// a unit this build does not know).
+    pub fn of(recorded: &ThroughputUnit) -> Self {
+        match recorded {
+            ThroughputUnit::RunsPerSec => Unit::RunsPerSec,
+            _ => Unit::TasksPerSec,
         }
     }
 }

@@ -6,7 +6,8 @@
 use super::{Format, Imported, Unit};
 use crate::error::usage;
 use crate::model::{
-    ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
+    ConfigRecord, ImportFormat, ImportedFrom, MachineInfo, Point, RunInfo, RunMode, RunRecord,
+    RunSchedule, SCHEMA_VERSION, ToolInfo,
 };
 use std::collections::BTreeMap;
 
@@ -33,38 +34,68 @@ pub fn to_record(
     let Some(first) = files.first() else {
         return Err(usage("give at least one FILE to analyse"));
     };
-    if let Some(other) = files.iter().find(|f| f.unit != first.unit) {
-        let (a, b) = if first.unit == Unit::RunsPerSec {
-            (first, other)
-        } else {
-            (other, first)
-        };
-        return Err(usage(format!(
-            "{} gives seconds per run without a task count, so it cannot be pooled with {} (tasks/s); give --tasks N",
-            a.source.display(),
-            b.source.display()
-        )));
-    }
+    check_units(&files)?;
     if files.len() == 1 && first.format == Format::Results {
-        let mut record = files
-            .remove(0)
-            .record
-            .expect("results.json keeps its record");
-        if let Some(l) = &ctx.label {
-            record.run.label = l.clone();
-        }
-        record.analysis = None;
-        return Ok(record);
+        return Ok(kept_whole(files.remove(0), ctx));
     }
-    let unit = first.unit;
     let tasks = files.iter().find_map(|f| f.tasks).unwrap_or(1);
-    let tasks_known = files.iter().all(|f| f.tasks == Some(tasks));
+    let points = pooled(&files, tasks);
+    let recorded = files.iter().find_map(|f| f.record.as_ref());
+    let machine_recorded = recorded.is_some_and(|r| r.config.origin().machine_recorded());
+    let machine = match recorded {
+        Some(r) => r.machine.clone(),
+        None => machine(),
+    };
+    let workload = imported_from(&files, tasks, machine_recorded).to_workload(aggregated(&files));
+    Ok(RunRecord {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo::current(),
+        run: run_info(label(&files, ctx), ctx),
+        machine,
+        config: config_record(workload, tasks, &points),
+        points,
+        analysis: None,
+    })
+}
+
+/// Refuses to pool seconds per run (no task count) with tasks per second.
+fn check_units(files: &[Imported]) -> anyhow::Result<()> {
+    let Some(first) = files.first() else {
+        return Ok(());
+    };
+    let Some(other) = files.iter().find(|f| f.unit != first.unit) else {
+        return Ok(());
+    };
+    let (a, b) = if first.unit == Unit::RunsPerSec {
+        (first, other)
+    } else {
+        (other, first)
+    };
+    Err(usage(format!(
+        "{} gives seconds per run without a task count, so it cannot be pooled with {} (tasks/s); give --tasks N",
+        a.source.display(),
+        b.source.display()
+    )))
+}
+
+/// A single results.json, kept as it is for re-analysis (with `--label`, when given).
+fn kept_whole(file: Imported, ctx: &ImportContext) -> RunRecord {
+    let mut record = file.record.expect("results.json keeps its record");
+    if let Some(l) = &ctx.label {
+        record.run.label = l.clone();
+    }
+    record.analysis = None;
+    record
+}
+
+/// The files' samples pooled by worker count, ascending. A file of another batch size adds
+/// the same throughput, as the time of a batch of `tasks`.
+fn pooled(files: &[Imported], tasks: u64) -> Vec<Point> {
     let mut by_workers: BTreeMap<usize, Point> = BTreeMap::new();
-    for f in &files {
+    for f in files {
         for m in &f.rows {
             let mut sample = m.sample.clone();
             if f.tasks != Some(tasks) {
-                // Another batch size: the same throughput, as the time of the pooled batch.
                 sample.wall_s = tasks as f64 / m.tasks_per_sec;
             }
             by_workers
@@ -74,21 +105,45 @@ pub fn to_record(
                 .push(sample);
         }
     }
-    let recorded = files.iter().find_map(|f| f.record.as_ref());
-    let machine_recorded = recorded
-        .map(|r| crate::analysis::Provenance::of(r).machine_recorded)
-        .unwrap_or(false);
-    let machine = match recorded {
-        Some(r) => r.machine.clone(),
-        None => machine(),
-    };
-    let sources: Vec<String> = files
-        .iter()
-        .map(|f| f.source.display().to_string())
-        .collect();
-    let mut formats: Vec<&str> = files.iter().map(|f| f.format.as_str()).collect();
+    by_workers.into_values().collect()
+}
+
+/// What the import records about its files (`config.workload`).
+fn imported_from(files: &[Imported], tasks: u64, machine_recorded: bool) -> ImportedFrom {
+    let mut formats: Vec<ImportFormat> = files.iter().map(|f| f.format.recorded()).collect();
     formats.dedup();
-    let label = ctx.label.clone().unwrap_or_else(|| {
+    ImportedFrom {
+        formats,
+        sources: files
+            .iter()
+            .map(|f| f.source.display().to_string())
+            .collect(),
+        unit: files
+            .first()
+            .map_or(Unit::TasksPerSec, |f| f.unit)
+            .recorded(),
+        tasks_known: files.iter().all(|f| f.tasks == Some(tasks)),
+        wall_times: files.iter().all(|f| f.timed),
+        machine_recorded,
+    }
+}
+
+/// Which files were too large to keep whole, with their exact figures per worker count.
+fn aggregated(files: &[Imported]) -> Vec<serde_json::Value> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let a = f.aggregated.as_ref()?;
+            let mut v = serde_json::to_value(a).ok()?;
+            v["source"] = f.source.display().to_string().into();
+            Some(v)
+        })
+        .collect()
+}
+
+/// `--label`, or the files' stems joined by "+".
+fn label(files: &[Imported], ctx: &ImportContext) -> String {
+    ctx.label.clone().unwrap_or_else(|| {
         files
             .iter()
             .map(|f| {
@@ -99,66 +154,44 @@ pub fn to_record(
             })
             .collect::<Vec<_>>()
             .join("+")
-    });
-    let points: Vec<Point> = by_workers.into_values().collect();
-    // Which files were too large to keep whole, with their exact figures per worker count.
-    let aggregated: Vec<serde_json::Value> = files
-        .iter()
-        .filter_map(|f| {
-            let a = f.aggregated.as_ref()?;
-            let mut v = serde_json::to_value(a).ok()?;
-            v["source"] = f.source.display().to_string().into();
-            Some(v)
-        })
-        .collect();
-    let mut workload = serde_json::json!({
-        "name": "imported",
-        "formats": formats,
-        "sources": sources,
-        "unit": unit.as_str(),
-        "tasks_known": tasks_known,
-        "wall_times": files.iter().all(|f| f.timed),
-        "machine_recorded": machine_recorded,
-    });
-    if !aggregated.is_empty() {
-        workload["aggregated"] = aggregated.into();
-    }
-    Ok(RunRecord {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo::current(),
-        run: RunInfo {
-            label,
-            started_at: ctx.now.clone(),
-            finished_at: Some(ctx.now.clone()),
-            interrupted: false,
-            price_per_hour: None,
-            command_line: ctx.command_line.clone(),
-            stop_reason: None,
-            resumed_at: vec![],
-            allow_concurrent: false,
-            sweep_state: None,
-        },
-        machine,
-        config: ConfigRecord {
-            workload,
-            mode: "imported".into(),
-            tasks,
-            workers: points.iter().map(|p| p.workers).collect(),
-            repetitions: points
-                .iter()
-                .map(|p| p.samples.len() as u32)
-                .min()
-                .unwrap_or(0),
-            warmup: 0,
-            schedule: "unknown".into(),
-            pin: false,
-            seed: IMPORT_SEED,
-            adaptive: None,
-            tasks_choice: None,
-        },
-        points,
-        analysis: None,
     })
+}
+
+/// The run of an import: finished when it was analysed, never interrupted.
+fn run_info(label: String, ctx: &ImportContext) -> RunInfo {
+    RunInfo {
+        label,
+        started_at: ctx.now.clone(),
+        finished_at: Some(ctx.now.clone()),
+        interrupted: false,
+        price_per_hour: None,
+        command_line: ctx.command_line.clone(),
+        stop_reason: None,
+        resumed_at: vec![],
+        allow_concurrent: false,
+        sweep_state: None,
+    }
+}
+
+/// The settings of an import: what the files say of the plan, nothing of how it ran.
+fn config_record(workload: serde_json::Value, tasks: u64, points: &[Point]) -> ConfigRecord {
+    ConfigRecord {
+        workload,
+        mode: RunMode::Imported,
+        tasks,
+        workers: points.iter().map(|p| p.workers).collect(),
+        repetitions: points
+            .iter()
+            .map(|p| p.samples.len() as u32)
+            .min()
+            .unwrap_or(0),
+        warmup: 0,
+        schedule: RunSchedule::Unknown,
+        pin: false,
+        seed: IMPORT_SEED,
+        adaptive: None,
+        tasks_choice: None,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! every sample) and each sample also becomes a `Measurement` for pooling with other files.
 
 use super::{Format, Imported, Measurement, Unit};
-use crate::analysis::Provenance;
 use crate::error::usage;
 use crate::model::json;
 use std::path::Path;
@@ -43,17 +42,13 @@ pub fn from_text(text: &str, path: &Path) -> anyhow::Result<Imported> {
             "{shown} has no measured samples; nothing to analyse"
         )));
     }
-    let prov = Provenance::of(&record);
-    let unit = if prov.unit == "runs/s" {
-        Unit::RunsPerSec
-    } else {
-        Unit::TasksPerSec
-    };
+    let origin = record.config.origin();
+    let unit = Unit::of(&origin.unit());
     Ok(Imported {
         source: path.to_path_buf(),
         format: Format::Results,
         unit,
-        tasks: prov.tasks_known.then_some(tasks),
+        tasks: origin.tasks_known().then_some(tasks),
         rows,
         record: Some(record),
         timed: true,

@@ -3,6 +3,7 @@
 //! the available memory; and the cgroup's count of OOM kills, so a worker the kernel killed
 //! for memory can be named as such.
 
+use crate::model::MemoryLimitKind;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,8 @@ const UNLIMITED: u64 = 1 << 60;
 pub struct MemoryLimit {
     /// Bytes a pool may use.
     pub bytes: u64,
-    /// "cgroup_v2_memory_max", "cgroup_v1_memory_limit" or "available_memory".
-    pub binding: &'static str,
+    /// Which limit it is.
+    pub binding: MemoryLimitKind,
 }
 
 /// The binding limit now: the cgroup's, unless the available memory is smaller.
@@ -31,7 +32,7 @@ pub fn detect() -> Option<MemoryLimit> {
 pub fn binding(cgroup: Option<MemoryLimit>, available: Option<u64>) -> Option<MemoryLimit> {
     let avail = available.map(|bytes| MemoryLimit {
         bytes,
-        binding: "available_memory",
+        binding: MemoryLimitKind::AvailableMemory,
     });
     match (cgroup, avail) {
         (Some(c), Some(a)) if a.bytes < c.bytes => Some(a),
@@ -67,13 +68,13 @@ pub fn cgroup_limit(proc_cgroup: &str, root: &Path) -> Option<MemoryLimit> {
         })
         .map(|bytes| MemoryLimit {
             bytes,
-            binding: "cgroup_v2_memory_max",
+            binding: MemoryLimitKind::CgroupV2MemoryMax,
         });
     v2.or_else(|| {
         let rel = v1_path(proc_cgroup)?;
         tightest(&root.join("memory"), rel, "memory.limit_in_bytes").map(|bytes| MemoryLimit {
             bytes,
-            binding: "cgroup_v1_memory_limit",
+            binding: MemoryLimitKind::CgroupV1MemoryLimit,
         })
     })
 }
@@ -173,7 +174,7 @@ mod tests {
         fs::write(r.join("unified/a/b/memory.max"), "max\n").unwrap();
         let got = cgroup_limit("0::/a/b\n", r).unwrap();
         assert_eq!(got.bytes, 1 << 30);
-        assert_eq!(got.binding, "cgroup_v2_memory_max");
+        assert_eq!(got.binding, MemoryLimitKind::CgroupV2MemoryMax);
         fs::create_dir_all(r.join("memory/job")).unwrap();
         fs::write(
             r.join("memory/memory.limit_in_bytes"),
@@ -184,7 +185,7 @@ mod tests {
         let got = cgroup_limit("4:memory:/job\n0::/\n", r).unwrap();
         assert_eq!(
             (got.bytes, got.binding),
-            (512 << 20, "cgroup_v1_memory_limit")
+            (512 << 20, MemoryLimitKind::CgroupV1MemoryLimit)
         );
         assert_eq!(cgroup_limit("4:memory:/\n", r), None, "unlimited");
     }
@@ -193,12 +194,12 @@ mod tests {
     fn the_smaller_limit_binds() {
         let c = MemoryLimit {
             bytes: 1 << 30,
-            binding: "cgroup_v1_memory_limit",
+            binding: MemoryLimitKind::CgroupV1MemoryLimit,
         };
         assert_eq!(binding(Some(c.clone()), Some(8 << 30)), Some(c.clone()));
         assert_eq!(
             binding(Some(c), Some(1 << 20)).unwrap().binding,
-            "available_memory"
+            MemoryLimitKind::AvailableMemory
         );
         assert_eq!(binding(None, None), None);
         assert_eq!(

@@ -8,7 +8,7 @@ pub mod load;
 pub mod memory;
 pub mod procstat;
 
-use crate::model::MachineInfo;
+use crate::model::{BindingLimit, MachineInfo};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 /// The CPU count a pool should be sized by, and the limit that sets it.
@@ -16,8 +16,8 @@ use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 pub struct EffectiveCpus {
     /// The smallest of the limits, at least 1.
     pub count: usize,
-    /// "logical_cpus", "affinity" or "cgroup_quota".
-    pub binding: &'static str,
+    /// The limit that sets `count`.
+    pub binding: BindingLimit,
 }
 
 /// CPUs' worth of parallel speed: the effective CPUs, or a CPU quota below them as it is (a
@@ -43,12 +43,12 @@ pub fn quota_limits(m: &MachineInfo) -> bool {
 pub fn effective_cpus(logical: usize, affinity: usize, quota: Option<f64>) -> EffectiveCpus {
     let mut best = EffectiveCpus {
         count: logical.max(1),
-        binding: "logical_cpus",
+        binding: BindingLimit::LogicalCpus,
     };
     if affinity > 0 && affinity < best.count {
         best = EffectiveCpus {
             count: affinity,
-            binding: "affinity",
+            binding: BindingLimit::Affinity,
         };
     }
     if let Some(q) = quota.filter(|q| q.is_finite() && *q > 0.0) {
@@ -56,7 +56,7 @@ pub fn effective_cpus(logical: usize, affinity: usize, quota: Option<f64>) -> Ef
         if ceil < best.count {
             best = EffectiveCpus {
                 count: ceil,
-                binding: "cgroup_quota",
+                binding: BindingLimit::CgroupQuota,
             };
         }
     }
@@ -99,7 +99,7 @@ pub fn detect() -> MachineInfo {
         affinity_cpus: allowed.len(),
         cgroup_cpu_quota: quota,
         effective_cpus: eff.count,
-        binding_limit: eff.binding.into(),
+        binding_limit: eff.binding,
         memory_total_bytes: sys.total_memory(),
         load_average_1m: System::load_average().one,
         last_level_cache_bytes: last_level_cache_bytes(),
@@ -111,7 +111,7 @@ pub fn detect() -> MachineInfo {
         allowed_cpu_ids: allowed,
         busy_cpus_at_start: None,
         memory_limit_bytes: mem.as_ref().map(|m| m.bytes),
-        memory_limit_binding: mem.map(|m| m.binding.to_string()),
+        memory_limit_binding: mem.map(|m| m.binding),
     }
 }
 
@@ -146,24 +146,27 @@ mod tests {
             effective_cpus(8, 8, None),
             EffectiveCpus {
                 count: 8,
-                binding: "logical_cpus"
+                binding: BindingLimit::LogicalCpus
             }
         );
         assert_eq!(
             effective_cpus(8, 4, None),
             EffectiveCpus {
                 count: 4,
-                binding: "affinity"
+                binding: BindingLimit::Affinity
             }
         );
         assert_eq!(
             effective_cpus(8, 4, Some(1.5)),
             EffectiveCpus {
                 count: 2,
-                binding: "cgroup_quota"
+                binding: BindingLimit::CgroupQuota
             }
         );
-        assert_eq!(effective_cpus(8, 8, Some(8.0)).binding, "logical_cpus");
+        assert_eq!(
+            effective_cpus(8, 8, Some(8.0)).binding,
+            BindingLimit::LogicalCpus
+        );
         assert_eq!(effective_cpus(8, 8, Some(0.2)).count, 1);
         assert_eq!(effective_cpus(0, 0, None).count, 1);
     }

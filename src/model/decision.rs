@@ -2,6 +2,7 @@
 //! chosen, how the recommendation was decided and how stable it is, the disturbed batches,
 //! and the regions the models were fitted on. Schema version 1: fields are only added.
 
+use super::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 /// How `config.tasks` was chosen.
@@ -29,9 +30,8 @@ pub struct TasksChoice {
 /// The decision behind peak, plateau and recommendation, and how certain it is.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DecisionRecord {
-    /// "round_blocks" (levels within rounds, rounds resampled as blocks), "independent"
-    /// (each count's samples resampled on their own) or "medians" (too few samples).
-    pub method: String,
+    /// How the counts were compared.
+    pub method: DecisionMethod,
     /// Rounds (or the most samples of a count, when independent) behind the decision.
     pub rounds: usize,
     /// Bootstrap resamples drawn.
@@ -53,6 +53,27 @@ pub struct DecisionRecord {
     /// (the verdict says so) because the numbers measure the competition for the CPUs.
     #[serde(default)]
     pub disturbed_share: f64,
+}
+
+named_enum! {
+    /// How a decision compared the counts. A name this build does not know reads as `Other`
+    /// and is treated as a resampling method (its unconverged counts are shown).
+    pub enum DecisionMethod {
+        /// Levels within rounds, rounds resampled as blocks.
+        RoundBlocks => "round_blocks",
+        /// Each count's samples resampled on their own.
+        Independent => "independent",
+        /// Medians only: too few samples to resample.
+        Medians => "medians",
+    }
+}
+
+impl DecisionMethod {
+    /// True when the counts were resampled, so their CIs (and which did not converge) mean
+    /// something; false under plain medians.
+    pub fn resampled(&self) -> bool {
+        *self != DecisionMethod::Medians
+    }
 }
 
 /// One count in the decision.
@@ -100,4 +121,21 @@ pub struct Regions {
     /// Share of the throughput at the effective CPUs lost per worker beyond them (a
     /// least-squares slope; negative when throughput still grew), with two or more counts past.
     pub lost_per_extra_worker: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::named::assert_round_trips;
+
+    #[test]
+    fn method_names_round_trip() {
+        assert_round_trips(
+            DecisionMethod::KNOWN,
+            &["round_blocks", "independent", "medians"],
+            DecisionMethod::Other,
+        );
+        assert!(DecisionMethod::Other("bayes".into()).resampled());
+        assert!(!DecisionMethod::Medians.resampled());
+    }
 }

@@ -124,3 +124,40 @@ pub fn read(path: &Path) -> anyhow::Result<RunRecord> {
 #[cfg(test)]
 mod fuzz;
 mod sanity;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BindingLimit, RunMode};
+
+    #[test]
+    fn names_a_newer_plateau_wrote_read_and_save_unchanged() {
+        let r = crate::testdata::record_from_medians(&[1, 2], &[2.0, 1.0], 8, 2);
+        let mut v = serde_json::to_value(&r).unwrap();
+        v["config"]["mode"] = "quantum".into();
+        v["config"]["schedule"] = "work_stealing".into();
+        v["machine"]["binding_limit"] = "numa_node".into();
+        v["machine"]["memory_limit_binding"] = "rlimit".into();
+        let read = parse(&v.to_string(), Path::new("results.json")).unwrap();
+        assert_eq!(read.config.mode, RunMode::Other("quantum".into()));
+        assert_eq!(
+            read.machine.binding_limit,
+            BindingLimit::Other("numa_node".into())
+        );
+        let saved: serde_json::Value = serde_json::from_slice(&render(&read)).unwrap();
+        assert_eq!(saved, v);
+    }
+
+    #[test]
+    fn a_name_that_is_not_a_string_is_refused_as_before() {
+        let r = crate::testdata::record_from_medians(&[1], &[1.0], 8, 2);
+        let mut v = serde_json::to_value(&r).unwrap();
+        v["config"]["mode"] = 3.into();
+        let e = parse(&v.to_string(), Path::new("results.json")).unwrap_err();
+        let e = format!("{e:#}");
+        assert!(
+            e.contains("invalid type: integer `3`, expected a string"),
+            "{e}"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! The memory part of the analysis in results.json: memory per worker against the memory
 //! limit, and the largest pool that fits.
 
+use super::MemoryLimitKind;
+use super::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 /// Memory per worker against the memory limit, and the largest pool that fits.
@@ -9,7 +11,7 @@ pub struct MemoryAnalysis {
     /// The machine's memory_limit_bytes.
     pub limit_bytes: u64,
     /// Which limit it is (the machine's memory_limit_binding).
-    pub limit_binding: String,
+    pub limit_binding: MemoryLimitKind,
     /// Share of the limit kept free for page cache, kernel memory and growth (0.10 = 10%).
     pub safety_margin: f64,
     /// The plateau process's own peak RSS, bytes.
@@ -25,9 +27,21 @@ pub struct MemoryAnalysis {
     pub skipped_workers: Vec<usize>,
     /// The recommendation by throughput alone, before the memory cap.
     pub throughput_recommended: usize,
-    /// Which one sets recommended_workers: "memory", "throughput", or "not_measured" (threads
-    /// share one process: memory per worker is not measured per thread).
-    pub binds: String,
+    /// Which one sets recommended_workers.
+    pub binds: MemoryBinds,
+}
+
+named_enum! {
+    /// Which one sets the recommendation: memory or throughput. A name this build does not
+    /// know reads as `Other` and is shown as written; it is not read as memory binding.
+    pub enum MemoryBinds {
+        /// The memory cap is below the recommendation by throughput.
+        Memory => "memory",
+        /// The recommendation by throughput fits in memory.
+        Throughput => "throughput",
+        /// Threads share one process: memory per worker is not measured per thread.
+        NotMeasured => "not_measured",
+    }
 }
 
 /// The memory of one worker count.
@@ -37,4 +51,19 @@ pub struct MemoryPoint {
     pub workers: usize,
     /// The largest peak RSS of one worker in any batch at this count, bytes.
     pub worker_peak_rss_bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::named::assert_round_trips;
+
+    #[test]
+    fn binds_names_round_trip() {
+        assert_round_trips(
+            MemoryBinds::KNOWN,
+            &["memory", "throughput", "not_measured"],
+            MemoryBinds::Other,
+        );
+    }
 }

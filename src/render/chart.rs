@@ -4,7 +4,6 @@
 //! wall time per batch with error bars (the top panel is drawn by `chart_throughput`). Pure:
 //! record in, SVG text out.
 
-use crate::analysis::Provenance;
 use crate::model::RunRecord;
 use crate::render::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_mesh};
 use plotters::coord::Shift;
@@ -35,29 +34,24 @@ pub(super) struct Pt {
 }
 
 fn title(record: &RunRecord) -> String {
-    let wl = record
-        .config
-        .workload
-        .get("name")
-        .and_then(|v| v.as_str())
-        .unwrap_or("workload");
+    let origin = record.config.origin();
     let m = &record.machine;
-    let prov = Provenance::of(record);
-    let machine = if prov.machine_recorded {
+    let machine = if origin.machine_recorded() {
         format!("{} ({} effective CPUs)", m.cpu_brand, m.effective_cpus)
     } else {
         "machine not recorded".to_string()
     };
-    if wl == "imported" {
-        let batch = if prov.tasks_known {
+    if let Some(import) = origin.imported() {
+        let batch = if import.tasks_known {
             format!("{} tasks per run", record.config.tasks)
         } else {
-            prov.unit.clone()
+            import.unit.to_string()
         };
         return format!("{} (imported), {batch}, {machine}", record.run.label);
     }
     format!(
-        "{wl} workload, {} tasks per batch, {machine}",
+        "{} workload, {} tasks per batch, {machine}",
+        origin.workload_name().unwrap_or("workload"),
         record.config.tasks
     )
 }

@@ -24,7 +24,7 @@ pub(super) fn draw_throughput<'a>(
     let y_max = axis_top(data_max);
     let caption = format!("Throughput ({unit}, median with 95% CI)");
     let mut chart = panel(area, &caption, axis, y_max)?;
-    draw_mesh(&mut chart, axis, &unit)?;
+    draw_mesh(&mut chart, axis, unit.as_str())?;
     let frame = Frame { pts, axis, y_max };
     if let Some(a) = &record.analysis {
         draw_regions(&mut chart, a, frame)?;

@@ -2,7 +2,7 @@
 //! which limit binds, the workload, the exact command line (shell-quoted) and the settings.
 //! Pure; strings are escaped later by the templates.
 
-use crate::model::{MachineInfo, RunRecord};
+use crate::model::{BindingLimit, MachineInfo, RunRecord};
 use crate::render::pick;
 use crate::words::count;
 use serde::Serialize;
@@ -68,7 +68,7 @@ pub fn machine_facts(m: &MachineInfo) -> Vec<Fact> {
                 .unwrap_or_else(|| "none".into()),
         ),
         fact("Effective CPUs", m.effective_cpus.to_string()),
-        fact("Binding limit", m.binding_limit.clone()),
+        fact("Binding limit", m.binding_limit.to_string()),
     ];
     if !m.allowed_cpu_ids.is_empty() {
         let ids: Vec<String> = m.allowed_cpu_ids.iter().map(usize::to_string).collect();
@@ -99,12 +99,12 @@ pub fn machine_facts(m: &MachineInfo) -> Vec<Fact> {
 /// Which limit sets the effective CPUs, in a sentence.
 pub fn binding_sentence(m: &MachineInfo) -> String {
     let eff = m.effective_cpus;
-    match m.binding_limit.as_str() {
-        "affinity" => format!(
+    match m.binding_limit {
+        BindingLimit::Affinity => format!(
             "The affinity mask binds: this process may run on {} of the {} logical CPUs, so pools should be sized by {eff}.",
             m.affinity_cpus, m.logical_cpus
         ),
-        "cgroup_quota" => format!(
+        BindingLimit::CgroupQuota => format!(
             "The cgroup CPU quota binds: {} CPUs of time per period, so pools should be sized by {eff} although the OS shows {} logical CPUs.",
             m.cgroup_cpu_quota
                 .map(|q| format!("{q:.2}"))
@@ -154,8 +154,8 @@ pub fn method_facts(r: &RunRecord) -> Vec<Fact> {
             c.repetitions.to_string(),
         ),
         fact("Warmup (discarded batches per count)", c.warmup.to_string()),
-        fact("Execution mode", c.mode.clone()),
-        fact("Schedule", c.schedule.clone()),
+        fact("Execution mode", c.mode.to_string()),
+        fact("Schedule", c.schedule.to_string()),
         fact("Pinned to CPUs", if c.pin { "yes" } else { "no" }),
         fact("Seed", c.seed.to_string()),
         fact(

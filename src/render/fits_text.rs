@@ -170,15 +170,10 @@ fn usl_lines(u: &UslFit) -> Vec<FitLine> {
     });
     out.push(FitLine {
         name: "USL constraint".into(),
-        value: u.constraint.clone(),
+        value: u.constraint.to_string(),
         meaning: format!(
             "The term that limits scaling most ({}); one worker runs {} tasks/s under the model (fit r² {:.3}).",
-            match u.constraint.as_str() {
-                "contention" => "contention: waiting for shared resources",
-                "coherency" => "coherency: keeping workers' data in agreement",
-                "linear" => "none: scaling is close to linear",
-                _ => "as reported by the fitter",
-            },
+            u.constraint.words().term,
             rate(u.lambda),
             u.r2
         ),

@@ -1,7 +1,7 @@
 //! What a comparison of machines says about each one beyond its curve: how stable its
 //! recommendation is, and which limit binds how many workers can run at once. Pure.
 
-use crate::model::RunRecord;
+use crate::model::{BindingLimit, RunRecord};
 use std::fmt;
 
 /// The limit that sets how many workers a machine can usefully run.
@@ -38,9 +38,9 @@ pub fn binding(record: &RunRecord) -> Binding {
     if memory {
         return Binding::Memory;
     }
-    match record.machine.binding_limit.as_str() {
-        "cgroup_quota" => Binding::Quota,
-        "affinity" => Binding::Affinity,
+    match record.machine.binding_limit {
+        BindingLimit::CgroupQuota => Binding::Quota,
+        BindingLimit::Affinity => Binding::Affinity,
         _ => Binding::Cores,
     }
 }
@@ -63,9 +63,9 @@ mod tests {
     fn the_binding_limit_follows_the_machine_and_a_memory_verdict() {
         let mut r = testdata::record_with_analysis();
         assert_eq!(binding(&r), Binding::Cores);
-        r.machine.binding_limit = "cgroup_quota".into();
+        r.machine.binding_limit = BindingLimit::CgroupQuota;
         assert_eq!(binding(&r).to_string(), "CPU quota");
-        r.machine.binding_limit = "affinity".into();
+        r.machine.binding_limit = BindingLimit::Affinity;
         assert_eq!(binding(&r), Binding::Affinity);
         if let Some(a) = r.analysis.as_mut() {
             a.verdict = "Memory binds: 3 workers of 290 MiB fit in the 1 GiB limit.".into();

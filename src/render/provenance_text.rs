@@ -3,79 +3,47 @@
 //! (the machine, the tasks per batch, the wall times), and never borrow the identity of the
 //! machine that ran the analysis. Pure.
 
-use crate::analysis::Provenance;
-use crate::model::RunRecord;
+use crate::model::{ImportFormat, RunRecord};
 use crate::render::facts::workload_text;
-
-/// True when the record holds imported measurements (`plateau analyze`).
-pub fn imported(record: &RunRecord) -> bool {
-    record.config.workload.get("name").and_then(|v| v.as_str()) == Some("imported")
-}
 
 /// True when the record's wall times were measured (false for imports that gave throughput
 /// only, whose "times" would be computed from throughput).
 pub fn has_wall_times(record: &RunRecord) -> bool {
-    !imported(record)
-        || record
-            .config
-            .workload
-            .get("wall_times")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+    record.config.origin().has_wall_times()
 }
 
 /// The line under a report's title.
 pub fn subtitle(record: &RunRecord) -> String {
-    let prov = Provenance::of(record);
-    if !imported(record) {
+    let origin = record.config.origin();
+    let Some(import) = origin.imported() else {
         return format!(
             "{}, {} tasks per batch, on {}",
             workload_text(&record.config.workload),
             record.config.tasks,
             record.machine.cpu_brand
         );
-    }
-    let w = &record.config.workload;
-    let list = |k: &str| -> Vec<String> {
-        w.get(k)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
     };
-    let sources = list("sources");
-    let formats: Vec<String> = list("formats")
-        .iter()
-        .map(|f| match f.as_str() {
-            "csv" => "CSV".to_string(),
-            "hyperfine" => "hyperfine JSON".to_string(),
-            "results" => "plateau results.json".to_string(),
-            other => other.to_string(),
-        })
-        .collect();
+    let formats: Vec<&str> = import.formats.iter().map(ImportFormat::words).collect();
     let mut unknown = Vec::new();
-    if !prov.machine_recorded {
+    if !import.machine_recorded {
         unknown.push("the machine it ran on".to_string());
     }
-    if !prov.tasks_known {
+    if !import.tasks_known {
         unknown.push("the tasks per batch".to_string());
     }
-    if !has_wall_times(record) {
+    if !import.wall_times {
         unknown.push("the wall times (it gave throughput only)".to_string());
     }
-    let from = if sources.is_empty() {
+    let from = if import.sources.is_empty() {
         "Measurements imported from elsewhere".to_string()
     } else {
         format!(
             "Measurements imported from {} ({})",
-            sources.join(", "),
+            import.sources.join(", "),
             formats.join(", ")
         )
     };
-    let batch = if prov.tasks_known {
+    let batch = if import.tasks_known {
         format!(", {} tasks per run", record.config.tasks)
     } else {
         String::new()

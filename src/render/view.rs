@@ -208,7 +208,7 @@ fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
     }
     let mut notes: Vec<String> = notes.into_iter().map(String::from).collect();
     if let Some(d) = record.analysis.as_ref().and_then(|a| a.decision.as_ref()) {
-        if d.method != "medians" && d.unconverged.contains(&p.workers) {
+        if d.method.resampled() && d.unconverged.contains(&p.workers) {
             notes.push("unconverged".into());
         }
     }

@@ -24,7 +24,7 @@ pub fn render(m: &MachineInfo) -> String {
             format!(
                 "{} (bound by {})",
                 m.effective_cpus,
-                m.binding_limit.replace('_', " ")
+                m.binding_limit.words()
             ),
         ),
         ("memory", format!("{gib:.1} GiB")),
@@ -34,7 +34,7 @@ pub fn render(m: &MachineInfo) -> String {
                 (Some(b), Some(by)) => format!(
                     "{:.2} GiB (bound by {})",
                     b as f64 / (1u64 << 30) as f64,
-                    by.replace('_', " ")
+                    by.words()
                 ),
                 _ => "unknown".into(),
             },

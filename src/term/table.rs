@@ -42,7 +42,7 @@ pub fn render(record: &RunRecord) -> String {
                 notes.push("oversubscribed".into());
             }
             if let Some(d) = &a.decision {
-                if d.unconverged.contains(&p.workers) && d.method != "medians" {
+                if d.unconverged.contains(&p.workers) && d.method.resampled() {
                     let hw = d.counts.iter().find(|c| c.workers == p.workers);
                     notes.push(match hw.map(|c| c.ci_half_width).filter(|w| *w >= 0.0) {
                         Some(w) => format!("unconverged ±{:.1}%", w * 100.0),
