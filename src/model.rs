@@ -13,6 +13,7 @@ pub use config::{AdaptiveConfig, ConfigRecord, RunMode, RunSchedule};
 mod decision;
 pub use decision::{
     CountDecision, DecisionMethod, DecisionRecord, DisturbedBatch, Regions, TasksChoice,
+    TasksMethod,
 };
 mod fits;
 pub use fits::{AmdahlFit, KarpFlatt, UslConstraint, UslFit};

@@ -29,15 +29,11 @@ pub fn add_missing(record: &mut RunRecord) {
 
 /// Imports whose rows were sampled (see `import::aggregate`).
 fn aggregated(record: &RunRecord) -> Option<Warning> {
-    let files = record.config.workload.get("aggregated")?.as_array()?;
-    let rows: u64 = files
-        .iter()
-        .filter_map(|f| f.get("rows").and_then(|r| r.as_u64()))
-        .sum();
-    let kept = files
-        .iter()
-        .find_map(|f| f.get("kept_per_worker_count").and_then(|k| k.as_u64()))?;
-    Some(Warning::Aggregated { rows, kept })
+    let s = record.config.sampled()?;
+    Some(Warning::Aggregated {
+        rows: s.rows,
+        kept: s.kept_per_worker_count,
+    })
 }
 
 /// Tasks recorded as failed (`--keep-going`): their batches' throughput counts tasks that did

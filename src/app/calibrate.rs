@@ -10,7 +10,7 @@ use crate::config::design::Design;
 use crate::error::usage;
 use crate::exec::{BatchSpec, Executor};
 use crate::machine::cgroup::binding_quota;
-use crate::model::{MachineInfo, TasksChoice};
+use crate::model::{MachineInfo, TasksChoice, TasksMethod};
 use crate::workload::SharedWorkload;
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::time::{Duration, Instant};
@@ -45,7 +45,7 @@ pub fn settle(
     let calibrated = Design {
         tasks: NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN),
         tasks_choice: Some(TasksChoice {
-            method: "calibrated".into(),
+            method: TasksMethod::Calibrated,
             task_s: Some(task_s),
             target_batch_s: Some(target),
             capacity_cpus: Some(capacity),
@@ -183,7 +183,7 @@ mod tests {
             "{tasks}"
         );
         let choice = c.tasks_choice.unwrap();
-        assert_eq!(choice.method, "calibrated");
+        assert_eq!(choice.method, TasksMethod::Calibrated);
         assert!((choice.task_s.unwrap() - 0.004).abs() < 1e-9);
         assert!(choice.max_imbalance <= 0.05 + 1e-12);
         assert_eq!(c.repetitions.get(), batch_time::DEFAULT_BASE_ROUNDS);
@@ -214,7 +214,7 @@ mod tests {
         );
         let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap();
         assert_eq!((c.tasks.get(), c.repetitions.get()), (40, 4));
-        assert_eq!(c.tasks_choice.unwrap().method, "given");
+        assert_eq!(c.tasks_choice.unwrap().method, TasksMethod::Given);
     }
 
     #[test]

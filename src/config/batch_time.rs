@@ -5,7 +5,7 @@
 //! timed calibration itself is `app::calibrate`.
 
 use super::execution::{BuiltIn, Execution};
-use crate::model::TasksChoice;
+use crate::model::{TasksChoice, TasksMethod};
 use crate::plan::{MAX_IMBALANCE, MIN_TASKS, imbalance};
 use std::time::Duration;
 
@@ -120,7 +120,11 @@ pub fn round_estimate_s(tasks: u64, task_s: f64, plan: &[usize], capacity: f64) 
 /// How a task count not calibrated was chosen.
 pub fn count_choice(given: bool, tasks: u64, plan: &[usize]) -> TasksChoice {
     TasksChoice {
-        method: if given { "given" } else { "count_default" }.into(),
+        method: if given {
+            TasksMethod::Given
+        } else {
+            TasksMethod::CountDefault
+        },
         task_s: None,
         target_batch_s: None,
         capacity_cpus: None,

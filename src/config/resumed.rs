@@ -124,7 +124,7 @@ mod tests {
             by_default: true,
         });
         r.config.tasks_choice = Some(TasksChoice {
-            method: "calibrated".into(),
+            method: crate::model::TasksMethod::Calibrated,
             task_s: Some(0.004),
             target_batch_s: Some(0.5),
             capacity_cpus: Some(2.0),

@@ -53,6 +53,11 @@ impl ConfigRecord {
     pub fn origin(&self) -> Origin {
         Origin::of(&self.workload)
     }
+
+    /// What an import sampled down, when it did.
+    pub fn sampled(&self) -> Option<super::origin::Sampled> {
+        super::origin::Sampled::of(&self.workload)
+    }
 }
 
 named_enum! {

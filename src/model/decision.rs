@@ -5,12 +5,25 @@
 use super::named::named_enum;
 use serde::{Deserialize, Serialize};
 
+named_enum! {
+    /// How the task count was found. A name this build does not know reads as `Other` and is
+    /// shown as written.
+    pub enum TasksMethod {
+        /// From a short timed run, so the shortest batch lasts the batch time aimed for.
+        Calibrated => "calibrated",
+        /// Given with `--tasks`.
+        Given => "given",
+        /// The smallest count with at most 5% imbalance, for workloads plateau does not
+        /// calibrate.
+        CountDefault => "count_default",
+    }
+}
+
 /// How `config.tasks` was chosen.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TasksChoice {
-    /// "calibrated" (from a short timed run), "given" (`--tasks`) or "count_default" (the
-    /// smallest count with at most 5% imbalance, for workloads plateau does not calibrate).
-    pub method: String,
+    /// How the count was found.
+    pub method: TasksMethod,
     /// Seconds one task took on one worker in the calibration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_s: Option<f64>,
@@ -134,6 +147,11 @@ mod tests {
             DecisionMethod::KNOWN,
             &["round_blocks", "independent", "medians"],
             DecisionMethod::Other,
+        );
+        assert_round_trips(
+            TasksMethod::KNOWN,
+            &["calibrated", "given", "count_default"],
+            TasksMethod::Other,
         );
         assert!(DecisionMethod::Other("bayes".into()).resampled());
         assert!(!DecisionMethod::Medians.resampled());

@@ -39,6 +39,34 @@ pub struct ImportedFrom {
     pub machine_recorded: bool,
 }
 
+/// What an import sampled down (see `import::aggregate`): the rows read in all, and the most
+/// kept per worker count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sampled {
+    /// Rows read in all, over the files too large to keep whole.
+    pub rows: u64,
+    /// The most rows kept per worker count.
+    pub kept_per_worker_count: u64,
+}
+
+impl Sampled {
+    /// Read from `config.workload.aggregated`; None when no file was sampled.
+    pub fn of(workload: &Value) -> Option<Sampled> {
+        let files = workload.get("aggregated")?.as_array()?;
+        let rows = files
+            .iter()
+            .filter_map(|f| f.get("rows").and_then(Value::as_u64))
+            .sum();
+        let kept_per_worker_count = files
+            .iter()
+            .find_map(|f| f.get("kept_per_worker_count").and_then(Value::as_u64))?;
+        Some(Sampled {
+            rows,
+            kept_per_worker_count,
+        })
+    }
+}
+
 named_enum! {
     /// The format of an imported file. A name this build does not know reads as `Other` and
     /// is shown as written.
@@ -179,6 +207,22 @@ mod tests {
             wall_times: true,
             machine_recorded: false,
         }
+    }
+
+    #[test]
+    fn sampled_rows_are_summed_over_the_aggregated_files() {
+        let w = import().to_workload(vec![
+            json!({"rows": 3000, "kept_per_worker_count": 200, "source": "a.csv"}),
+            json!({"rows": 500, "kept_per_worker_count": 200, "source": "b.json"}),
+        ]);
+        assert_eq!(
+            Sampled::of(&w),
+            Some(Sampled {
+                rows: 3500,
+                kept_per_worker_count: 200
+            })
+        );
+        assert_eq!(Sampled::of(&import().to_workload(Vec::new())), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What a comparison of machines says about each one beyond its curve: how stable its
 //! recommendation is, and which limit binds how many workers can run at once. Pure.
 
-use crate::model::{BindingLimit, RunRecord};
+use crate::model::{BindingLimit, MemoryBinds, RunRecord};
 use std::fmt;
 
 /// The limit that sets how many workers a machine can usefully run.
@@ -28,13 +28,14 @@ impl fmt::Display for Binding {
     }
 }
 
-/// Which limit binds the run's machine. Memory binds when the run's analysis says so in its
-/// verdict ("memory binds: ..."); otherwise `machine.binding_limit` names the CPU limit.
+/// Which limit binds the run's machine. Memory binds when the run's memory analysis says it
+/// set the recommendation; otherwise `machine.binding_limit` names the CPU limit.
 pub fn binding(record: &RunRecord) -> Binding {
     let memory = record
         .analysis
         .as_ref()
-        .is_some_and(|a| a.verdict.to_lowercase().contains("memory binds"));
+        .and_then(|a| a.memory.as_ref())
+        .is_some_and(|m| m.binds == MemoryBinds::Memory);
     if memory {
         return Binding::Memory;
     }
@@ -67,8 +68,25 @@ mod tests {
         assert_eq!(binding(&r).to_string(), "CPU quota");
         r.machine.binding_limit = BindingLimit::Affinity;
         assert_eq!(binding(&r), Binding::Affinity);
+        let mut memory = crate::model::MemoryAnalysis {
+            limit_bytes: 1 << 30,
+            limit_binding: crate::model::MemoryLimitKind::AvailableMemory,
+            safety_margin: 0.1,
+            plateau_rss_bytes: 10 << 20,
+            per_count: Vec::new(),
+            worker_peak_rss_bytes: Some(290 << 20),
+            max_workers: Some(3),
+            skipped_workers: Vec::new(),
+            throughput_recommended: 4,
+            binds: MemoryBinds::Throughput,
+        };
         if let Some(a) = r.analysis.as_mut() {
-            a.verdict = "Memory binds: 3 workers of 290 MiB fit in the 1 GiB limit.".into();
+            a.memory = Some(memory.clone());
+        }
+        assert_eq!(binding(&r), Binding::Affinity);
+        memory.binds = MemoryBinds::Memory;
+        if let Some(a) = r.analysis.as_mut() {
+            a.memory = Some(memory);
         }
         assert_eq!(binding(&r), Binding::Memory);
     }
