@@ -4,14 +4,19 @@
 use crate::exec::Schedule;
 use crate::limits;
 use crate::units::Percent;
+use crate::worker_list::{self, WorkerList};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::num::{NonZeroU32, NonZeroU64};
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod batch;
 mod compare;
 pub mod fleet;
+pub mod gate;
+pub mod persistent;
 
+pub use batch::BatchArgs;
 pub use compare::CompareArgs;
 
 /// How many workers, on which machine? plateau runs a workload across 1..N parallel workers,
@@ -129,21 +134,12 @@ pub struct RunArgs {
 
     /// Worker counts: 8, 1..16, 1..64:4 (1, multiples of 4, 64) or lists like 1,2,4,8.
     /// Default: 1 to the effective CPUs, then up to 4x them. 1 is always measured.
-    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true)]
-    pub workers: Option<String>,
+    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true, value_parser = worker_list::parse)]
+    pub workers: Option<WorkerList>,
 
-    /// Tasks per batch. Default for cpu and memory: sized by time from a short calibration, so
-    /// the shortest batch lasts 0.5 s (2 s, 20 quota periods, under a CPU quota) with load
-    /// imbalance at most 5%; for other workloads the smallest such count from 32. With a
-    /// command, choose it: each task is one run of your command (e.g. --tasks 64).
-    /// From 1 to 10000000.
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
-    pub tasks: Option<NonZeroU64>,
-
-    /// cpu workload: loop iterations per task (time per task grows linearly with it), from 1
-    /// to 100000000000 [default: 10000000].
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser_nonzero())]
-    pub iterations: Option<NonZeroU64>,
+    /// Tasks per batch (`--tasks`) and the cpu loop's length (`--iterations`).
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     /// Kept batches per worker count: a fixed design of N rounds (e.g. -r 5). Without it (and
     /// without --target-ci) the run is adaptive: rounds are added until the recommendation is
@@ -287,7 +283,7 @@ pub struct RunArgs {
 
     /// Persistent workers: --persistent, --ready-timeout.
     #[command(flatten)]
-    pub workers_mode: crate::cli_persistent::PersistentArgs,
+    pub workers_mode: persistent::PersistentArgs,
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).

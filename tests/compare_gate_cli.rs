@@ -173,6 +173,21 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
             "error: --seed x is not a whole number",
         ),
         (
+            &[
+                "--workers",
+                "0",
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+            ],
+            "error: --workers: 0 is not a worker count; use counts of at least 1, e.g. 1..16 or 1,2,4,8",
+        ),
+        (
+            &["--baseline-args", "--workers 8..2", "--candidate-args", ""],
+            "error: --baseline-args: --workers: the range 8..2 runs backwards; write it low to high, as 2..8",
+        ),
+        (
             &["--baseline-args", "--tolerance 5", "--candidate-args", ""],
             "error: --baseline-args: --tolerance 5 is ambiguous: write 5% (or the fraction 0.05)",
         ),
@@ -191,6 +206,22 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
         assert!(!out.exists(), "{args:?}: nothing may run or be written");
+    }
+}
+
+#[test]
+fn a_shared_mode_or_workload_is_one_of_runs_names() {
+    for (flag, value) in [("--mode", "fast"), ("--workload", "Cpu")] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("gate");
+        plateau()
+            .args(["compare", flag, value])
+            .args(["--baseline-cmd", "true", "--candidate-cmd", "true", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(contains(format!("invalid value '{value}' for '{flag} <")));
+        assert!(!out.exists(), "{flag}: nothing may run or be written");
     }
 }
 

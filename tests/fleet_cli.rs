@@ -239,3 +239,42 @@ fn k8s_and_slurm_write_their_manifests_and_refuse_bad_machines() {
             .stderr(contains(says));
     }
 }
+
+#[test]
+fn k8s_quantities_are_one_sentence_naming_the_flag() {
+    for (cpu, memory, says) in [
+        (
+            "two",
+            "1Gi",
+            "error: --cpu \"two\" is not a positive Kubernetes quantity; write it like 2, 3.5 or 1500m",
+        ),
+        (
+            "a=0",
+            "1Gi",
+            "error: --cpu \"0\" is not a positive Kubernetes quantity; write it like 2, 3.5 or 1500m",
+        ),
+        (
+            "1",
+            "4GB",
+            "error: --memory \"4GB\" is not a positive Kubernetes quantity; write it like 4Gi or 512Mi",
+        ),
+        (
+            "zz=1",
+            "1Gi",
+            "error: --cpu \"zz=1\": no --machine has the label \"zz\"; the labels are \"a\"",
+        ),
+    ] {
+        let assert = plateau()
+            .args(["fleet", "k8s", "--image", "i", "--machine", "a=x"])
+            .args(["--cpu", cpu, "--memory", memory])
+            .assert()
+            .code(2)
+            .stderr(contains(says));
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{cpu} {memory}: {stderr}"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use super::sweep_setup::new_record;
 use super::{print_stdout, signals, write_markdown};
 use crate::cancel::CancelToken;
 use crate::cli::CompareArgs;
-use crate::cli_gate::InconclusiveAs;
+use crate::cli::gate::InconclusiveAs;
 use crate::clock::UtcTime;
 use crate::compare::gate::{Decision, SequentialGate};
 use crate::compare::gate_outcome::{GateReport, GateRunFacts, GateVerdict, gate_report};

@@ -67,5 +67,5 @@ pub struct CompareArgs {
 
     /// The interleaved gate's sides, budget and shared run flags.
     #[command(flatten)]
-    pub gate: crate::cli_gate::GateArgs,
+    pub gate: super::gate::GateArgs,
 }

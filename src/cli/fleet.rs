@@ -1,6 +1,8 @@
-//! The raw flags of `plateau fleet`: collect results from many machines, or write the manifests
-//! that run `plateau run --emit-results` on Kubernetes or Slurm. `fleet` validates them.
+//! The flags of `plateau fleet`: collect results from many machines, or write the manifests
+//! that run `plateau run --emit-results` on Kubernetes or Slurm. `fleet k8s`'s quantities are
+//! typed by their value parsers (`crate::fleet_value`); `fleet` validates the rest.
 
+use crate::fleet_value::{self, PerMachine, Quantity};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -92,13 +94,13 @@ pub struct K8sArgs {
 
     /// CPUs each pod requests and is limited to (Kubernetes quantity: 2, 3.5, 1500m); N for
     /// every machine or LABEL=N for one (repeatable). Leave room for the node's daemons.
-    #[arg(long, value_name = "[LABEL=]CPUS", required = true)]
-    pub cpu: Vec<String>,
+    #[arg(long, value_name = "[LABEL=]CPUS", required = true, value_parser = fleet_value::cpu)]
+    pub cpu: Vec<PerMachine<Quantity>>,
 
     /// Memory each pod requests and is limited to (Kubernetes quantity: 4Gi, 512Mi); SIZE for
     /// every machine or LABEL=SIZE for one (repeatable).
-    #[arg(long, value_name = "[LABEL=]SIZE", required = true)]
-    pub memory: Vec<String>,
+    #[arg(long, value_name = "[LABEL=]SIZE", required = true, value_parser = fleet_value::memory)]
+    pub memory: Vec<PerMachine<Quantity>>,
 
     /// The fleet's name: the Jobs' name prefix and their `plateau.dev/fleet` label. Default:
     /// plateau-<date>-<time>.

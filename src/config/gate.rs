@@ -5,8 +5,8 @@
 //! range-checked by their value parsers).
 
 use super::{OutDir, RunConfig};
+use crate::cli::gate::{GateArgs, InconclusiveAs};
 use crate::cli::{Cli, Command, CompareArgs};
-use crate::cli_gate::{GateArgs, InconclusiveAs};
 use crate::compare::gate::GateOptions;
 use crate::error::usage;
 use crate::model::MachineInfo;
@@ -99,7 +99,7 @@ impl GateConfig {
             options: GateOptions { threshold, alpha },
             max_time,
             batch_time,
-            calibrate_tasks: g.tasks.is_none(),
+            calibrate_tasks: g.batch.tasks.is_none(),
             inconclusive: g.inconclusive,
             out: OutDir::given_or_dated(g.out.as_deref(), stamp, "gate"),
             seed,

@@ -14,11 +14,9 @@ pub mod report;
 pub mod resumed;
 pub mod robust;
 pub mod shell_words;
-pub mod workers;
 pub mod workload;
 
 use crate::cli::RunArgs;
-use crate::error::usage;
 use crate::exec::Schedule;
 use crate::exec::chunking::Chunking;
 use crate::model::MachineInfo;
@@ -87,19 +85,21 @@ impl RunConfig {
         now_stamp: &str,
         command_line: Vec<String>,
     ) -> anyhow::Result<Self> {
-        let workers = worker_plan(args, machine)?;
+        let workers = worker_plan(args, machine);
         let analysis = analyze::analysis_options(&args.analysis);
         let robust = robust::validate(args, machine, &workers, &analysis)?;
         let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
         let tasks = task_count(args, &plain);
         let iterations = args
+            .batch
             .iterations
             .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS);
         let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
         let repetitions = repetitions(args, adaptive_default);
         let execution = workload::execution(args, machine, iterations)?;
-        let sizing = batch_time::sizing(args.tasks.is_some(), &execution);
-        let tasks_choice = batch_time::count_choice(args.tasks.is_some(), tasks.get(), &plain);
+        let sizing = batch_time::sizing(args.batch.tasks.is_some(), &execution);
+        let tasks_choice =
+            batch_time::count_choice(args.batch.tasks.is_some(), tasks.get(), &plain);
         workload::check_memory_fits(&execution, &workers, machine)?;
         let chunk = workload::chunking(args, &execution)?;
         // A calibrated adaptive default needs no warmup round: the calibration warmed up.
@@ -140,9 +140,9 @@ impl RunConfig {
 
 /// `--workers`, or the machine's default plan; 1 is always measured, as speedup and
 /// efficiency are relative to it.
-fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<Vec<NonZeroUsize>> {
+fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> Vec<NonZeroUsize> {
     let mut workers = match &args.workers {
-        Some(spec) => workers::parse_workers(spec).map_err(usage)?,
+        Some(list) => list.counts().to_vec(),
         None => crate::plan::default_plan(machine)
             .into_iter()
             .filter_map(NonZeroUsize::new)
@@ -151,12 +151,12 @@ fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<Vec<NonZ
     if workers.first().map(|w| w.get()) != Some(1) {
         workers.insert(0, NonZeroUsize::MIN);
     }
-    Ok(workers)
+    workers
 }
 
 /// `--tasks`, or the smallest balanced count for the plan.
 fn task_count(args: &RunArgs, plan: &[usize]) -> NonZeroU64 {
-    args.tasks.unwrap_or_else(|| {
+    args.batch.tasks.unwrap_or_else(|| {
         NonZeroU64::new(crate::plan::default_tasks(plan)).unwrap_or(NonZeroU64::MIN)
     })
 }
@@ -193,7 +193,8 @@ pub(crate) fn test_config(args: &[&str], machine: &MachineInfo) -> anyhow::Resul
     use clap::Parser;
     let mut argv = vec!["plateau".to_string(), "run".to_string()];
     argv.extend(args.iter().map(|a| a.to_string()));
-    let cli = crate::cli::Cli::try_parse_from(&argv).map_err(|e| usage(e.to_string()))?;
+    let cli =
+        crate::cli::Cli::try_parse_from(&argv).map_err(|e| crate::error::usage(e.to_string()))?;
     let crate::cli::Command::Run(run) = cli.command else {
         panic!("not run")
     };

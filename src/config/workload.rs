@@ -34,7 +34,11 @@ fn own_flags(args: &RunArgs) -> [OwnFlag; 5] {
         own(args.io_ms.is_some(), "--io-ms", WorkloadKind::Io),
         own(args.updates.is_some(), "--updates", WorkloadKind::Contended),
         own(args.work_ns.is_some(), "--work-ns", WorkloadKind::Tiny),
-        own(args.iterations.is_some(), "--iterations", WorkloadKind::Cpu),
+        own(
+            args.batch.iterations.is_some(),
+            "--iterations",
+            WorkloadKind::Cpu,
+        ),
     ]
 }
 

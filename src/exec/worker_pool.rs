@@ -72,26 +72,13 @@ pub fn run_batch(
     on_pids: &mut dyn FnMut(&[u32]),
 ) -> Result<Sample, BatchError> {
     let n = launches.len();
+    // Holds the workers' stderr files until the pool is reaped.
     let dir = tempfile::Builder::new()
         .prefix("plateau-workers-")
         .tempdir()
         .map_err(|e| BatchError::Setup(format!("cannot make a folder for worker stderr: {e}")))?;
     let spawn_start = Instant::now();
-    let mut pool = Pool {
-        procs: Vec::with_capacity(n),
-        lanes: (0..n).map(|_| Lane::default()).collect(),
-        opts,
-        oom_before: crate::machine::memory::oom_kill_count(),
-    };
-    for (i, l) in launches.iter().enumerate() {
-        let p = WorkerProc::spawn(l, &dir.path().join(format!("stderr-{i}"))).map_err(|e| {
-            BatchError::BadWorker(format!(
-                "could not start worker {i} of {n} ({}): {e}",
-                opts.name
-            ))
-        })?;
-        pool.procs.push(p);
-    }
+    let mut pool = Pool::spawn(launches, opts, dir.path())?;
     on_pids(&pool.procs.iter().map(|p| p.pid as u32).collect::<Vec<_>>());
     pool.handshake(spec, spawn_start)?;
 
@@ -103,22 +90,7 @@ pub fn run_batch(
     let queue = TaskQueue::new(spec.tasks, n, spec.chunk);
     let throttled_before = throttle::read();
     let release = Instant::now();
-    for i in 0..n {
-        match spec.schedule {
-            Schedule::Dynamic => {
-                for _ in 0..IN_FLIGHT {
-                    pool.lanes[i].claims.extend(queue.claim());
-                }
-            }
-            Schedule::Static => {
-                let r = static_share(spec.tasks, n, i);
-                if !r.is_empty() {
-                    pool.lanes[i].claims.push_back(r);
-                }
-            }
-        }
-        pool.top_up(i, release)?;
-    }
+    pool.release(spec, &queue, release)?;
     let failed = pool.serve(spec, &queue)?;
     let throttled_after = throttle::read();
     let last = pool
@@ -131,11 +103,7 @@ pub fn run_batch(
     for (p, b) in pool.procs.iter().zip(&before) {
         usage.add(&proc_stat::delta(b, &proc_stat::read(p.pid as u32)));
     }
-    let mut quit = vec![];
-    ToWorker::Quit.encode_into(&mut quit);
-    // Every worker is told first, so they exit side by side.
-    pool.procs.iter_mut().for_each(|p| p.ask_quit(&quit));
-    let peaks: Vec<u64> = pool.procs.iter_mut().map(|p| p.reap_after_quit()).collect();
+    let peaks = pool.quit();
     let mut sample = usage.into_sample(
         last.saturating_duration_since(release),
         release.saturating_duration_since(spawn_start),
@@ -146,7 +114,69 @@ pub fn run_batch(
     Ok(sample)
 }
 
-impl Pool<'_> {
+impl<'a> Pool<'a> {
+    /// Starts one worker per launch, each writing its stderr to a file in `stderr_dir`.
+    fn spawn(
+        launches: &[Launch],
+        opts: &'a PoolOptions,
+        stderr_dir: &std::path::Path,
+    ) -> Result<Self, BatchError> {
+        let n = launches.len();
+        let mut pool = Pool {
+            procs: Vec::with_capacity(n),
+            lanes: (0..n).map(|_| Lane::default()).collect(),
+            opts,
+            oom_before: crate::machine::memory::oom_kill_count(),
+        };
+        for (i, l) in launches.iter().enumerate() {
+            let p = WorkerProc::spawn(l, &stderr_dir.join(format!("stderr-{i}"))).map_err(|e| {
+                BatchError::BadWorker(format!(
+                    "could not start worker {i} of {n} ({}): {e}",
+                    opts.name
+                ))
+            })?;
+            pool.procs.push(p);
+        }
+        Ok(pool)
+    }
+
+    /// Gives every worker its first tasks at `release` (dynamic: `IN_FLIGHT` claims each;
+    /// static: its whole share) and writes them.
+    fn release(
+        &mut self,
+        spec: &BatchSpec,
+        queue: &TaskQueue,
+        release: Instant,
+    ) -> Result<(), BatchError> {
+        let n = self.procs.len();
+        for i in 0..n {
+            match spec.schedule {
+                Schedule::Dynamic => {
+                    for _ in 0..IN_FLIGHT {
+                        self.lanes[i].claims.extend(queue.claim());
+                    }
+                }
+                Schedule::Static => {
+                    let r = static_share(spec.tasks, n, i);
+                    if !r.is_empty() {
+                        self.lanes[i].claims.push_back(r);
+                    }
+                }
+            }
+            self.top_up(i, release)?;
+        }
+        Ok(())
+    }
+
+    /// Tells every worker to quit first, so they exit side by side, then reaps each; returns
+    /// their peak RSS in bytes.
+    fn quit(&mut self) -> Vec<u64> {
+        let mut quit = vec![];
+        ToWorker::Quit.encode_into(&mut quit);
+        self.procs.iter_mut().for_each(|p| p.ask_quit(&quit));
+        self.procs.iter_mut().map(|p| p.reap_after_quit()).collect()
+    }
+
     /// "worker 1 of 4 (`cmd`, pid 123)".
     fn who(&self, i: usize) -> String {
         format!("worker {i}, {},", self.pid_of(i))

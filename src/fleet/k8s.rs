@@ -8,6 +8,7 @@ use super::machines::{Machine, parse_machines, per_machine};
 use super::run_flags::RunFlags;
 use super::{slug, yaml};
 use crate::error::usage;
+use crate::fleet_value::{PerMachine, Quantity};
 use serde_json::{Value, json};
 
 /// The label every Job and pod of a fleet carries: `kubectl get jobs -l plateau.dev/fleet=NAME`.
@@ -39,13 +40,13 @@ pub struct JobSpec {
     pub machine: Machine,
     /// The Job's name: `<fleet>-<machine slug>`.
     pub name: String,
-    /// CPUs requested and limited (a Kubernetes quantity).
-    pub cpu: String,
-    /// Memory requested and limited (a Kubernetes quantity).
-    pub memory: String,
+    /// CPUs requested and limited.
+    pub cpu: Quantity,
+    /// Memory requested and limited.
+    pub memory: Quantity,
 }
 
-/// The raw settings `K8sFleet::new` checks.
+/// The settings `K8sFleet::new` checks (the quantities arrive checked by their parsers).
 #[derive(Debug, Clone)]
 pub struct K8sInput<'a> {
     /// `--machine` values.
@@ -53,9 +54,9 @@ pub struct K8sInput<'a> {
     /// `--image`.
     pub image: &'a str,
     /// `--cpu` values.
-    pub cpu: &'a [String],
+    pub cpu: &'a [PerMachine<Quantity>],
     /// `--memory` values.
-    pub memory: &'a [String],
+    pub memory: &'a [PerMachine<Quantity>],
     /// `--fleet`, or the default name.
     pub name: String,
     /// `--namespace`.
@@ -81,9 +82,7 @@ impl K8sFleet {
         let mut jobs: Vec<JobSpec> = Vec::new();
         for ((machine, cpu), memory) in machines.into_iter().zip(cpus).zip(memories) {
             let cpu = cpu.ok_or_else(|| missing("--cpu", &machine.label))?;
-            check_quantity("--cpu", &cpu, &["m"])?;
             let memory = memory.ok_or_else(|| missing("--memory", &machine.label))?;
-            check_quantity("--memory", &memory, MEMORY_SUFFIXES)?;
             let base = format!(
                 "{}-{}",
                 input.name,
@@ -139,7 +138,7 @@ impl K8sFleet {
         }
         command.extend(["--out".into(), format!("{RESULTS_DIR}/run")]);
         command.extend(self.run_flags.argv().iter().cloned());
-        let resources = json!({"cpu": j.cpu, "memory": j.memory});
+        let resources = json!({"cpu": j.cpu.as_str(), "memory": j.memory.as_str()});
         let mut metadata = json!({
             "name": j.name,
             "labels": labels,
@@ -177,38 +176,10 @@ impl K8sFleet {
     }
 }
 
-const MEMORY_SUFFIXES: &[&str] = &[
-    "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E",
-];
-
 fn missing(flag: &str, label: &str) -> anyhow::Error {
     usage(format!(
         "{flag} gives no value for the machine {label:?}; requests equal limits, so give {flag} VALUE for every machine or {flag} {label}=VALUE"
     ))
-}
-
-/// A Kubernetes quantity: a positive decimal number with one of `suffixes` or none.
-fn check_quantity(flag: &str, text: &str, suffixes: &[&str]) -> anyhow::Result<()> {
-    let number = suffixes
-        .iter()
-        .find_map(|s| text.strip_suffix(s))
-        .unwrap_or(text);
-    let digits_ok = !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && number.matches('.').count() <= 1
-        && !number.starts_with('.')
-        && !number.ends_with('.');
-    match number.parse::<f64>() {
-        Ok(v) if digits_ok && v > 0.0 => Ok(()),
-        _ => Err(usage(format!(
-            "{flag} {text:?} is not a positive Kubernetes quantity; write it like {}",
-            if flag == "--cpu" {
-                "2, 3.5 or 1500m"
-            } else {
-                "4Gi or 512Mi"
-            }
-        ))),
-    }
 }
 
 /// A Kubernetes name: lowercase letters, digits and `-`, starting and ending with a letter or
@@ -238,14 +209,21 @@ mod tests {
         v.iter().map(|s| s.to_string()).collect()
     }
 
+    fn quantities(
+        parse: fn(&str) -> Result<PerMachine<Quantity>, String>,
+        v: &[&str],
+    ) -> Vec<PerMachine<Quantity>> {
+        v.iter().map(|t| parse(t).unwrap()).collect()
+    }
+
     fn fleet(machines: &[&str], cpu: &[&str], memory: &[&str]) -> anyhow::Result<K8sFleet> {
         let flags = super::super::run_flags::validate(&strings(&["--workers", "1..4"]))?;
         K8sFleet::new(
             K8sInput {
                 machines: &strings(machines),
                 image: "registry.example/plateau:1",
-                cpu: &strings(cpu),
-                memory: &strings(memory),
+                cpu: &quantities(crate::fleet_value::cpu, cpu),
+                memory: &quantities(crate::fleet_value::memory, memory),
                 name: "plateau-test".into(),
                 namespace: None,
             },
@@ -325,10 +303,9 @@ mod tests {
     fn bad_settings_are_refused_naming_the_flag() {
         for (m, cpu, mem, says) in [
             (&["a=x"][..], &[][..], &["1Gi"][..], "--cpu gives no value"),
-            (&["a=x"], &["0"], &["1Gi"], "--cpu \"0\""),
-            (&["a=x"], &["two"], &["1Gi"], "--cpu \"two\""),
-            (&["a=x"], &["1"], &["4GB"], "--memory \"4GB\""),
             (&["a=x"], &["1"], &[], "--memory gives no value"),
+            (&["a=x"], &["b=1"], &["1Gi"], "--cpu \"b=1\": no --machine"),
+            (&["a=x"], &["1", "a=2", "a=3"], &["1Gi"], "two values"),
             (&["a=x", "a=y"], &["1"], &["1Gi"], "twice"),
         ] {
             let err = fleet(m, cpu, mem).unwrap_err().to_string();

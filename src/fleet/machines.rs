@@ -3,6 +3,7 @@
 //! `--cpus-per-task`. Every refusal is one sentence naming the flag (exit 2).
 
 use crate::error::usage;
+use crate::fleet_value::PerMachine;
 use crate::limits::{MAX_PRICE_PER_HOUR, Price};
 
 /// One machine of the fleet.
@@ -84,29 +85,30 @@ fn parse_price(text: &str, price: &str) -> anyhow::Result<f64> {
 
 /// The value a per-machine flag gives each machine, in the machines' order (None where the
 /// flag gives none). `N` applies to every machine, `LABEL=N` to one and wins over `N`.
-pub fn per_machine(
+pub fn per_machine<T: Clone>(
     flag: &str,
-    values: &[String],
+    values: &[PerMachine<T>],
     machines: &[Machine],
-) -> anyhow::Result<Vec<Option<String>>> {
-    let mut all: Option<&str> = None;
-    let mut one: Vec<(&str, &str)> = Vec::new();
+) -> anyhow::Result<Vec<Option<T>>> {
+    let mut all: Option<&T> = None;
+    let mut one: Vec<(&str, &T)> = Vec::new();
     for v in values {
-        match v.split_once('=') {
+        let given = &v.given;
+        match v.label.as_deref() {
             None => {
                 if all.is_some() {
                     return Err(usage(format!(
-                        "{flag} gives a value for every machine twice ({v:?}); give one, or LABEL=VALUE per machine"
+                        "{flag} gives a value for every machine twice ({given:?}); give one, or LABEL=VALUE per machine"
                     )));
                 }
-                all = Some(v.as_str());
+                all = Some(&v.value);
             }
-            Some((label, value)) => {
+            Some(label) => {
                 if !machines.iter().any(|m| m.label == label) {
                     let labels: Vec<String> =
                         machines.iter().map(|m| format!("{:?}", m.label)).collect();
                     return Err(usage(format!(
-                        "{flag} {v:?}: no --machine has the label {label:?}; the labels are {}",
+                        "{flag} {given:?}: no --machine has the label {label:?}; the labels are {}",
                         labels.join(", ")
                     )));
                 }
@@ -115,7 +117,7 @@ pub fn per_machine(
                         "{flag} gives the machine {label:?} two values; give one"
                     )));
                 }
-                one.push((label, value));
+                one.push((label, &v.value));
             }
         }
     }
@@ -126,7 +128,7 @@ pub fn per_machine(
                 .find(|(l, _)| *l == m.label)
                 .map(|(_, v)| *v)
                 .or(all)
-                .map(str::to_string)
+                .cloned()
         })
         .collect())
 }
@@ -180,7 +182,7 @@ mod tests {
     fn per_machine_values_apply_to_all_or_to_one() {
         let m = machines(&["a=x", "b=y", "c=z"]).unwrap();
         let v = |vals: &[&str]| {
-            let vals: Vec<String> = vals.iter().map(|s| s.to_string()).collect();
+            let vals: Vec<PerMachine<String>> = vals.iter().map(|s| PerMachine::text(s)).collect();
             per_machine("--cpu", &vals, &m)
         };
         assert_eq!(

@@ -64,6 +64,10 @@ pub fn validate(flags: &[String]) -> anyhow::Result<RunFlags> {
         }) => args,
         Ok(_) => return Err(usage("the run flags did not parse as plateau run's")),
         Err(e) => {
+            // A value's own sentence (`crate::limits`) reads as `plateau run` prints it.
+            if let Some(sentence) = crate::limits::own_sentence(&e) {
+                return Err(usage(sentence));
+            }
             let text = e.to_string();
             let first = text
                 .lines()

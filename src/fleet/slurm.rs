@@ -8,6 +8,7 @@ use super::machines::{Machine, parse_machines, per_machine};
 use super::run_flags::RunFlags;
 use crate::cli::fleet::SlurmSelect;
 use crate::error::usage;
+use crate::fleet_value::PerMachine;
 use crate::render::facts::shell_join;
 
 /// A validated `plateau fleet slurm`.
@@ -75,7 +76,12 @@ impl SlurmFleet {
                 "--plateau is empty; give the path of plateau on the compute nodes",
             ));
         }
-        let cpus = per_machine("--cpus-per-task", input.cpus_per_task, &machines)?
+        let given: Vec<PerMachine<String>> = input
+            .cpus_per_task
+            .iter()
+            .map(|t| PerMachine::text(t))
+            .collect();
+        let cpus = per_machine("--cpus-per-task", &given, &machines)?
             .into_iter()
             .map(|v| match v {
                 None => Ok(None),

@@ -1,11 +1,13 @@
 //! The flags of `plateau compare` that run the interleaved gate: the two sides, the budget,
-//! and the `plateau run` flags both sides share. Clap derive only: durations and numbers are
-//! typed by their value parsers; the shared flags are forwarded to `run`'s own parser as text
-//! (numbers in their typed form) and checked by `run`'s rules in `config::gate`.
+//! and the `plateau run` flags both sides share. Clap derive only: durations, numbers, the
+//! workload, the mode and the worker list are typed by their value parsers (`run`'s own types);
+//! the shared flags are forwarded to `run`'s parser as text (each in the form it was given or
+//! its canonical name) and checked by `run`'s rules in `config::gate`.
 
+use super::{BatchArgs, Mode, WorkloadKind};
 use crate::limits;
+use crate::worker_list::{self, WorkerList};
 use clap::{Args, ValueEnum};
-use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,7 +22,11 @@ pub enum InconclusiveAs {
 
 /// Interleaved A/B flags of `plateau compare`.
 #[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Interleaved A/B gate (instead of two files)")]
+#[command(
+    next_help_heading = "Interleaved A/B gate (instead of two files)",
+    mut_arg("tasks", |a| a.help("Both sides: tasks per batch (default: calibrated, see --batch-time)")),
+    mut_arg("iterations", |a| a.help("Both sides: loop iterations per cpu task"))
+)]
 pub struct GateArgs {
     /// The baseline's command, run once per task (split like a shell does; {task} and
     /// {worker} are replaced, as in `plateau run -- CMD`).
@@ -59,24 +65,20 @@ pub struct GateArgs {
     pub out: Option<PathBuf>,
 
     /// Both sides: the built-in workload (cpu, memory, io, contended, tiny).
-    #[arg(long, value_name = "NAME")]
-    pub workload: Option<String>,
+    #[arg(long, value_name = "NAME", value_enum, hide_possible_values = true)]
+    pub workload: Option<WorkloadKind>,
 
     /// Both sides: worker counts, as for `plateau run` (e.g. 1,2 or 1..4).
-    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true)]
-    pub workers: Option<String>,
+    #[arg(long, short = 'w', value_name = "SPEC", allow_hyphen_values = true, value_parser = worker_list::parse)]
+    pub workers: Option<WorkerList>,
 
-    /// Both sides: tasks per batch (default: calibrated, see --batch-time).
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
-    pub tasks: Option<NonZeroU64>,
-
-    /// Both sides: loop iterations per cpu task.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::ITERATIONS.parser_nonzero())]
-    pub iterations: Option<NonZeroU64>,
+    /// Both sides: tasks per batch and loop iterations per cpu task.
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     /// Both sides: threads or processes (commands always run as processes).
-    #[arg(long, value_name = "MODE")]
-    pub mode: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum, hide_possible_values = true)]
+    pub mode: Option<Mode>,
 
     /// Seed of the count order and the ABBA/BAAB coins (default: random, recorded).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::SEED.parser())]
@@ -114,17 +116,20 @@ impl GateArgs {
             || self.candidate_args.is_some()
     }
 
-    /// The shared `plateau run` flags as an argument list, in a fixed order.
+    /// The shared `plateau run` flags as an argument list, in a fixed order: the worker list as
+    /// given, the workload and the mode by name, the numbers in their typed form.
     pub fn shared_run_flags(&self) -> Vec<String> {
         let mut out = Vec::new();
         let text = |n: Option<u64>| n.map(|n| n.to_string());
-        let count = |n: Option<NonZeroU64>| text(n.map(NonZeroU64::get));
         for (flag, value) in [
-            ("--workload", self.workload.clone()),
-            ("--workers", self.workers.clone()),
-            ("--tasks", count(self.tasks)),
-            ("--iterations", count(self.iterations)),
-            ("--mode", self.mode.clone()),
+            ("--workload", self.workload.and_then(name)),
+            (
+                "--workers",
+                self.workers.as_ref().map(|w| w.given().to_string()),
+            ),
+            ("--tasks", text(self.batch.tasks.map(|n| n.get()))),
+            ("--iterations", text(self.batch.iterations.map(|n| n.get()))),
+            ("--mode", self.mode.and_then(name)),
             ("--seed", text(self.seed)),
         ] {
             if let Some(v) = value {
@@ -138,5 +143,89 @@ impl GateArgs {
             }
         }
         out
+    }
+}
+
+/// A value's name as its flag accepts it (the name `plateau run` reads back).
+fn name(value: impl ValueEnum) -> Option<String> {
+    value.to_possible_value().map(|v| v.get_name().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn gate(args: &[&str]) -> Result<super::GateArgs, clap::Error> {
+        let argv = ["plateau", "compare"].iter().chain(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Compare(c) => Ok(c.gate),
+            _ => panic!("not compare"),
+        }
+    }
+
+    #[test]
+    fn the_shared_flags_arrive_typed_and_are_forwarded_as_given() {
+        let g = gate(&[
+            "--workers",
+            "1..2, 4",
+            "--mode",
+            "processes",
+            "--workload",
+            "io",
+            "-t",
+            "8",
+            "--iterations",
+            "900",
+            "--seed",
+            "7",
+            "--pin",
+        ])
+        .unwrap();
+        assert_eq!(g.mode, Some(super::Mode::Processes));
+        assert_eq!(g.workload, Some(super::WorkloadKind::Io));
+        let counts: Vec<usize> = g
+            .workers
+            .as_ref()
+            .unwrap()
+            .counts()
+            .iter()
+            .map(|n| n.get())
+            .collect();
+        assert_eq!(counts, [1, 2, 4]);
+        assert_eq!(
+            g.shared_run_flags(),
+            [
+                "--workload",
+                "io",
+                "--workers",
+                "1..2, 4",
+                "--tasks",
+                "8",
+                "--iterations",
+                "900",
+                "--mode",
+                "processes",
+                "--seed",
+                "7",
+                "--pin",
+            ]
+        );
+        assert!(gate(&[]).unwrap().shared_run_flags().is_empty());
+    }
+
+    #[test]
+    fn bad_shared_values_are_refused_while_parsing() {
+        let e = gate(&["--workers", "0"]).unwrap_err();
+        assert_eq!(
+            crate::limits::own_sentence(&e).as_deref(),
+            Some(
+                "--workers: 0 is not a worker count; use counts of at least 1, e.g. 1..16 or 1,2,4,8"
+            )
+        );
+        for (flag, value) in [("--mode", "fast"), ("--workload", "Cpu")] {
+            let e = gate(&[flag, value]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::InvalidValue, "{flag}");
+        }
     }
 }
