@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// A one-round run of `args` into `out`, finished.
-fn plateau(out: &Path, args: &[&str]) -> std::process::Output {
+fn one_round(out: &Path, args: &[&str]) -> std::process::Output {
     short_run(out, 1).args(args).output().unwrap()
 }
 
@@ -20,7 +20,7 @@ fn placeholders_and_environment_reach_every_task() {
         "echo {{task}} {{worker}} $PLATEAU_TASK $PLATEAU_WORKER >> {}",
         log.display()
     );
-    let o = plateau(
+    let o = one_round(
         &tmp.path().join("out"),
         &[
             "--workers",
@@ -60,7 +60,7 @@ fn placeholders_and_environment_reach_every_task() {
 fn the_shell_flag_runs_the_joined_command_through_sh() {
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("log");
-    let o = plateau(
+    let o = one_round(
         &tmp.path().join("out"),
         &[
             "--workers",
@@ -83,7 +83,7 @@ fn the_shell_flag_runs_the_joined_command_through_sh() {
 fn a_failing_command_names_the_task_its_status_and_stderr_and_keeps_points() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = plateau(
+    let o = one_round(
         &out,
         &[
             "--workers",
@@ -111,7 +111,7 @@ fn a_failing_command_names_the_task_its_status_and_stderr_and_keeps_points() {
 fn keep_going_records_failures_instead_of_stopping() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = plateau(
+    let o = one_round(
         &out,
         &[
             "--workers",
@@ -140,7 +140,7 @@ fn keep_going_records_failures_instead_of_stopping() {
 fn a_hung_command_is_killed_at_the_timeout() {
     let tmp = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let o = plateau(
+    let o = one_round(
         &tmp.path().join("out"),
         &[
             "--workers",
@@ -181,7 +181,7 @@ fn a_bad_timeout_is_one_sentence_before_anything_runs() {
             "--timeout 0 is out of range: give a duration from 1us to 168h",
         ),
     ] {
-        let o = plateau(&out, &["--tasks", "2", "--timeout", given, "--", "true"]);
+        let o = one_round(&out, &["--tasks", "2", "--timeout", given, "--", "true"]);
         assert_eq!(o.status.code(), Some(2), "{given}");
         let err = stderr(&o);
         assert!(err.starts_with(&format!("error: {says}")), "{given}: {err}");
@@ -193,7 +193,7 @@ fn a_bad_timeout_is_one_sentence_before_anything_runs() {
 fn a_missing_program_is_a_usage_error_before_anything_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = plateau(
+    let o = one_round(
         &out,
         &["--tasks", "2", "--", "no-such-program-plateau", "{task}"],
     );
@@ -249,7 +249,7 @@ fn pinned_workers_start_commands_on_their_cpu() {
         "echo {{worker}} $(grep Cpus_allowed_list /proc/self/status | cut -f2) >> {}",
         log.display()
     );
-    let o = plateau(
+    let o = one_round(
         &tmp.path().join("out"),
         &[
             "--workers",

@@ -23,34 +23,48 @@ struct Case {
     name: &'static str,
     args: &'static [&'static str],
     files: &'static [&'static str],
+    /// True when results.json's `machine` is the machine running the test (imports record the
+    /// analysing machine): that block is held as `<this machine>`, the rest byte for byte.
+    this_machine: bool,
 }
 
 const ANALYSIS_FILES: &[&str] = &["results.json", "chart.svg", "report.html", "summary.md"];
 const REPORT_FILES: &[&str] = &["report.html", "summary.md"];
-const IMPORT_FILES: &[&str] = &["chart.svg", "report.html", "summary.md"];
+const IMPORT_FILES: &[&str] = &["results.json", "chart.svg", "report.html", "summary.md"];
 
 const CASES: &[Case] = &[
     Case {
         name: "analyze-recorded-run",
         args: &["analyze", "tests/fixtures/results-v1.json"],
         files: ANALYSIS_FILES,
+        this_machine: false,
+    },
+    // A recorded 8-CPU run: its analysis holds the USL fit and its constraint.
+    Case {
+        name: "analyze-8cpu-run",
+        args: &["analyze", "tests/fixtures/large-8cpu.json"],
+        files: ANALYSIS_FILES,
+        this_machine: false,
     },
     // Imported measurements: their results.json records the machine that ran the analysis (as
-    // not the one measured), so only what a reader sees is held.
+    // not the one measured), so that block is masked.
     Case {
         name: "analyze-csv",
         args: &["analyze", "tests/fixtures/writeup.csv", "--tasks", "32"],
         files: IMPORT_FILES,
+        this_machine: true,
     },
     Case {
         name: "analyze-hyperfine",
         args: &["analyze", "tests/fixtures/hyperfine-scan.json"],
         files: IMPORT_FILES,
+        this_machine: true,
     },
     Case {
         name: "report-single",
         args: &["report", "tests/fixtures/small-2cpu.json"],
         files: REPORT_FILES,
+        this_machine: false,
     },
     Case {
         name: "report-comparison",
@@ -61,6 +75,7 @@ const CASES: &[Case] = &[
             "tests/fixtures/large-8cpu.json",
         ],
         files: REPORT_FILES,
+        this_machine: false,
     },
     Case {
         name: "compare-stored",
@@ -70,6 +85,7 @@ const CASES: &[Case] = &[
             "tests/fixtures/medium-4cpu.json",
         ],
         files: &[],
+        this_machine: false,
     },
 ];
 
@@ -148,10 +164,32 @@ fn run_case(case: &Case) -> Vec<(String, String)> {
         let path = out_dir.join(file);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {} was not written: {e}", case.name, path.display()));
+        let text = if case.this_machine && *file == "results.json" {
+            without_machine(&text)
+        } else {
+            text
+        };
         got.push((file.to_string(), normalise(&text, &out_rel)));
     }
     let _ = std::fs::remove_dir_all(&out_dir);
     got
+}
+
+/// results.json with its top-level `machine` object replaced by `"<this machine>"`.
+fn without_machine(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if line == "  \"machine\": {\n" {
+            inside = true;
+            out.push_str("  \"machine\": \"<this machine>\",\n");
+        } else if inside {
+            inside = !line.starts_with("  }");
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn golden_path(case: &Case, file: &str) -> PathBuf {
@@ -201,6 +239,15 @@ fn normalising_keeps_recorded_times_and_replaces_the_present() {
     assert_eq!(
         normalise(text, "out/x"),
         "started 2026-01-05T10:00:00Z, analysed <now> into <out>"
+    );
+}
+
+#[test]
+fn only_the_machine_block_is_masked() {
+    let text = "{\n  \"run\": {\n    \"label\": \"x\"\n  },\n  \"machine\": {\n    \"hostname\": \"vm\"\n  },\n  \"config\": {}\n}\n";
+    assert_eq!(
+        without_machine(text),
+        "{\n  \"run\": {\n    \"label\": \"x\"\n  },\n  \"machine\": \"<this machine>\",\n  \"config\": {}\n}\n"
     );
 }
 

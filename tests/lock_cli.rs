@@ -15,7 +15,7 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 /// `plateau` with the machine lock at `lock`.
-fn plateau(lock: &Path) -> Command {
+fn plateau_locked(lock: &Path) -> Command {
     let mut cmd = common::plateau();
     cmd.env(LOCK_ENV, lock);
     cmd
@@ -87,13 +87,13 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
     let tmp = tempfile::tempdir().unwrap();
     let lock = tmp.path().join("lock");
     // A finished run to read while the lock is held.
-    plateau(&lock)
+    plateau_locked(&lock)
         .args(quick_run(&tmp.path().join("done")))
         .assert()
         .success();
     let results = tmp.path().join("done/results.json");
     let held = hold_lock(&lock);
-    let o = plateau(&lock)
+    let o = plateau_locked(&lock)
         .args(quick_run(&tmp.path().join("b")))
         .arg("--no-wait")
         .output()
@@ -109,7 +109,7 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         "{err}"
     );
     // The interleaved gate measures too: it takes the same lock.
-    let o = plateau(&lock)
+    let o = plateau_locked(&lock)
         .args(["compare", "--baseline-args", "--iterations 1000"])
         .args(["--candidate-args", "--iterations 1000", "--workers", "1"])
         .args(["--tasks", "2", "--quiet", "--no-wait", "--out"])
@@ -120,29 +120,29 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("plateau run --label first"), "{err}");
     // Reading commands do not take the lock: they finish while it is held.
-    plateau(&lock).args(["info"]).assert().success();
-    plateau(&lock)
+    plateau_locked(&lock).args(["info"]).assert().success();
+    plateau_locked(&lock)
         .arg("report")
         .arg(&results)
         .arg("--out")
         .arg(tmp.path().join("r"))
         .assert()
         .success();
-    plateau(&lock)
+    plateau_locked(&lock)
         .arg("analyze")
         .arg(&results)
         .arg("--out")
         .arg(tmp.path().join("a"))
         .assert()
         .success();
-    plateau(&lock)
+    plateau_locked(&lock)
         .arg("compare")
         .arg(&results)
         .arg(&results)
         .assert()
         .code(predicates::ord::lt(3));
     // --allow-concurrent measures anyway, says so, and records it.
-    let o = plateau(&lock)
+    let o = plateau_locked(&lock)
         .args(quick_run(&tmp.path().join("c")))
         .arg("--allow-concurrent")
         .output()
@@ -227,7 +227,7 @@ fn two_concurrent_runs_never_interleave_and_the_second_names_the_first() {
 fn a_task_is_its_whole_process_group() {
     let tmp = tempfile::tempdir().unwrap();
     let pids = tmp.path().join("pids");
-    let o = plateau(&tmp.path().join("lock"))
+    let o = plateau_locked(&tmp.path().join("lock"))
         .args(run_flags("2", 3))
         .args(["--repetitions", "1"])
         .args(["--warmup", "0", "-q", "--out"])
