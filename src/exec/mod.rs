@@ -7,6 +7,7 @@ pub mod child;
 pub mod chunking;
 pub mod command;
 pub mod command_spec;
+pub mod command_workload;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 pub mod groups;
