@@ -8,7 +8,7 @@ use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, substitute};
 pub use super::command_workload::CommandWorkload;
 use super::rusage::Usage;
-use super::start_gate::{Gate, Released, spawn_gated};
+use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
 use super::threads::static_share;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
@@ -132,22 +132,12 @@ impl<'a> Shared<'a> {
         &'scope self,
         scope: &'scope std::thread::Scope<'scope, '_>,
     ) -> Vec<std::thread::ScopedJoinHandle<'scope, Tally>> {
-        let workers = self.batch.workers.get();
-        let mut handles = Vec::with_capacity(workers);
-        for i in 0..workers {
-            let pin = self.batch.cpu_for(i);
-            let name = format!("plateau-command-{i}");
-            let built = spawn_gated(scope, name, pin, &self.gate, move || self.work(i));
-            match built {
-                Ok(h) => handles.push(h),
-                Err(e) => {
-                    self.stop.fail(TaskError {
-                        task: 0,
-                        reason: format!("could not start worker thread {i} of {workers}: {e}"),
-                    });
-                    break;
-                }
-            }
+        let (handles, failed) =
+            start_gate::spawn_workers(scope, "plateau-command", self.batch, &self.gate, |i| {
+                move || self.work(i)
+            });
+        if let Some(reason) = failed {
+            self.stop.fail(TaskError { task: 0, reason });
         }
         handles
     }

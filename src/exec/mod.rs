@@ -25,6 +25,7 @@ pub mod stderr_tail;
 pub(crate) mod stop;
 pub mod threads;
 pub mod throttle;
+pub mod worker_hooks;
 pub mod worker_pool;
 
 use crate::model::Sample;

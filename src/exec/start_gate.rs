@@ -2,6 +2,7 @@
 //! waits at a gate that the main thread opens once every started worker is there, after it
 //! reads the clock, so no task begins before the timing does.
 
+use super::BatchSpec;
 use super::throttle::{self, CpuStat};
 use crate::machine::affinity::pin_current_thread;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -95,7 +96,7 @@ impl<T> Released<T> {
 
 /// Starts a worker thread called `name` that pins itself to `pin` (the children it starts
 /// inherit that affinity), checks in at `gate`, waits there, then runs `body`.
-pub(crate) fn spawn_gated<'scope, T: Send + 'scope>(
+fn spawn_gated<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     name: String,
     pin: Option<usize>,
@@ -111,6 +112,32 @@ pub(crate) fn spawn_gated<'scope, T: Send + 'scope>(
             gate.arrive_and_wait();
             body()
         })
+}
+
+/// Starts a batch's workers: worker i is a thread called `{prefix}-{i}`, pinned to the batch's
+/// CPU for i, gated at `gate`, running `body(i)`. Stops at the first thread that cannot start:
+/// the handles of the started ones, and then that failure as a sentence. The caller fails the
+/// batch and still opens the gate, so the started ones pass it and stop.
+pub(crate) fn spawn_workers<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    prefix: &str,
+    batch: &BatchSpec,
+    gate: &'scope Gate,
+    body: impl Fn(usize) -> F,
+) -> (Vec<ScopedJoinHandle<'scope, T>>, Option<String>) {
+    let workers = batch.workers.get();
+    let mut handles = Vec::with_capacity(workers);
+    for i in 0..workers {
+        let name = format!("{prefix}-{i}");
+        match spawn_gated(scope, name, batch.cpu_for(i), gate, body(i)) {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                let failed = format!("could not start worker thread {i} of {workers}: {e}");
+                return (handles, Some(failed));
+            }
+        }
+    }
+    (handles, None)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
-use super::start_gate::{Gate, Released, spawn_gated};
+use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
 use crate::model::Sample;
@@ -74,32 +74,21 @@ fn spawn_workers<'scope, 'env>(
     shared: &'env Shared,
     workload: &'env SharedWorkload,
 ) -> Result<Vec<std::thread::ScopedJoinHandle<'scope, Instant>>, BatchError> {
-    let workers = spec.workers.get();
-    let mut handles = Vec::with_capacity(workers);
-    for i in 0..workers {
-        let pin = spec.cpu_for(i);
-        let built = spawn_gated(
-            scope,
-            format!("plateau-worker-{i}"),
-            pin,
-            &shared.gate,
+    let (handles, failed) =
+        start_gate::spawn_workers(scope, "plateau-worker", spec, &shared.gate, |i| {
             move || {
                 work(spec, i, shared, workload.as_ref());
                 Instant::now()
-            },
-        );
-        match built {
-            Ok(h) => handles.push(h),
-            Err(e) => {
-                shared.stop.set();
-                shared.gate.open();
-                return Err(BatchError::Setup(format!(
-                    "could not start worker thread {i} of {workers}: {e}"
-                )));
             }
+        });
+    match failed {
+        None => Ok(handles),
+        Some(reason) => {
+            shared.stop.set();
+            shared.gate.open();
+            Err(BatchError::Setup(reason))
         }
     }
-    Ok(handles)
 }
 
 /// Releases the workers once every one waits at the gate, with the batch begun and this
