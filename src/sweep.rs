@@ -50,8 +50,10 @@ impl SweepSpec {
         self.warmup + self.repetitions
     }
 
-    /// The visiting order of every round: a fresh shuffle per round from one seeded stream.
-    pub fn round_orders(&self) -> Vec<Vec<NonZeroUsize>> {
+    /// The visiting order of every round: a fresh shuffle per round from one seeded stream
+    /// (what the sweep visits; its tests compare against it).
+    #[cfg(test)]
+    pub(crate) fn round_orders(&self) -> Vec<Vec<NonZeroUsize>> {
         let mut stream = OrderStream::new(self.seed, &self.workers);
         (0..self.rounds()).map(|_| stream.next_order()).collect()
     }

@@ -211,7 +211,7 @@ fn a_crashed_worker_process_is_named_and_earlier_points_are_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let o = short_run(&out, 2)
-        .env(plateau::exec::pool_worker::ABORT_HOOK_ENV, "3:2")
+        .env(plateau::exec::worker_hooks::ABORT_HOOK_ENV, "3:2")
         .args(["--mode", "processes", "--workers", "1,3"])
         .args(["--tasks", "9", "--iterations", "1000"])
         .output()

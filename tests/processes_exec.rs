@@ -5,8 +5,8 @@ pub mod common;
 
 use plateau::cancel::CancelToken;
 use plateau::exec::chunking::Chunking;
-use plateau::exec::pool_worker::{ABORT_HOOK_ENV, TASK_LOG_HOOK_ENV};
 use plateau::exec::processes::ProcessesExecutor;
+use plateau::exec::worker_hooks::{ABORT_HOOK_ENV, TASK_LOG_HOOK_ENV};
 use plateau::exec::{BatchError, BatchSpec, Executor, Schedule};
 use plateau::workload::SharedWorkload;
 use plateau::workload::contended::ContendedWorkload;

@@ -8,11 +8,12 @@ use crate::exec::Executor;
 use {
     crate::exec::{BatchError, BatchSpec},
     crate::model::Sample,
-    crate::workload::{SharedWorkload, TaskError, Workload},
+    crate::workload::{SharedWorkload, TaskError, Workload, setup::WorkloadSetup},
     std::sync::Arc,
 };
 
 /// The variable that arms the panic hook.
+#[cfg(any(test, feature = "testing"))]
 pub const PANIC_AT_WORKERS: &str = "PLATEAU_TEST_PANIC_AT_WORKERS";
 
 /// `executor` as is: a build without the `testing` feature has no hook.
@@ -64,6 +65,10 @@ struct PanicOnFirstTask(SharedWorkload);
 impl Workload for PanicOnFirstTask {
     fn describe(&self) -> serde_json::Value {
         self.0.describe()
+    }
+
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        self.0.worker_setup()
     }
 
     fn run_task(&self, task: u64) -> Result<(), TaskError> {

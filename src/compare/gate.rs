@@ -223,11 +223,6 @@ impl SequentialGate {
         huber_location(&self.rounds, self.scale.current())
     }
 
-    /// True once the slowdown test rejected "no slowdown".
-    pub fn slowdown_significant(&self) -> bool {
-        self.slower.rejected(self.opts.alpha)
-    }
-
     /// Rounds seen.
     pub fn rounds(&self) -> usize {
         self.rounds.len()

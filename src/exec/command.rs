@@ -5,9 +5,10 @@
 use super::child::Watchdog;
 use super::command_spec::Outcome;
 use super::command_spec::stderr_file;
-pub use super::command_spec::{CommandSpec, CommandWorkload, substitute};
+pub use super::command_spec::{CommandSpec, substitute};
+pub use super::command_workload::CommandWorkload;
 use super::rusage::Usage;
-use super::start_gate::{Gate, spawn_gated};
+use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
 use super::threads::static_share;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
@@ -48,13 +49,6 @@ struct Shared<'a> {
     gate: Gate,
     watch: Watchdog,
     dir: &'a Path,
-}
-
-/// When the workers were started and released, and the throttling counters read as they were.
-struct Released {
-    spawn_start: Instant,
-    at: Instant,
-    throttled: Option<throttle::CpuStat>,
 }
 
 impl<'a> Shared<'a> {
@@ -116,12 +110,12 @@ impl<'a> Shared<'a> {
 
     /// Runs the batch: the watchdog and the workers, released together once all have started;
     /// each worker's tally, and the release.
-    fn run_workers(&self) -> (Vec<Tally>, Released) {
+    fn run_workers(&self) -> (Vec<Tally>, Released<()>) {
         let spawn_start = Instant::now();
         std::thread::scope(|scope| {
             let dog = scope.spawn(|| self.watch.run(&self.batch.cancel, self.stop.flag()));
             let handles = self.spawn_workers(scope);
-            let released = self.release(handles.len(), spawn_start);
+            let released = self.gate.release(handles.len(), spawn_start, || ());
             let tallies = handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
@@ -138,38 +132,14 @@ impl<'a> Shared<'a> {
         &'scope self,
         scope: &'scope std::thread::Scope<'scope, '_>,
     ) -> Vec<std::thread::ScopedJoinHandle<'scope, Tally>> {
-        let workers = self.batch.workers.get();
-        let mut handles = Vec::with_capacity(workers);
-        for i in 0..workers {
-            let pin = self.batch.cpu_for(i);
-            let name = format!("plateau-command-{i}");
-            let built = spawn_gated(scope, name, pin, &self.gate, move || self.work(i));
-            match built {
-                Ok(h) => handles.push(h),
-                Err(e) => {
-                    self.stop.fail(TaskError {
-                        task: 0,
-                        reason: format!("could not start worker thread {i} of {workers}: {e}"),
-                    });
-                    break;
-                }
-            }
+        let (handles, failed) =
+            start_gate::spawn_workers(scope, "plateau-command", self.batch, &self.gate, |i| {
+                move || self.work(i)
+            });
+        if let Some(reason) = failed {
+            self.stop.fail(TaskError { task: 0, reason });
         }
         handles
-    }
-
-    /// Waits until the `started` workers wait at the gate, reads the clock and the throttling
-    /// counters, and opens it.
-    fn release(&self, started: usize, spawn_start: Instant) -> Released {
-        self.gate.await_arrivals(started);
-        let throttled = throttle::read();
-        let at = Instant::now();
-        self.gate.open();
-        Released {
-            spawn_start,
-            at,
-            throttled,
-        }
     }
 }
 
@@ -187,7 +157,7 @@ fn stderr_dir() -> Result<tempfile::TempDir, BatchError> {
 
 /// The batch's sample from the workers' tallies: summed usage, wall time from the release to
 /// the last worker's end, per-worker peak RSS, failures (with `--keep-going`) and leftovers.
-fn sample_of(tallies: &[Tally], released: &Released, keep_going: bool) -> Sample {
+fn sample_of(tallies: &[Tally], released: &Released<()>, keep_going: bool) -> Sample {
     let mut total = Usage::default();
     for t in tallies {
         total.add(&t.usage);
@@ -199,7 +169,7 @@ fn sample_of(tallies: &[Tally], released: &Released, keep_going: bool) -> Sample
         .unwrap_or(released.at);
     let mut sample = total.into_sample(
         last.saturating_duration_since(released.at),
-        released.at.saturating_duration_since(released.spawn_start),
+        released.startup(),
     );
     sample.worker_peak_rss_bytes = tallies.iter().map(|t| t.usage.maxrss_bytes).collect();
     sample.failed_tasks = keep_going.then(|| tallies.iter().map(|t| t.failed).sum());

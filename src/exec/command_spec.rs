@@ -8,12 +8,13 @@
 //! (truncated per task) rather than a new file per task.
 
 use super::child::{self, Killed, Watchdog};
+use super::command_workload::CommandForm;
 use super::groups;
 use super::rusage::Usage;
-use crate::workload::{TaskError, Workload};
+use super::stderr_tail::suffix_of_file;
+use crate::workload::TaskError;
 use serde_json::json;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Stdio;
@@ -53,17 +54,6 @@ impl CommandSpec {
                 .map(|a| substitute(a, task, worker))
                 .collect()
         }
-    }
-
-    /// `{"name": "command", "argv": [...], "shell": bool, ...}` for results.json.
-    pub fn describe(&self) -> serde_json::Value {
-        json!({
-            "name": "command",
-            "argv": self.argv,
-            "shell": self.shell,
-            "timeout_s": self.timeout.map(|t| t.as_secs_f64()),
-            "keep_going": self.keep_going,
-        })
     }
 
     /// Starts task `task` as worker `worker` in its own process group; returns its pid.
@@ -145,7 +135,7 @@ impl CommandSpec {
                 reason: format!(
                     "`{}` {how}{}",
                     self.argv_for(task, worker).join(" "),
-                    stderr_tail(stderr)
+                    suffix_of_file(stderr, STDERR_TAIL_BYTES)
                 ),
             }),
             leftovers,
@@ -164,16 +154,6 @@ pub(crate) fn stderr_file(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-/// The last lines of a captured stderr, as a suffix for an error message.
-fn stderr_tail(file: &File) -> String {
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let start = len.saturating_sub(STDERR_TAIL_BYTES as u64);
-    let mut bytes = vec![0u8; (len - start) as usize];
-    let got = file.read_at(&mut bytes, start).unwrap_or(0);
-    bytes.truncate(got);
-    super::stderr_tail::message_suffix(&bytes, start > 0)
-}
-
 /// How a run that did not fail ended.
 pub(crate) enum Outcome {
     /// It exited with status 0.
@@ -190,24 +170,21 @@ pub(crate) struct TaskRun {
     pub(crate) leftovers: u64,
 }
 
-/// The command as a workload: it describes the command for results.json; `run_task` runs it
-/// once as worker 0 (without `--timeout`, which the executor's watchdog enforces).
-#[derive(Debug, Clone)]
-pub struct CommandWorkload(CommandSpec);
-
-impl CommandWorkload {
-    /// The workload of a validated command.
-    pub fn new(spec: CommandSpec) -> Self {
-        Self(spec)
-    }
-}
-
-impl Workload for CommandWorkload {
+impl CommandForm for CommandSpec {
+    /// `{"name": "command", "argv": [...], "shell": bool, ...}` for results.json.
     fn describe(&self) -> serde_json::Value {
-        self.0.describe()
+        json!({
+            "name": "command",
+            "argv": self.argv,
+            "shell": self.shell,
+            "timeout_s": self.timeout.map(|t| t.as_secs_f64()),
+            "keep_going": self.keep_going,
+        })
     }
 
-    fn run_task(&self, task: u64) -> Result<(), TaskError> {
+    /// The command once as worker 0 (without `--timeout`, which the executor's watchdog
+    /// enforces).
+    fn run_alone(&self, task: u64) -> Result<(), TaskError> {
         let dir = tempfile::tempdir().map_err(|e| TaskError {
             task,
             reason: format!("cannot make a folder for the command's stderr: {e}"),
@@ -216,13 +193,15 @@ impl Workload for CommandWorkload {
             task,
             reason: format!("cannot capture the command's stderr: {e}"),
         })?;
-        self.0.run(task, 0, &stderr, None).outcome.map(|_| ())
+        self.run(task, 0, &stderr, None).outcome.map(|_| ())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::command_workload::CommandWorkload;
+    use crate::workload::Workload;
 
     #[test]
     fn placeholders_are_replaced_everywhere() {

@@ -7,6 +7,7 @@ pub mod child;
 pub mod chunking;
 pub mod command;
 pub mod command_spec;
+pub mod command_workload;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 pub mod groups;
@@ -24,6 +25,7 @@ pub mod stderr_tail;
 pub(crate) mod stop;
 pub mod threads;
 pub mod throttle;
+pub mod worker_hooks;
 pub mod worker_pool;
 
 use crate::model::Sample;

@@ -5,11 +5,12 @@
 //! worker protocol on the shared pool (`exec::worker_pool`), exactly as plateau's own
 //! `--mode processes` workers are.
 
+use super::command_workload::{CommandForm, CommandWorkload};
 use super::pool_proc::Launch;
 use super::worker_pool::{self, PoolOptions};
 use super::{BatchError, BatchSpec, Executor};
 use crate::model::Sample;
-use crate::workload::{SharedWorkload, TaskError, Workload};
+use crate::workload::{SharedWorkload, TaskError};
 use serde_json::json;
 use std::time::Duration;
 
@@ -55,20 +56,6 @@ impl PersistentSpec {
         let cut: String = full.chars().take(NAME_CHARS).collect();
         let more = if cut.len() < full.len() { "…" } else { "" };
         format!("`{cut}{more}`")
-    }
-
-    /// `{"name": "command", "persistent": true, "argv": [...], ...}` for results.json.
-    pub fn describe(&self) -> serde_json::Value {
-        json!({
-            "name": "command",
-            "persistent": true,
-            "argv": self.argv,
-            "shell": self.shell,
-            "protocol": super::protocol::VERSION,
-            "ready_timeout_s": self.ready_timeout.as_secs_f64(),
-            "timeout_s": self.timeout.map(|t| t.as_secs_f64()),
-            "keep_going": self.keep_going,
-        })
     }
 
     fn launches(&self, spec: &BatchSpec) -> Vec<Launch> {
@@ -121,22 +108,24 @@ impl Executor for PersistentExecutor {
 
 /// The persistent command as a workload: it describes the command for results.json. Its tasks
 /// run only in a pool of its workers (the persistent executor), never one by one.
-#[derive(Debug, Clone)]
-pub struct PersistentWorkload(PersistentSpec);
+pub type PersistentWorkload = CommandWorkload<PersistentSpec>;
 
-impl PersistentWorkload {
-    /// The workload of a validated persistent command.
-    pub fn new(spec: PersistentSpec) -> Self {
-        Self(spec)
-    }
-}
-
-impl Workload for PersistentWorkload {
+impl CommandForm for PersistentSpec {
+    /// `{"name": "command", "persistent": true, "argv": [...], ...}` for results.json.
     fn describe(&self) -> serde_json::Value {
-        self.0.describe()
+        json!({
+            "name": "command",
+            "persistent": true,
+            "argv": self.argv,
+            "shell": self.shell,
+            "protocol": super::protocol::VERSION,
+            "ready_timeout_s": self.ready_timeout.as_secs_f64(),
+            "timeout_s": self.timeout.map(|t| t.as_secs_f64()),
+            "keep_going": self.keep_going,
+        })
     }
 
-    fn run_task(&self, task: u64) -> Result<(), TaskError> {
+    fn run_alone(&self, task: u64) -> Result<(), TaskError> {
         Err(TaskError {
             task,
             reason: "a persistent worker's tasks run in its pool (--persistent), not one by one"

@@ -3,7 +3,7 @@
 //! file for the tail an error shows; at the end told to quit and reaped with its peak RSS, or
 //! killed. How a worker ended is described here, an OOM kill by the kernel included.
 
-use super::child;
+use super::{child, stderr_tail};
 use crate::machine::affinity::pin_current_thread;
 use std::io::{Read, Write};
 use std::os::unix::io::AsRawFd;
@@ -176,12 +176,14 @@ impl Drop for WorkerProc {
     }
 }
 
-/// The last lines of a captured stderr, as a suffix for an error message.
-/// Read from the end of the file: a worker may have written gigabytes.
-pub fn stderr_tail(path: &Path) -> String {
-    let bytes = super::stderr_tail::tail_of_file(path, STDERR_TAIL_BYTES);
-    let cut = std::fs::metadata(path).is_ok_and(|m| m.len() > bytes.len() as u64);
-    super::stderr_tail::message_suffix(&bytes, cut)
+/// The last lines of a captured stderr, as a suffix for an error message (read from the end
+/// of the file: a worker may have written gigabytes); a file that cannot be opened reads as
+/// empty.
+fn stderr_tail(path: &Path) -> String {
+    match std::fs::File::open(path) {
+        Ok(f) => stderr_tail::suffix_of_file(&f, STDERR_TAIL_BYTES),
+        Err(_) => stderr_tail::message_suffix(b"", false),
+    }
 }
 
 #[cfg(test)]

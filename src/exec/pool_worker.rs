@@ -1,78 +1,16 @@
 //! The worker side of `--mode processes`: the hidden `plateau __worker` subcommand. It rebuilds
-//! the workload described in `PLATEAU_WORKER_SETUP`, prepares it, says `ready 1`, then answers
-//! each task number on stdin with `ok` or `error MESSAGE` until `quit` or the end of its input:
-//! the worker protocol of `exec::protocol`, the one a `--persistent` command speaks.
+//! the workload its `WorkerSetup` (in `PLATEAU_WORKER_SETUP`) describes, prepares it, says
+//! `ready 1`, then answers each task number on stdin with `ok` or `error MESSAGE` until `quit`
+//! or the end of its input: the worker protocol of `exec::protocol`, the one a `--persistent`
+//! command speaks.
 
-use super::protocol::{FromWorker, ToWorker, VERSION};
-use crate::workload::setup::from_setup;
+use super::protocol::{FromWorker, SETUP_ENV, ToWorker, VERSION, WorkerSetup};
+use super::worker_hooks::WorkerHooks;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
-/// The environment variable that carries a worker's `WorkerSetup` as JSON.
-pub const SETUP_ENV: &str = "PLATEAU_WORKER_SETUP";
-/// Test hook, harmless elsewhere: `W:T` makes a worker of a W-worker batch abort (as a
-/// crashing worker would) when it is asked to run task T.
-pub const ABORT_HOOK_ENV: &str = "PLATEAU_TEST_WORKER_ABORT";
-/// Test hook, harmless elsewhere: a file every worker appends the number of each task it ran to.
-pub const TASK_LOG_HOOK_ENV: &str = "PLATEAU_TEST_WORKER_TASK_LOG";
 /// Answers are held at most this long to share one write when more tasks are already queued.
 const FLUSH_EVERY: Duration = Duration::from_millis(1);
-
-/// What a worker is told at start (plateau's own workers only: the user's get PLATEAU_WORKER).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WorkerSetup {
-    /// `Workload::worker_setup` of the coordinator's workload.
-    pub workload: serde_json::Value,
-    /// This worker's index in its batch.
-    pub worker: usize,
-    /// Workers in the batch.
-    pub workers: usize,
-}
-
-impl WorkerSetup {
-    /// The setup as one JSON line.
-    pub fn encode(&self) -> String {
-        serde_json::to_string(self).expect("a setup of plain values serializes")
-    }
-
-    /// The setup as a worker reads it.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| format!("bad worker setup: {e}"))
-    }
-}
-
-/// The test hooks as set in this process's environment.
-struct Hooks {
-    abort_at: Option<(usize, u64)>,
-    task_log: Option<std::fs::File>,
-}
-
-impl Hooks {
-    fn from_env() -> Self {
-        let abort_at = std::env::var(ABORT_HOOK_ENV).ok().and_then(|v| {
-            let (w, t) = v.split_once(':')?;
-            Some((w.parse().ok()?, t.parse().ok()?))
-        });
-        let task_log = std::env::var_os(TASK_LOG_HOOK_ENV).and_then(|p| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .ok()
-        });
-        Self { abort_at, task_log }
-    }
-
-    fn before_task(&mut self, workers: usize, task: u64) {
-        if self.abort_at == Some((workers, task)) {
-            std::process::abort();
-        }
-        if let Some(f) = &mut self.task_log {
-            // One short append per line: lines from concurrent workers do not interleave.
-            let _ = f.write_all(format!("{task}\n").as_bytes());
-        }
-    }
-}
 
 /// Runs a worker on this process's stdin and stdout.
 pub fn main() -> anyhow::Result<()> {
@@ -94,9 +32,9 @@ pub fn serve(
     mut input: BufReader<impl Read>,
     mut out: impl Write,
 ) -> anyhow::Result<()> {
-    let mut hooks = Hooks::from_env();
+    let mut hooks = WorkerHooks::from_env();
     let ready = WorkerSetup::parse(setup).and_then(|s| {
-        let w = from_setup(&s.workload)?;
+        let w = s.workload.build();
         w.prepare()?;
         Ok((w, s.workers))
     });

@@ -7,7 +7,7 @@
 //! worker it started.
 
 use super::pool_proc::Launch;
-use super::pool_worker::{SETUP_ENV, WorkerSetup};
+use super::protocol::{SETUP_ENV, WorkerSetup};
 use super::worker_pool::{self, PoolOptions};
 use super::{BatchError, BatchSpec, Executor};
 use crate::model::Sample;
@@ -22,8 +22,10 @@ const READY_TIMEOUT: Duration = Duration::from_secs(120);
 #[derive(Debug, Clone)]
 pub struct ProcessesExecutor {
     program: PathBuf,
-    /// Extra environment for the workers (tests use it for the worker's abort hook).
+    /// Extra environment for the workers (tests use it for the worker's hooks).
     pub env: Vec<(String, String)>,
+    /// The pids of the last batch's workers, kept for tests.
+    #[cfg(any(test, feature = "testing"))]
     last_pids: Vec<u32>,
 }
 
@@ -33,6 +35,7 @@ impl ProcessesExecutor {
         Self {
             program,
             env: vec![],
+            #[cfg(any(test, feature = "testing"))]
             last_pids: vec![],
         }
     }
@@ -45,9 +48,24 @@ impl ProcessesExecutor {
         Ok(Self::new(exe))
     }
 
-    /// The pids of the workers of the last batch (all reaped by the time a batch returns).
+    /// The pids of the workers of the last batch (all reaped by the time a batch returns);
+    /// builds with the `testing` feature only.
+    #[cfg(any(test, feature = "testing"))]
     pub fn last_worker_pids(&self) -> &[u32] {
         &self.last_pids
+    }
+
+    /// Where a batch's worker pids go: kept for `last_worker_pids`.
+    #[cfg(any(test, feature = "testing"))]
+    fn pid_sink(&mut self) -> impl FnMut(&[u32]) + '_ {
+        self.last_pids.clear();
+        |pids| self.last_pids.extend_from_slice(pids)
+    }
+
+    /// Where a batch's worker pids go: nowhere, in a build without the `testing` feature.
+    #[cfg(not(any(test, feature = "testing")))]
+    fn pid_sink(&mut self) -> impl FnMut(&[u32]) + '_ {
+        |_| {}
     }
 }
 
@@ -84,15 +102,12 @@ impl Executor for ProcessesExecutor {
             name: "plateau __worker".into(),
         };
         workload.begin_batch(spec.tasks);
-        self.last_pids.clear();
-        let pids = &mut self.last_pids;
-        let sample =
-            worker_pool::run_batch(&launches, &opts, spec, &mut |p| pids.extend_from_slice(p))
-                // plateau's own worker failing to start is plateau's fault, not the user's input.
-                .map_err(|e| match e {
-                    BatchError::BadWorker(m) => BatchError::Setup(m),
-                    e => e,
-                })?;
+        let sample = worker_pool::run_batch(&launches, &opts, spec, &mut self.pid_sink())
+            // plateau's own worker failing to start is plateau's fault, not the user's input.
+            .map_err(|e| match e {
+                BatchError::BadWorker(m) => BatchError::Setup(m),
+                e => e,
+            })?;
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;

@@ -6,6 +6,12 @@
 //! To the worker, one per line: a task number (`17`), or `quit`. From the worker: `ready 1`
 //! once it is initialised, then per task, in the order they were sent, `ok` (anything after
 //! `ok ` is ignored) or `error MESSAGE`. `error MESSAGE` before `ready` means it cannot start.
+//!
+//! plateau's own workers are also told, at start, what to run: a `WorkerSetup` as one JSON
+//! line in the environment variable `PLATEAU_WORKER_SETUP` (the user's workers get
+//! `PLATEAU_WORKER`, `PLATEAU_WORKERS` and `PLATEAU_PROTOCOL` instead).
+
+use crate::workload::setup::WorkloadSetup;
 
 /// The protocol version this build speaks.
 pub const VERSION: u32 = 1;
@@ -36,6 +42,33 @@ pub enum FromWorker {
         /// What went wrong, on one line.
         message: String,
     },
+}
+
+/// The environment variable that carries a `WorkerSetup` to plateau's own worker.
+pub const SETUP_ENV: &str = "PLATEAU_WORKER_SETUP";
+
+/// What plateau's own worker is told at start: the workload to rebuild and its place in the
+/// batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WorkerSetup {
+    /// The coordinator's workload, as `Workload::worker_setup` gave it.
+    pub workload: WorkloadSetup,
+    /// This worker's index in its batch.
+    pub worker: usize,
+    /// Workers in the batch.
+    pub workers: usize,
+}
+
+impl WorkerSetup {
+    /// The setup as one JSON line.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("a setup of plain values serializes")
+    }
+
+    /// The setup as a worker reads it; an error is a sentence.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("bad worker setup: {e}"))
+    }
 }
 
 /// A line that is not a message of the protocol, quoted and cut short.
@@ -155,6 +188,24 @@ mod tests {
                 message: String::new()
             })
         );
+    }
+
+    #[test]
+    fn a_setup_reads_back_as_itself_and_a_bad_one_is_a_sentence() {
+        let setup = WorkerSetup {
+            workload: WorkloadSetup::Cpu { iterations: 100 },
+            worker: 2,
+            workers: 3,
+        };
+        let line = setup.encode();
+        assert_eq!(
+            line,
+            r#"{"workload":{"name":"cpu","iterations":100},"worker":2,"workers":3}"#
+        );
+        assert_eq!(WorkerSetup::parse(&line), Ok(setup));
+        let e = WorkerSetup::parse(r#"{"workload":{"name":"nope"},"worker":0,"workers":1}"#);
+        assert!(e.unwrap_err().starts_with("bad worker setup: "));
+        assert!(WorkerSetup::parse("").is_err());
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! waits at a gate that the main thread opens once every started worker is there, after it
 //! reads the clock, so no task begins before the timing does.
 
+use super::BatchSpec;
+use super::throttle::{self, CpuStat};
 use crate::machine::affinity::pin_current_thread;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::thread::{Scope, ScopedJoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The start barrier: workers wait until the main thread opens it, once. Unlike
 /// `std::sync::Barrier` it can be opened with fewer parties, when a spawn fails.
@@ -47,11 +49,54 @@ impl Gate {
         *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
         self.cv.notify_all();
     }
+
+    /// The release of a batch: waits until `started` workers wait at the gate, runs `before`
+    /// (the executor's own per-batch setup and counters), reads the throttling counters and the
+    /// clock, and opens the gate. Only the main thread releases, so no task can begin before
+    /// the clock is read. `spawn_start` is when the first worker was started.
+    pub(crate) fn release<T>(
+        &self,
+        started: usize,
+        spawn_start: Instant,
+        before: impl FnOnce() -> T,
+    ) -> Released<T> {
+        self.await_arrivals(started);
+        let read = before();
+        let throttled = throttle::read();
+        let at = Instant::now();
+        self.open();
+        Released {
+            spawn_start,
+            at,
+            throttled,
+            read,
+        }
+    }
+}
+
+/// What the main thread read as it opened the gate: the start of the clock, the throttling
+/// counters, and the executor's own reading `T`.
+pub(crate) struct Released<T> {
+    /// When the first worker was started (start-up runs from here to `at`).
+    pub(crate) spawn_start: Instant,
+    /// The start of the batch's clock.
+    pub(crate) at: Instant,
+    /// The cgroup's throttling counters just before the clock started.
+    pub(crate) throttled: Option<CpuStat>,
+    /// What `before` returned.
+    pub(crate) read: T,
+}
+
+impl<T> Released<T> {
+    /// Start-up: from the first spawn to the release.
+    pub(crate) fn startup(&self) -> Duration {
+        self.at.saturating_duration_since(self.spawn_start)
+    }
 }
 
 /// Starts a worker thread called `name` that pins itself to `pin` (the children it starts
 /// inherit that affinity), checks in at `gate`, waits there, then runs `body`.
-pub(crate) fn spawn_gated<'scope, T: Send + 'scope>(
+fn spawn_gated<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     name: String,
     pin: Option<usize>,
@@ -67,6 +112,32 @@ pub(crate) fn spawn_gated<'scope, T: Send + 'scope>(
             gate.arrive_and_wait();
             body()
         })
+}
+
+/// Starts a batch's workers: worker i is a thread called `{prefix}-{i}`, pinned to the batch's
+/// CPU for i, gated at `gate`, running `body(i)`. Stops at the first thread that cannot start:
+/// the handles of the started ones, and then that failure as a sentence. The caller fails the
+/// batch and still opens the gate, so the started ones pass it and stop.
+pub(crate) fn spawn_workers<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    prefix: &str,
+    batch: &BatchSpec,
+    gate: &'scope Gate,
+    body: impl Fn(usize) -> F,
+) -> (Vec<ScopedJoinHandle<'scope, T>>, Option<String>) {
+    let workers = batch.workers.get();
+    let mut handles = Vec::with_capacity(workers);
+    for i in 0..workers {
+        let name = format!("{prefix}-{i}");
+        match spawn_gated(scope, name, batch.cpu_for(i), gate, body(i)) {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                let failed = format!("could not start worker thread {i} of {workers}: {e}");
+                return (handles, Some(failed));
+            }
+        }
+    }
+    (handles, None)
 }
 
 #[cfg(test)]
@@ -87,9 +158,14 @@ mod tests {
                     .unwrap()
                 })
                 .collect();
-            gate.await_arrivals(3);
-            opened.store(true, Ordering::Release);
-            gate.open();
+            let spawn_start = Instant::now();
+            let released = gate.release(3, spawn_start, || {
+                opened.store(true, Ordering::Release);
+                7
+            });
+            assert_eq!(released.read, 7);
+            assert!(released.at >= spawn_start);
+            assert_eq!(released.startup(), released.at - spawn_start);
             handles.into_iter().any(|h| h.join().unwrap())
         });
         assert!(!passed_early);

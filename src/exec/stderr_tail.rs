@@ -1,46 +1,27 @@
-//! The tail of a file or stream, read from its end and bounded: a failing command may write
-//! gigabytes to stderr, and showing its last lines must cost a few kilobytes, not the file.
+//! The tail of a captured stderr file as the suffix of an error message, read from its end and
+//! bounded: a failing command may write gigabytes to stderr, and showing its last lines must
+//! cost a few kilobytes, not the file.
 
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 
-/// The last `max` bytes of the file at `path` (fewer when it is shorter), read by seeking to
-/// the end; empty when it cannot be read.
-pub fn tail_of_file(path: &Path, max: usize) -> Vec<u8> {
-    std::fs::File::open(path)
-        .and_then(|mut f| tail_of_seekable(&mut f, max))
-        .unwrap_or_default()
-}
-
-/// The last `max` bytes of a seekable reader, read from its end.
-pub fn tail_of_seekable<R: Read + Seek>(r: &mut R, max: usize) -> std::io::Result<Vec<u8>> {
-    let len = r.seek(SeekFrom::End(0))?;
+/// The last `max` bytes of `file` (fewer when it is shorter), read at their offset without
+/// moving the file's position, and whether the file holds more before them. Empty when the
+/// file cannot be read.
+pub fn tail_of_file(file: &File, max: usize) -> (Vec<u8>, bool) {
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let start = len.saturating_sub(max as u64);
-    r.seek(SeekFrom::Start(start))?;
-    let mut out = Vec::with_capacity((len - start) as usize);
-    r.take(max as u64).read_to_end(&mut out)?;
-    Ok(out)
+    let mut bytes = vec![0u8; (len - start) as usize];
+    let got = file.read_at(&mut bytes, start).unwrap_or(0);
+    bytes.truncate(got);
+    (bytes, start > 0)
 }
 
-/// The last `max` bytes of a stream that cannot seek (a pipe), read through in chunks while
-/// keeping at most `2 * max` bytes.
-pub fn tail_of_stream<R: Read>(r: &mut R, max: usize) -> std::io::Result<Vec<u8>> {
-    let mut kept: Vec<u8> = Vec::with_capacity(max.min(1 << 16) * 2);
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = match r.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        kept.extend_from_slice(&chunk[..n]);
-        if kept.len() > 2 * max {
-            kept.drain(..kept.len() - max);
-        }
-    }
-    let start = kept.len().saturating_sub(max);
-    Ok(kept.split_off(start))
+/// The last at most `max` bytes of `file` as the suffix of an error message about the command
+/// or worker that wrote it (see `message_suffix`).
+pub fn suffix_of_file(file: &File, max: usize) -> String {
+    let (bytes, cut) = tail_of_file(file, max);
+    message_suffix(&bytes, cut)
 }
 
 /// The tail as text for a message: lossy UTF-8 with a partial first line dropped when the
@@ -78,30 +59,39 @@ mod tests {
             writeln!(f, "line {i}").unwrap();
         }
         f.flush().unwrap();
-        let tail = tail_of_file(f.path(), 1500);
+        let (tail, cut) = tail_of_file(f.as_file(), 1500);
         assert_eq!(tail.len(), 1500);
+        assert!(cut);
         assert!(String::from_utf8_lossy(&tail).ends_with("line 199999\n"));
         let text = tail_text(&tail, true);
         assert!(text.starts_with("line "), "{text}");
         assert!(text.ends_with("line 199999"), "{text}");
-        assert_eq!(tail_of_file(Path::new("/nonexistent/x"), 10), b"");
+        let suffix = suffix_of_file(f.as_file(), 30);
+        assert!(
+            suffix.starts_with("; the end of its stderr:\n  | line "),
+            "{suffix}"
+        );
+        assert!(suffix.ends_with("  | line 199999"), "{suffix}");
     }
 
     #[test]
-    fn a_short_file_and_a_stream_give_the_same_tail() {
-        let data: Vec<u8> = (0..100_000u32).flat_map(|i| i.to_le_bytes()).collect();
-        let mut cur = std::io::Cursor::new(data.clone());
+    fn a_short_or_empty_file_is_shown_whole_or_named_empty() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        assert_eq!(suffix_of_file(f.as_file(), 100), "; its stderr was empty");
+        f.write_all(b"first\nboom\n").unwrap();
         assert_eq!(
-            tail_of_seekable(&mut cur, 777).unwrap(),
-            data[data.len() - 777..]
+            tail_of_file(f.as_file(), 100),
+            (b"first\nboom\n".to_vec(), false)
         );
-        let mut cur = std::io::Cursor::new(data.clone());
         assert_eq!(
-            tail_of_stream(&mut cur, 777).unwrap(),
-            data[data.len() - 777..]
+            suffix_of_file(f.as_file(), 100),
+            "; the end of its stderr:\n  | first\n  | boom"
         );
-        let mut short = std::io::Cursor::new(b"abc".to_vec());
-        assert_eq!(tail_of_stream(&mut short, 777).unwrap(), b"abc");
+        // Cut mid-line: the partial first line is dropped.
+        assert_eq!(
+            suffix_of_file(f.as_file(), 8),
+            "; the end of its stderr:\n  | boom"
+        );
         assert_eq!(tail_text(b"\x1b[31mred\n", false), "\\x1b[31mred");
     }
 }

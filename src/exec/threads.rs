@@ -3,7 +3,7 @@
 
 use super::chunking::TaskQueue;
 use super::rusage::{self, Who};
-use super::start_gate::{Gate, spawn_gated};
+use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
 use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
 use crate::model::Sample;
@@ -45,7 +45,7 @@ impl Executor for ThreadsExecutor {
         let spawn_start = Instant::now();
         let (finishes, released) = std::thread::scope(|scope| {
             let handles = spawn_workers(scope, spec, &shared, workload)?;
-            let released = release(spec, &shared, workload);
+            let released = release(spec, &shared, workload, spawn_start);
             Ok::<_, BatchError>((join_workers(handles, &shared)?, released))
         })?;
         let after = rusage::read(Who::SelfProcess);
@@ -57,23 +57,13 @@ impl Executor for ThreadsExecutor {
         let last = finishes.into_iter().max().unwrap_or(released.at);
         let mut sample = Sample {
             wall_s: last.saturating_duration_since(released.at).as_secs_f64(),
-            startup_s: released
-                .at
-                .saturating_duration_since(spawn_start)
-                .as_secs_f64(),
+            startup_s: released.startup().as_secs_f64(),
             ..Sample::default()
         };
-        rusage::fill_delta(&mut sample, &released.usage, &after);
+        rusage::fill_delta(&mut sample, &released.read, &after);
         throttle::fill_delta(&mut sample, released.throttled, throttled_after);
         Ok(sample)
     }
-}
-
-/// What the main thread read as it opened the gate: the start of the clock and the counters.
-struct Released {
-    at: Instant,
-    usage: rusage::Usage,
-    throttled: Option<throttle::CpuStat>,
 }
 
 /// Starts the W workers, each pinned if asked, counted in and waiting at the gate. A thread that
@@ -84,48 +74,35 @@ fn spawn_workers<'scope, 'env>(
     shared: &'env Shared,
     workload: &'env SharedWorkload,
 ) -> Result<Vec<std::thread::ScopedJoinHandle<'scope, Instant>>, BatchError> {
-    let workers = spec.workers.get();
-    let mut handles = Vec::with_capacity(workers);
-    for i in 0..workers {
-        let pin = spec.cpu_for(i);
-        let built = spawn_gated(
-            scope,
-            format!("plateau-worker-{i}"),
-            pin,
-            &shared.gate,
+    let (handles, failed) =
+        start_gate::spawn_workers(scope, "plateau-worker", spec, &shared.gate, |i| {
             move || {
                 work(spec, i, shared, workload.as_ref());
                 Instant::now()
-            },
-        );
-        match built {
-            Ok(h) => handles.push(h),
-            Err(e) => {
-                shared.stop.set();
-                shared.gate.open();
-                return Err(BatchError::Setup(format!(
-                    "could not start worker thread {i} of {workers}: {e}"
-                )));
             }
+        });
+    match failed {
+        None => Ok(handles),
+        Some(reason) => {
+            shared.stop.set();
+            shared.gate.open();
+            Err(BatchError::Setup(reason))
         }
     }
-    Ok(handles)
 }
 
-/// Waits until every worker waits at the gate, reads the clock and the counters, and opens it.
-/// Only the main thread opens the gate, so no task can begin before the clock is read.
-fn release(spec: &BatchSpec, shared: &Shared, workload: &SharedWorkload) -> Released {
-    shared.gate.await_arrivals(spec.workers.get());
-    workload.begin_batch(spec.tasks);
-    let throttled = throttle::read();
-    let usage = rusage::read(Who::SelfProcess);
-    let at = Instant::now();
-    shared.gate.open();
-    Released {
-        at,
-        usage,
-        throttled,
-    }
+/// Releases the workers once every one waits at the gate, with the batch begun and this
+/// process's usage read just before the clock starts.
+fn release(
+    spec: &BatchSpec,
+    shared: &Shared,
+    workload: &SharedWorkload,
+    spawn_start: Instant,
+) -> Released<rusage::Usage> {
+    shared.gate.release(spec.workers.get(), spawn_start, || {
+        workload.begin_batch(spec.tasks);
+        rusage::read(Who::SelfProcess)
+    })
 }
 
 /// Each worker's finish time, or the first panic (after which the others are told to stop).

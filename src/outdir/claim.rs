@@ -10,7 +10,6 @@ use crate::error::usage;
 use std::fs::{self, File};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Which command's outputs the folder receives, and so which files count as a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,48 +165,6 @@ fn refuse_existing(path: &Path, outputs: Outputs) -> anyhow::Result<()> {
     }
 }
 
-/// Test hook: `PLATEAU_TEST_FAIL_WRITES` lists which writes of results.json fail, counted from
-/// 1 in this process, as numbers and ranges (`2`, `2-3`, `4-`), like a disk that fills up.
-pub const FAIL_WRITES_ENV: &str = "PLATEAU_TEST_FAIL_WRITES";
-
-static RESULTS_WRITES: AtomicUsize = AtomicUsize::new(0);
-
-/// The injected "No space left on device" for this write, when the hook asks for one.
-pub(super) fn injected_write_failure(name: &str) -> anyhow::Result<()> {
-    if name != "results.json" {
-        return Ok(());
-    }
-    let Ok(spec) = std::env::var(FAIL_WRITES_ENV) else {
-        return Ok(());
-    };
-    let n = RESULTS_WRITES.fetch_add(1, Ordering::SeqCst) + 1;
-    if write_listed(&spec, n) {
-        return Err(
-            anyhow::Error::new(std::io::Error::from_raw_os_error(libc::ENOSPC))
-                .context(format!("could not write results.json ({FAIL_WRITES_ENV})")),
-        );
-    }
-    Ok(())
-}
-
-fn write_listed(spec: &str, n: usize) -> bool {
-    spec.split(',').any(|part| {
-        let part = part.trim();
-        match part.split_once('-') {
-            Some((a, b)) => {
-                let lo = a.parse().unwrap_or(usize::MAX);
-                let hi = if b.is_empty() {
-                    usize::MAX
-                } else {
-                    b.parse().unwrap_or(0)
-                };
-                (lo..=hi).contains(&n)
-            }
-            None => part.parse() == Ok(n),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,15 +219,5 @@ mod tests {
             err.to_string().contains("already holds summary.md"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn the_failure_list_reads_numbers_and_ranges() {
-        assert!(write_listed("2", 2));
-        assert!(!write_listed("2", 3));
-        assert!(write_listed("1,3-4", 4));
-        assert!(!write_listed("3-4", 5));
-        assert!(write_listed("5-", 500));
-        assert!(!write_listed("x", 1));
     }
 }

@@ -3,7 +3,7 @@
 //! `claim` (in `claim.rs`) adds the rules against overwriting and sharing a folder.
 
 pub mod claim;
-
+mod fail_writes;
 pub mod target;
 
 use crate::config::OutDir;
@@ -88,7 +88,7 @@ impl OutputDir {
     /// Writes `name` atomically: a crash or a full disk never leaves a truncated file, and the
     /// previous version survives a failed write.
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-        claim::injected_write_failure(name)?;
+        fail_writes::injected(name)?;
         write_atomic(&self.path.join(name), bytes)
     }
 }

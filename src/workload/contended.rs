@@ -2,6 +2,7 @@
 //! (Python's `Value` + `get_lock()` pattern). Workers queue for the lock, so throughput falls
 //! as workers are added. The check is per batch: the final count must be tasks x updates.
 
+use super::setup::WorkloadSetup;
 use super::shm::SharedCounter;
 use super::{TaskError, Workload};
 use serde_json::json;
@@ -73,14 +74,13 @@ impl Workload for ContendedWorkload {
         Ok(())
     }
 
-    fn worker_setup(&self) -> Result<serde_json::Value, String> {
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
         // Worker processes attach to the coordinator's counter, so it must exist first.
         self.prepare()?;
-        let mut v = self.describe();
-        if let Some(c) = self.counter.get() {
-            v["shared_file"] = json!(c.path());
-        }
-        Ok(v)
+        Ok(WorkloadSetup::Contended {
+            updates_per_task: self.updates,
+            shared_file: self.counter.get().map(|c| c.path().to_path_buf()),
+        })
     }
 
     fn begin_batch(&self, _tasks: u64) {
@@ -133,8 +133,13 @@ mod tests {
     fn an_attached_worker_updates_the_owners_counter() {
         let owner = ContendedWorkload::new(10);
         owner.prepare().unwrap();
-        let setup = owner.worker_setup().unwrap();
-        let path = PathBuf::from(setup["shared_file"].as_str().unwrap());
+        let Ok(WorkloadSetup::Contended {
+            shared_file: Some(path),
+            ..
+        }) = owner.worker_setup()
+        else {
+            panic!("the owner's setup names no shared counter");
+        };
         let worker = ContendedWorkload::attached(10, path);
         worker.prepare().unwrap();
         owner.begin_batch(2);

@@ -1,6 +1,7 @@
 //! The `cpu` workload, the Python seed's task: task n sums `i * n` (wrapping u64) for i in
 //! 0..iterations, and the sum is checked against its closed form.
 
+use super::setup::WorkloadSetup;
 use super::{TaskError, Workload};
 use serde_json::json;
 use std::hint::black_box;
@@ -46,6 +47,12 @@ pub fn expected(n: u64, iterations: u64) -> u64 {
 impl Workload for CpuWorkload {
     fn describe(&self) -> serde_json::Value {
         json!({"name": "cpu", "iterations": self.iterations})
+    }
+
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        Ok(WorkloadSetup::Cpu {
+            iterations: self.iterations,
+        })
     }
 
     fn run_task(&self, task: u64) -> Result<(), TaskError> {

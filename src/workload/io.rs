@@ -3,6 +3,7 @@
 //! cores. The check: the task really waited, and its CPU part's sum matches the closed form.
 
 use super::cpu::{check, kernel};
+use super::setup::WorkloadSetup;
 use super::{TaskError, Workload};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -32,6 +33,13 @@ impl IoWorkload {
 impl Workload for IoWorkload {
     fn describe(&self) -> serde_json::Value {
         json!({"name": "io", "io_ms": self.io.as_millis() as u64, "cpu_iterations": self.cpu_iterations})
+    }
+
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        Ok(WorkloadSetup::Io {
+            io_ms: self.io.as_millis() as u64,
+            cpu_iterations: self.cpu_iterations,
+        })
     }
 
     fn run_task(&self, task: u64) -> Result<(), TaskError> {

@@ -3,6 +3,7 @@
 //! The buffer is filled once per process (untimed); every task sums it, starting at a
 //! task-dependent offset, and the sum is checked against its closed form.
 
+use super::setup::WorkloadSetup;
 use super::{TaskError, Workload};
 use serde_json::json;
 use std::hint::black_box;
@@ -82,6 +83,12 @@ pub fn check_sum(task: u64, got: u64, words: usize) -> Result<(), TaskError> {
 impl Workload for MemoryWorkload {
     fn describe(&self) -> serde_json::Value {
         json!({"name": "memory", "buffer_bytes": self.buffer_bytes, "buffer_mib": self.buffer_bytes as f64 / MIB as f64})
+    }
+
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        Ok(WorkloadSetup::Memory {
+            buffer_bytes: self.buffer_bytes,
+        })
     }
 
     fn prepare(&self) -> Result<(), String> {

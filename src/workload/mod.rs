@@ -1,5 +1,6 @@
 //! What one task does: the `Workload` trait and one file per built-in workload (plus `shm`,
-//! the shared counter of `contended`, and `setup`, which rebuilds a workload in a worker).
+//! the shared counter of `contended`, and `setup`, the typed value a worker process rebuilds a
+//! built-in workload from).
 //! A workload's task must really do its work, and checks its own result.
 
 pub mod contended;
@@ -10,6 +11,7 @@ pub mod setup;
 pub mod shm;
 pub mod tiny;
 
+use setup::WorkloadSetup;
 use std::sync::Arc;
 
 /// A task's result did not check out, or the task could not run.
@@ -49,11 +51,15 @@ pub trait Workload: Send + Sync {
         Ok(())
     }
 
-    /// What a worker process needs to rebuild this workload (see `setup::from_setup`), in the
-    /// coordinator, which may create shared state here. By default the description, which
-    /// holds every parameter.
-    fn worker_setup(&self) -> Result<serde_json::Value, String> {
-        Ok(self.describe())
+    /// What a worker process needs to rebuild this workload (`WorkloadSetup::build`), in the
+    /// coordinator, which may create shared state here. Only the built-in workloads have one;
+    /// by default a workload cannot run in a worker process.
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        let described = self.describe();
+        let name = described.get("name").and_then(|n| n.as_str()).unwrap_or("");
+        Err(format!(
+            "no workload named {name:?} can run in a worker process"
+        ))
     }
 }
 

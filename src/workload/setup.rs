@@ -1,54 +1,86 @@
-//! Rebuilding a workload inside a worker process from the JSON its coordinator sent
-//! (`Workload::worker_setup`: the description plus anything process-specific).
+//! What a worker process needs to rebuild a built-in workload: `WorkloadSetup`, a typed value
+//! the coordinator makes (`Workload::worker_setup`: the parameters plus anything
+//! process-specific, such as the file of `contended`'s shared counter) and the worker builds
+//! the same workload from. The worker protocol carries it (`exec::protocol::WorkerSetup`).
 
 use super::SharedWorkload;
 use super::{
     contended::ContendedWorkload, cpu::CpuWorkload, io::IoWorkload, memory::MemoryWorkload,
     tiny::TinyWorkload,
 };
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn field(v: &Value, key: &str) -> Result<u64, String> {
-    v.get(key)
-        .and_then(Value::as_u64)
-        .ok_or_else(|| format!("the workload setup has no whole number {key:?}: {v}"))
+/// A built-in workload as a worker process rebuilds it. On the wire it is the workload's
+/// `{"name": ..., parameters...}`, as its description reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "lowercase")]
+pub enum WorkloadSetup {
+    /// `cpu` with this many kernel iterations per task.
+    Cpu {
+        /// Kernel iterations per task.
+        iterations: u64,
+    },
+    /// `tiny`: about `work_ns` of the kernel, already calibrated to `iterations`.
+    Tiny {
+        /// Requested nanoseconds per task.
+        work_ns: u64,
+        /// Kernel iterations per task.
+        iterations: u64,
+    },
+    /// `io`: a blocking wait, then a small CPU part.
+    Io {
+        /// Milliseconds each task blocks.
+        io_ms: u64,
+        /// Kernel iterations after the wait.
+        cpu_iterations: u64,
+    },
+    /// `memory`: a stream over a buffer of this size.
+    Memory {
+        /// Buffer size in bytes.
+        buffer_bytes: u64,
+    },
+    /// `contended`: locked updates of one shared counter.
+    Contended {
+        /// Updates per task.
+        updates_per_task: u64,
+        /// The coordinator's counter to attach to (a fresh counter of its own without one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shared_file: Option<PathBuf>,
+    },
 }
 
-/// The workload a setup value describes. Every built-in workload round-trips:
-/// `from_setup(&w.worker_setup())` does the same work as `w`.
-pub fn from_setup(v: &Value) -> Result<SharedWorkload, String> {
-    let name = v.get("name").and_then(Value::as_str).unwrap_or_default();
-    Ok(match name {
-        "cpu" => Arc::new(CpuWorkload::new(field(v, "iterations")?)),
-        "tiny" => Arc::new(TinyWorkload::new(
-            field(v, "work_ns")?,
-            field(v, "iterations")?,
-        )),
-        "io" => Arc::new(IoWorkload::new(
-            field(v, "io_ms")?,
-            field(v, "cpu_iterations")?,
-        )),
-        "memory" => Arc::new(MemoryWorkload::new(field(v, "buffer_bytes")?)),
-        "contended" => {
-            let updates = field(v, "updates_per_task")?;
-            match v.get("shared_file").and_then(Value::as_str) {
-                Some(path) => Arc::new(ContendedWorkload::attached(updates, PathBuf::from(path))),
-                None => Arc::new(ContendedWorkload::new(updates)),
-            }
+impl WorkloadSetup {
+    /// The workload this setup describes: `w.worker_setup()?.build()` does the same work as
+    /// `w` (attached to `w`'s shared state, if it has any).
+    pub fn build(&self) -> SharedWorkload {
+        match self {
+            WorkloadSetup::Cpu { iterations } => Arc::new(CpuWorkload::new(*iterations)),
+            WorkloadSetup::Tiny {
+                work_ns,
+                iterations,
+            } => Arc::new(TinyWorkload::new(*work_ns, *iterations)),
+            WorkloadSetup::Io {
+                io_ms,
+                cpu_iterations,
+            } => Arc::new(IoWorkload::new(*io_ms, *cpu_iterations)),
+            WorkloadSetup::Memory { buffer_bytes } => Arc::new(MemoryWorkload::new(*buffer_bytes)),
+            WorkloadSetup::Contended {
+                updates_per_task,
+                shared_file,
+            } => Arc::new(match shared_file {
+                Some(path) => ContendedWorkload::attached(*updates_per_task, path.clone()),
+                None => ContendedWorkload::new(*updates_per_task),
+            }),
         }
-        other => {
-            return Err(format!(
-                "no workload named {other:?} can run in a worker process"
-            ));
-        }
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn every_builtin_workload_round_trips() {
@@ -61,7 +93,11 @@ mod tests {
         ];
         for w in all {
             w.prepare().unwrap();
-            let rebuilt = from_setup(&w.worker_setup().unwrap()).unwrap();
+            let setup = w.worker_setup().unwrap();
+            let wire = serde_json::to_string(&setup).unwrap();
+            let read: WorkloadSetup = serde_json::from_str(&wire).unwrap();
+            assert_eq!(read, setup);
+            let rebuilt = read.build();
             assert_eq!(rebuilt.describe(), w.describe());
             rebuilt.prepare().unwrap();
             w.begin_batch(1);
@@ -71,9 +107,32 @@ mod tests {
     }
 
     #[test]
+    fn the_wire_form_names_the_workload_like_its_description() {
+        let cpu = WorkloadSetup::Cpu { iterations: 7 };
+        assert_eq!(
+            serde_json::to_value(&cpu).unwrap(),
+            json!({"name": "cpu", "iterations": 7})
+        );
+        let own = WorkloadSetup::Contended {
+            updates_per_task: 3,
+            shared_file: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&own).unwrap(),
+            json!({"name": "contended", "updates_per_task": 3})
+        );
+        // A description's extra fields (memory's `buffer_mib`) are ignored on the way in.
+        let memory = json!({"name": "memory", "buffer_bytes": 64, "buffer_mib": 0.0});
+        assert_eq!(
+            serde_json::from_value::<WorkloadSetup>(memory).unwrap(),
+            WorkloadSetup::Memory { buffer_bytes: 64 }
+        );
+    }
+
+    #[test]
     fn unknown_or_incomplete_setups_are_errors() {
-        assert!(from_setup(&serde_json::json!({"name": "nope"})).is_err());
-        assert!(from_setup(&serde_json::json!({"name": "cpu"})).is_err());
-        assert!(from_setup(&serde_json::json!(3)).is_err());
+        for bad in [json!({"name": "nope"}), json!({"name": "cpu"}), json!(3)] {
+            assert!(serde_json::from_value::<WorkloadSetup>(bad).is_err());
+        }
     }
 }

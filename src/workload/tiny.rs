@@ -2,6 +2,7 @@
 //! handing a task to a worker dominates. The work is the cpu kernel, checked by its closed form.
 
 use super::cpu::{check, kernel};
+use super::setup::WorkloadSetup;
 use super::{TaskError, Workload};
 use serde_json::json;
 use std::hint::black_box;
@@ -60,6 +61,13 @@ pub fn iterations_for(work_ns: u64) -> u64 {
 impl Workload for TinyWorkload {
     fn describe(&self) -> serde_json::Value {
         json!({"name": "tiny", "work_ns": self.work_ns, "iterations": self.iterations})
+    }
+
+    fn worker_setup(&self) -> Result<WorkloadSetup, String> {
+        Ok(WorkloadSetup::Tiny {
+            work_ns: self.work_ns,
+            iterations: self.iterations,
+        })
     }
 
     fn run_task(&self, task: u64) -> Result<(), TaskError> {
