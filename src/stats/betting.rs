@@ -15,6 +15,8 @@
 //! noise is symmetric about the true value, which the gate's randomised ABBA/BAAB order
 //! guarantees (see `gate`); it only costs power against rare wild outliers.
 
+use super::median_of_sorted;
+
 /// Clip scale before any observation, in log-ratio units (a 50% change).
 const FIRST_CLIP: f64 = 0.25;
 /// Clip scales stay within these bounds.
@@ -38,27 +40,17 @@ pub struct ClipScale {
     sorted: Vec<f64>,
 }
 
-/// The median of a sorted, non-empty slice.
-fn median_sorted(v: &[f64]) -> f64 {
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
 impl ClipScale {
     /// The scale for the next observation (computed from the past only).
     pub fn current(&self) -> f64 {
         let mut dev = Vec::with_capacity(self.sorted.len() + 1);
         dev.push(FIRST_CLIP / (CLIP_SDS * 1.4826));
         if !self.sorted.is_empty() {
-            let m = median_sorted(&self.sorted);
+            let m = median_of_sorted(&self.sorted);
             dev.extend(self.sorted.iter().map(|x| (x - m).abs()));
         }
         dev.sort_by(f64::total_cmp);
-        (CLIP_SDS * 1.4826 * median_sorted(&dev)).clamp(MIN_CLIP, MAX_CLIP)
+        (CLIP_SDS * 1.4826 * median_of_sorted(&dev)).clamp(MIN_CLIP, MAX_CLIP)
     }
 
     /// Takes in one observation (non-finite ones are ignored).
