@@ -37,12 +37,52 @@ impl SplitMix64 {
     }
 }
 
-/// The seed of one stream of a run's randomness (a worker count's bootstrap, the whole curve's,
-/// a comparison's), from the run's recorded seed: one SplitMix64 step from `seed` advanced by
-/// `stream` steps, so distinct streams of one seed never share a sequence. The one way plateau
-/// derives seeds.
-pub fn derive(seed: u64, stream: u64) -> u64 {
-    SplitMix64::new(seed.wrapping_add(stream.wrapping_mul(GOLDEN_GAMMA))).next_u64()
+/// One purpose of a run's randomness. Each draws from its own stream of the run's recorded
+/// seed (see `derive`), so one purpose's draws never depend on how many another took. The list
+/// is the whole list: plateau derives no seed any other way. The streams that existed before
+/// this list keep their numbers, so a recorded run re-analyses to the same intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// A worker count's own bootstrap: the CI of its median (`summary`), and in a comparison
+    /// the CI of its ratio.
+    Count(usize),
+    /// A comparison with another run, named by that run's seed: the root of the comparison's
+    /// own streams.
+    Against(u64),
+    /// A comparison's whole-curve ratio and stratified test.
+    WholeCurve,
+    /// A comparison's peak check.
+    Peak,
+    /// The decision rule's bootstrap of whole rounds.
+    Decision,
+    /// The interleaved gate's count orders and ABBA/BAAB coins.
+    GateOrder,
+    /// An import's reservoir sample of a worker count's rows.
+    Reservoir,
+}
+
+impl Stream {
+    /// The stream's number: a count's is the count; the named streams sit at the top of the
+    /// range, apart from any count (the reservoir keeps the number it was given first).
+    fn index(self) -> u64 {
+        match self {
+            Stream::Count(workers) => workers as u64,
+            Stream::Against(seed) => seed,
+            Stream::WholeCurve => u64::MAX,
+            Stream::Peak => u64::MAX - 1,
+            Stream::Decision => u64::MAX - 2,
+            Stream::GateOrder => u64::MAX - 3,
+            Stream::Reservoir => 0x5E5E,
+        }
+    }
+}
+
+/// The seed of `stream` of a run whose recorded seed is `seed`: one SplitMix64 step from
+/// `seed` advanced by the stream's number of steps, so distinct streams of one seed never
+/// share a sequence. The one way plateau derives seeds.
+pub fn derive(seed: u64, stream: Stream) -> u64 {
+    let steps = stream.index();
+    SplitMix64::new(seed.wrapping_add(steps.wrapping_mul(GOLDEN_GAMMA))).next_u64()
 }
 
 /// SplitMix64's increment: 2^64 divided by the golden ratio, odd.
@@ -71,6 +111,30 @@ mod tests {
         assert_ne!(v, (0..50).collect::<Vec<_>>());
         v.sort_unstable();
         assert_eq!(v, (0..50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn streams_are_distinct_and_keep_their_numbers() {
+        let named = [
+            Stream::WholeCurve,
+            Stream::Peak,
+            Stream::Decision,
+            Stream::GateOrder,
+            Stream::Reservoir,
+        ];
+        let mut seeds: Vec<u64> = named.iter().map(|&s| derive(11, s)).collect();
+        seeds.extend((1..=64).map(|w| derive(11, Stream::Count(w))));
+        let all = seeds.len();
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(seeds.len(), all, "two streams of one seed share a sequence");
+        // Recorded runs re-analyse to the same numbers: a count's stream is the count's step.
+        let step = |n: u64| SplitMix64::new(11u64.wrapping_add(n.wrapping_mul(GOLDEN_GAMMA)));
+        assert_eq!(derive(11, Stream::Count(4)), step(4).next_u64());
+        assert_eq!(derive(11, Stream::WholeCurve), step(u64::MAX).next_u64());
+        assert_eq!(derive(11, Stream::Reservoir), step(0x5E5E).next_u64());
+        assert_eq!(derive(11, Stream::Against(9)), step(9).next_u64());
+        assert_ne!(derive(11, Stream::Decision), derive(12, Stream::Decision));
     }
 
     #[test]

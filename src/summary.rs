@@ -2,7 +2,7 @@
 //! Pure: samples in, summaries out.
 
 use crate::model::{Point, Summary};
-use crate::rng::derive;
+use crate::rng::{Stream, derive};
 use crate::stats::Sorted;
 
 /// Resamples of the bootstrap CI: enough for a stable 95% interval, cheap for 24 points.
@@ -71,7 +71,7 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
             .map(|s| s.wall_s)
             .collect();
         // A seed per worker count keeps each CI independent of the others' sample counts.
-        p.summary = summarize_walls(&walls, tasks, derive(seed, p.workers as u64));
+        p.summary = summarize_walls(&walls, tasks, derive(seed, Stream::Count(p.workers)));
     }
     let base = points
         .iter()

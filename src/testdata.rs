@@ -218,7 +218,7 @@ pub fn obs(workers: usize, x: f64) -> Obs {
     Obs {
         workers,
         tasks_per_sec: x,
-        ci: [x, x],
+        ci: crate::stats::Ci::point(x),
         samples: 1,
         cv: 0.0,
         speedup: x,

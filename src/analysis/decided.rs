@@ -74,7 +74,7 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         .map(|i| CountDecision {
             workers: d.workers[i],
             relative_to_peak: finite(d.ratio(i, p)),
-            relative_ci95: [finite(d.lo[i][p].exp()), finite(d.hi[i][p].exp())],
+            relative_ci95: [finite(d.ci[i][p].lo.exp()), finite(d.ci[i][p].hi.exp())],
             ci_half_width: finite(d.half_width[i]),
             converged: d.half_width[i] <= target,
             on_plateau: d.standing.plateau[i],

@@ -25,6 +25,7 @@ pub mod warnings;
 pub mod warnings_noise;
 
 use crate::model::{Analysis, Peak, Plateau, RunRecord, ThroughputUnit};
+use crate::stats::Ci;
 
 /// How the analysis judges the curve (`--tolerance`, `--retrograde-threshold`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,7 +53,7 @@ pub struct Obs {
     /// Median tasks/sec.
     pub tasks_per_sec: f64,
     /// 95% interval of tasks/sec.
-    pub ci: [f64; 2],
+    pub ci: Ci,
     /// Raw samples behind the median.
     pub samples: usize,
     /// Coefficient of variation of the wall times.
@@ -96,7 +97,7 @@ pub fn observations(record: &RunRecord) -> Vec<Obs> {
             (s.tasks_per_sec.is_finite() && s.tasks_per_sec > 0.0 && p.workers > 0).then(|| Obs {
                 workers: p.workers,
                 tasks_per_sec: s.tasks_per_sec,
-                ci: s.tasks_per_sec_ci95,
+                ci: Ci::from_array(s.tasks_per_sec_ci95),
                 samples: p.samples.len(),
                 cv: if s.cv.is_finite() { s.cv } else { 0.0 },
                 speedup: s.speedup,

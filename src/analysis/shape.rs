@@ -64,7 +64,7 @@ pub fn drop(peak: f64, x: f64) -> f64 {
 /// decides.
 fn apart(peak: &Obs, o: &Obs) -> bool {
     if peak.samples >= 2 && o.samples >= 2 {
-        o.ci[1] < peak.ci[0]
+        o.ci.hi < peak.ci.lo
     } else {
         true
     }

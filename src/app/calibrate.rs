@@ -9,7 +9,6 @@ use crate::config::batch_time::{self, Sizing};
 use crate::config::design::Design;
 use crate::error::usage;
 use crate::exec::{BatchSpec, Executor};
-use crate::machine::cgroup::binding_quota;
 use crate::model::{MachineInfo, TasksChoice, TasksMethod};
 use crate::workload::SharedWorkload;
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
@@ -34,9 +33,7 @@ pub fn settle(
         return Ok(planned);
     }
     let capacity = crate::machine::capacity(machine);
-    let period = crate::machine::quota_limits(machine)
-        .then(quota_period_s)
-        .flatten();
+    let period = crate::machine::quota_period(machine).map(|p| p.as_secs_f64());
     let target = batch_time::target_batch_s(period);
     let started = Instant::now();
     let task_s = time_one_task(config, executor, workload, cancel)?;
@@ -138,21 +135,6 @@ fn time_one_task(
         };
         tasks = next.clamp(tasks + 1, batch_time::MAX_TASKS);
     }
-}
-
-/// The binding quota's period in seconds (v2 `cpu.max`, v1 `cpu.cfs_period_us`); 100 ms, the
-/// kernel's default, when it cannot be read.
-fn quota_period_s() -> Option<f64> {
-    let q = binding_quota()?;
-    let v2 = std::fs::read_to_string(q.dir.join("cpu.max"))
-        .ok()
-        .and_then(|t| t.split_whitespace().nth(1)?.parse::<f64>().ok());
-    let v1 = || {
-        std::fs::read_to_string(q.dir.join("cpu.cfs_period_us"))
-            .ok()
-            .and_then(|t| t.trim().parse::<f64>().ok())
-    };
-    Some(v2.or_else(v1).map_or(0.1, |us| us / 1e6))
 }
 
 #[cfg(test)]

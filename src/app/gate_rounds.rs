@@ -7,7 +7,7 @@ use crate::cancel::CancelToken;
 use crate::compare::gate::{Block, Order};
 use crate::exec::{BatchError, BatchSpec, Executor};
 use crate::model::{RunRecord, Sample};
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, Stream, derive};
 use crate::workload::SharedWorkload;
 use serde::Serialize;
 use std::num::NonZeroUsize;
@@ -76,7 +76,7 @@ impl Rounds {
             tasks: template.tasks,
             workers,
             template,
-            rng: SplitMix64::new(seed ^ 0xAB_BA_BA_AB),
+            rng: SplitMix64::new(derive(seed, Stream::GateOrder)),
         }
     }
 

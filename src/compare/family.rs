@@ -4,15 +4,12 @@
 
 use super::side::Side;
 use super::{CompareOptions, Evidence, MIN_SAMPLES, WholeCurve, classify};
-use crate::rng::derive;
+use crate::rng::{Stream, derive};
 use crate::stats::mann_whitney::{Alternative, PMethod, u_test};
 use crate::stats::ratio_ci::{RatioCi, SamplePair, geomean_ratio_ci, ratio_of_medians_ci};
 use crate::stats::stratified::{Stratum, stratified_u_test};
 use crate::summary::BOOTSTRAP_RESAMPLES;
 use std::collections::BTreeMap;
-
-/// The bootstrap stream of the whole-curve ratio; a worker count's stream is its count.
-const WHOLE_CURVE_STREAM: u64 = u64::MAX;
 
 /// Raw test results of one decided worker count (or the whole curve), before the correction.
 pub(super) struct Tested {
@@ -99,7 +96,13 @@ fn test_count(b: &Side<'_>, c: &Side<'_>, w: usize, seed: u64) -> Option<Tested>
     if xb.len() < MIN_SAMPLES || xc.len() < MIN_SAMPLES {
         return None;
     }
-    let ratio = ratio_of_medians_ci(xb, xc, 0.95, BOOTSTRAP_RESAMPLES, derive(seed, w as u64));
+    let ratio = ratio_of_medians_ci(
+        xb,
+        xc,
+        0.95,
+        BOOTSTRAP_RESAMPLES,
+        derive(seed, Stream::Count(w)),
+    );
     let slower = u_test(xc, xb, Alternative::Less);
     let faster = u_test(xc, xb, Alternative::Greater);
     let (Some(ratio), Some(slower), Some(faster)) = (ratio, slower, faster) else {
@@ -142,7 +145,7 @@ fn whole_curve_raw(
             &pairs,
             0.95,
             BOOTSTRAP_RESAMPLES,
-            derive(seed, WHOLE_CURVE_STREAM),
+            derive(seed, Stream::WholeCurve),
         )?,
         p_slower: stratified_u_test(&strata, Alternative::Less)?.p_value,
         p_faster: stratified_u_test(&strata, Alternative::Greater)?.p_value,

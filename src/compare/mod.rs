@@ -55,7 +55,7 @@ pub mod side;
 mod tests;
 
 use crate::model::RunRecord;
-use crate::rng::derive;
+use crate::rng::{Stream, derive};
 use crate::stats::mann_whitney::min_p_value;
 use config_diff::{config_differences, machine_notes, sweep_notes};
 use curve::curve_checks;
@@ -87,14 +87,11 @@ pub fn classify(e: &Evidence, opts: &CompareOptions) -> Status {
     }
 }
 
-/// The bootstrap stream of the peak check.
-const PEAK_STREAM: u64 = u64::MAX - 1;
-
 /// Compares `current` against `baseline`.
 pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions) -> Comparison {
     let b = Side::new(baseline);
     let c = Side::new(current);
-    let seed = derive(baseline.config.seed, current.config.seed);
+    let seed = derive(baseline.config.seed, Stream::Against(current.config.seed));
     let workers = worker_counts(&b, &c);
     let family = Family::test(&b, &c, &workers, seed);
     let whole_curve = family.whole_curve(opts);
@@ -114,7 +111,7 @@ pub fn compare(baseline: &RunRecord, current: &RunRecord, opts: &CompareOptions)
         &b,
         &c,
         opts.threshold,
-        derive(seed, PEAK_STREAM),
+        derive(seed, Stream::Peak),
         &mut notes,
     );
     Comparison {

@@ -11,10 +11,15 @@
 //! Pure: a table in, a decision out; the bootstrap is seeded.
 
 use super::table::{Table, diffs_of};
-use crate::rng::SplitMix64;
+use crate::rng::{Stream, derive};
+use crate::stats::Ci;
+use crate::stats::bootstrap::{percentile, replicates};
 
 /// Bootstrap resamples of a decision.
 pub const RESAMPLES: usize = 1_000;
+
+/// Level of every interval of a decision.
+pub const LEVEL: f64 = 0.95;
 
 /// Share of resamples above which a count whose standing changes counts as unsettled.
 pub const UNSETTLED_SHARE: f64 = 0.05;
@@ -63,10 +68,8 @@ pub struct Decision {
     pub workers: Vec<usize>,
     /// `d[i][j]`: log throughput of count i over count j, compared within rounds.
     pub d: Vec<Vec<f64>>,
-    /// `lo[i][j]`, `hi[i][j]`: 95% interval of `d[i][j]`.
-    pub lo: Vec<Vec<f64>>,
-    /// See `lo`.
-    pub hi: Vec<Vec<f64>>,
+    /// `ci[i][j]`: 95% interval of `d[i][j]`.
+    pub ci: Vec<Vec<Ci>>,
     /// Half-width of each count's own 95% interval, relative (0.02 = ±2%): its tightest
     /// comparison's half-width over sqrt(2) (infinite for a lone count).
     pub half_width: Vec<f64>,
@@ -106,10 +109,10 @@ impl Decision {
     }
 }
 
-/// The rule on point differences `d[i][j]` with intervals `lo`/`hi` (all log scale).
-pub fn stand(d: &[Vec<f64>], lo: &[Vec<f64>], hi: &[Vec<f64>], o: &RuleOptions) -> Standing {
+/// The rule on point differences `d[i][j]` with intervals `ci[i][j]` (all log scale).
+pub fn stand(d: &[Vec<f64>], ci: &[Vec<Ci>], o: &RuleOptions) -> Standing {
     let k = d.len();
-    let beaten = |j: usize| (0..k).any(|i| i != j && lo[i][j] > 0.0);
+    let beaten = |j: usize| (0..k).any(|i| i != j && ci[i][j].lo > 0.0);
     let peak = (0..k).find(|&j| !beaten(j)).unwrap_or_else(|| {
         (0..k)
             .max_by(|&a, &b| d[a][0].total_cmp(&d[b][0]))
@@ -119,27 +122,17 @@ pub fn stand(d: &[Vec<f64>], lo: &[Vec<f64>], hi: &[Vec<f64>], o: &RuleOptions) 
     // Below the best level the data support: credibly more than the tolerance below any count
     // (a noisy peak must not pull a clearly slower count onto the plateau).
     let plateau: Vec<bool> = (0..k)
-        .map(|i| i == peak || (0..k).all(|j| hi[i][j] >= floor))
+        .map(|i| i == peak || (0..k).all(|j| ci[i][j].hi >= floor))
         .collect();
     let recommended = plateau.iter().position(|&p| p).unwrap_or(peak);
     let over = (1.0 - o.threshold).max(1e-9).ln();
-    let oversubscribed = (peak + 1..k).find(|&i| hi[i][peak] < over);
+    let oversubscribed = (peak + 1..k).find(|&i| ci[i][peak].hi < over);
     Standing {
         peak,
         plateau,
         recommended,
         oversubscribed,
     }
-}
-
-/// The 2.5% and 97.5% points of `v` (sorted in place); `None` when empty.
-fn interval(v: &mut [f64]) -> Option<[f64; 2]> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| v[((p * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];
-    Some([q(0.025), q(0.975)])
 }
 
 /// The decision on `table`; `None` when it has no count.
@@ -158,19 +151,17 @@ pub fn decide(table: &Table, o: &RuleOptions) -> Option<Decision> {
     if method == Method::Medians || o.resamples == 0 {
         return Some(medians_only(table, d, rounds, o));
     }
-    let mut rng = SplitMix64::new(o.seed ^ 0xB10C_5EED);
-    let boots: Vec<Vec<Vec<f64>>> = (0..o.resamples)
-        .map(|_| diffs_of(&table.resample(&mut rng), k, table.blocked))
-        .collect();
-    let (lo, hi) = intervals(&d, &boots);
-    let half_width = half_widths(&lo, &hi);
-    let standing = stand(&d, &lo, &hi, o);
-    let agreement = agreement(&boots, &d, &lo, &hi, &standing, o);
+    let boots = replicates(o.resamples, derive(o.seed, Stream::Decision), |rng| {
+        diffs_of(&table.resample(rng), k, table.blocked)
+    });
+    let ci = intervals(&d, &boots);
+    let half_width = half_widths(&ci);
+    let standing = stand(&d, &ci, o);
+    let agreement = agreement(&boots, &d, &ci, &standing, o);
     Some(Decision {
         workers: table.workers.clone(),
         d,
-        lo,
-        hi,
+        ci,
         half_width,
         standing,
         stability: agreement.stability,
@@ -196,12 +187,15 @@ fn method_of(table: &Table) -> Method {
 /// The decision on point values alone: every interval is the point, nothing is settled.
 fn medians_only(table: &Table, d: Vec<Vec<f64>>, rounds: usize, o: &RuleOptions) -> Decision {
     let k = table.workers.len();
-    let standing = stand(&d, &d, &d, o);
+    let ci: Vec<Vec<Ci>> = d
+        .iter()
+        .map(|row| row.iter().map(|&x| Ci::point(x)).collect())
+        .collect();
+    let standing = stand(&d, &ci, o);
     Decision {
         workers: table.workers.clone(),
-        lo: d.clone(),
-        hi: d.clone(),
         d,
+        ci,
         half_width: vec![f64::INFINITY; k],
         standing,
         stability: None,
@@ -212,38 +206,35 @@ fn medians_only(table: &Table, d: Vec<Vec<f64>>, rounds: usize, o: &RuleOptions)
     }
 }
 
-/// The 95% intervals `lo`, `hi` of every difference from the resamples' finite values, widened
-/// to contain the point value; the point itself where no resample is finite.
-fn intervals(d: &[Vec<f64>], boots: &[Vec<Vec<f64>>]) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+/// The 95% interval of every difference from the resamples' finite values, widened to contain
+/// the point value; the point itself where no resample is finite. Its ends are the one
+/// bootstrap's `percentile`, interpolated between neighbouring resamples (until issue 10 this
+/// rule took the nearest one, rank round(p(n-1)): at 1,000 resamples the two differ by less
+/// than the gap between two neighbouring resamples).
+fn intervals(d: &[Vec<f64>], boots: &[Vec<Vec<f64>>]) -> Vec<Vec<Ci>> {
     let k = d.len();
-    let mut lo = d.to_vec();
-    let mut hi = d.to_vec();
-    for i in 0..k {
-        for j in 0..k {
-            let mut v: Vec<f64> = boots
-                .iter()
-                .map(|b| b[i][j])
-                .filter(|x| x.is_finite())
-                .collect();
-            if let Some([a, b]) = interval(&mut v) {
-                lo[i][j] = a.min(d[i][j]);
-                hi[i][j] = b.max(d[i][j]);
-            }
-        }
-    }
-    (lo, hi)
+    (0..k)
+        .map(|i| {
+            (0..k)
+                .map(|j| {
+                    let mut v: Vec<f64> = boots.iter().map(|b| b[i][j]).collect();
+                    percentile(&mut v, LEVEL).map_or(Ci::point(d[i][j]), |c| c.widened_to(d[i][j]))
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// A count's own CI: its tightest comparison with another count in the same rounds, shared
 /// between the two sides (a level alone is not defined when rounds are blocks: only
 /// differences within rounds are; a noisy neighbour must not widen a steady count).
-fn half_widths(lo: &[Vec<f64>], hi: &[Vec<f64>]) -> Vec<f64> {
-    let k = lo.len();
+fn half_widths(ci: &[Vec<Ci>]) -> Vec<f64> {
+    let k = ci.len();
     (0..k)
         .map(|i| {
             let widths: Vec<f64> = (0..k)
                 .filter(|&j| j != i)
-                .map(|j| (hi[i][j] - lo[i][j]) / 2.0 / std::f64::consts::SQRT_2)
+                .map(|j| ci[i][j].width() / 2.0 / std::f64::consts::SQRT_2)
                 .collect();
             let tightest = widths.iter().copied().fold(f64::INFINITY, f64::min);
             if tightest.is_finite() {
@@ -268,8 +259,7 @@ struct Agreement {
 fn agreement(
     boots: &[Vec<Vec<f64>>],
     d: &[Vec<f64>],
-    lo: &[Vec<f64>],
-    hi: &[Vec<f64>],
+    ci: &[Vec<Ci>],
     standing: &Standing,
     o: &RuleOptions,
 ) -> Agreement {
@@ -281,12 +271,18 @@ fn agreement(
             continue;
         }
         valid += 1;
-        let shift = |m: &[Vec<f64>]| -> Vec<Vec<f64>> {
-            (0..k)
-                .map(|i| (0..k).map(|j| db[i][j] + m[i][j] - d[i][j]).collect())
-                .collect()
-        };
-        let s = stand(db, &shift(lo), &shift(hi), o);
+        // The same widths around the resample's own centres.
+        let moved: Vec<Vec<Ci>> = (0..k)
+            .map(|i| {
+                (0..k)
+                    .map(|j| Ci {
+                        lo: db[i][j] + ci[i][j].lo - d[i][j],
+                        hi: db[i][j] + ci[i][j].hi - d[i][j],
+                    })
+                    .collect()
+            })
+            .collect();
+        let s = stand(db, &moved, o);
         if s.recommended == standing.recommended {
             same += 1;
         }

@@ -7,6 +7,8 @@
 
 use crate::model::Point;
 use crate::rng::SplitMix64;
+use crate::stats::bootstrap::draw;
+use crate::stats::median_of_sorted;
 
 /// One usable batch: its block (round), its count's column and ln(1 / wall).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,17 +107,18 @@ impl Table {
             for c in &self.cells {
                 by_row[c.row].push(*c);
             }
-            for new_row in 0..self.rows {
-                for c in &by_row[rng.below(self.rows)] {
-                    out.push(Cell { row: new_row, ..*c });
-                }
+            for (new_row, round) in draw(&by_row, self.rows, rng).enumerate() {
+                out.extend(round.iter().map(|c| Cell { row: new_row, ..*c }));
             }
         } else {
             for col in 0..self.workers.len() {
-                let mine: Vec<&Cell> = self.cells.iter().filter(|c| c.col == col).collect();
-                for _ in 0..mine.len() {
-                    out.push(*mine[rng.below(mine.len())]);
-                }
+                let mine: Vec<Cell> = self
+                    .cells
+                    .iter()
+                    .filter(|c| c.col == col)
+                    .copied()
+                    .collect();
+                out.extend(draw(&mine, mine.len(), rng));
             }
         }
         out
@@ -179,12 +182,7 @@ fn median_in(v: &mut Vec<f64>) -> Option<f64> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
+    Some(median_of_sorted(v))
 }
 
 #[cfg(test)]

@@ -5,16 +5,13 @@
 //! output can warn that its intervals come from a sample.
 
 use super::Measurement;
-use crate::rng::{SplitMix64, derive};
+use crate::rng::{SplitMix64, Stream, derive};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Rows kept per worker count: a CI of the median from this many samples is already narrow,
 /// and 1,000 rows per count keep results.json small at any input size.
 pub const KEEP_PER_COUNT: usize = 1_000;
-
-/// Seed stream of the reservoir draws (the import's seed is fixed, so re-analysis repeats).
-const STREAM: u64 = 0x5E5E;
 
 /// Exact figures of one worker count's rows, recorded when its rows were sampled.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,7 +61,7 @@ impl Reservoir {
     /// An empty reservoir whose draws follow `seed`.
     pub fn new(seed: u64) -> Self {
         Self {
-            rng: SplitMix64::new(derive(seed, STREAM)),
+            rng: SplitMix64::new(derive(seed, Stream::Reservoir)),
             counts: BTreeMap::new(),
         }
     }

@@ -3,6 +3,7 @@
 //! the available memory; and the cgroup's count of OOM kills, so a worker the kernel killed
 //! for memory can be named as such.
 
+use super::cgroup::{v1_path, v2_dir};
 use crate::model::MemoryLimitKind;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,40 +59,32 @@ pub fn mem_available(meminfo: &str) -> Option<u64> {
 /// the cgroup mount `root`: v2 first (its mount is `root` itself, or `root/unified` on a
 /// hybrid host), then the v1 memory controller at `root/memory`.
 pub fn cgroup_limit(proc_cgroup: &str, root: &Path) -> Option<MemoryLimit> {
-    let v2 = proc_cgroup
-        .lines()
-        .find_map(|l| l.strip_prefix("0::"))
-        .and_then(|rel| {
-            [root.to_path_buf(), root.join("unified")]
-                .iter()
-                .find_map(|mount| tightest(mount, rel, "memory.max"))
-        })
+    let v2 = v2_mounts(root)
+        .iter()
+        .find_map(|mount| tightest(mount, v2_dir(proc_cgroup, mount)?, "memory.max"))
         .map(|bytes| MemoryLimit {
             bytes,
             binding: MemoryLimitKind::CgroupV2MemoryMax,
         });
     v2.or_else(|| {
-        let rel = v1_path(proc_cgroup)?;
-        tightest(&root.join("memory"), rel, "memory.limit_in_bytes").map(|bytes| MemoryLimit {
+        let mount = root.join("memory");
+        let dir = mount.join(v1_path(proc_cgroup, "memory")?);
+        tightest(&mount, dir, "memory.limit_in_bytes").map(|bytes| MemoryLimit {
             bytes,
             binding: MemoryLimitKind::CgroupV1MemoryLimit,
         })
     })
 }
 
-/// The path of this process in the v1 memory hierarchy.
-fn v1_path(proc_cgroup: &str) -> Option<&str> {
-    proc_cgroup.lines().find_map(|l| {
-        let mut f = l.splitn(3, ':');
-        let (_, ctrls, path) = (f.next()?, f.next()?, f.next()?);
-        ctrls.split(',').any(|c| c == "memory").then_some(path)
-    })
+/// Where the cgroup v2 hierarchy may be mounted under the cgroup root `root`: the root itself,
+/// or `unified/` on a hybrid host.
+fn v2_mounts(root: &Path) -> [PathBuf; 2] {
+    [root.to_path_buf(), root.join("unified")]
 }
 
-/// The smallest limit in file `name` from `mount/rel` up to `mount` (a parent's limit binds
-/// its children); "max" and huge values are no limit.
-fn tightest(mount: &Path, rel: &str, name: &str) -> Option<u64> {
-    let mut dir: PathBuf = mount.join(rel.trim_start_matches('/'));
+/// The smallest limit in file `name` from `dir` up to `mount` (a parent's limit binds its
+/// children); "max" and huge values are no limit.
+fn tightest(mount: &Path, mut dir: PathBuf, name: &str) -> Option<u64> {
     let mut best: Option<u64> = None;
     loop {
         if let Ok(text) = fs::read_to_string(dir.join(name)) {
@@ -130,22 +123,12 @@ pub fn max_workers(usable: u64, own: u64, per_worker: u64) -> usize {
 pub fn oom_kill_count() -> Option<u64> {
     let own = fs::read_to_string("/proc/self/cgroup").ok()?;
     let root = Path::new("/sys/fs/cgroup");
-    let v2 = own
-        .lines()
-        .find_map(|l| l.strip_prefix("0::"))
-        .and_then(|rel| {
-            [root.to_path_buf(), root.join("unified")]
-                .iter()
-                .find_map(|m| {
-                    let text = fs::read_to_string(
-                        m.join(rel.trim_start_matches('/')).join("memory.events"),
-                    );
-                    text.ok().and_then(|t| counter(&t, "oom_kill"))
-                })
-        });
+    let v2 = v2_mounts(root).iter().find_map(|m| {
+        let text = fs::read_to_string(v2_dir(&own, m)?.join("memory.events")).ok()?;
+        counter(&text, "oom_kill")
+    });
     v2.or_else(|| {
-        let rel = v1_path(&own)?;
-        let dir = root.join("memory").join(rel.trim_start_matches('/'));
+        let dir = root.join("memory").join(v1_path(&own, "memory")?);
         counter(
             &fs::read_to_string(dir.join("memory.oom_control")).ok()?,
             "oom_kill",

@@ -38,6 +38,15 @@ pub fn quota_limits(m: &MachineInfo) -> bool {
         .is_some_and(|q| q > 0.0 && q <= m.effective_cpus.max(1) as f64 + 1e-9)
 }
 
+/// The period of the quota that binds this process, when a CPU quota limits the workers of
+/// `m` (see `quota_limits`): a batch should span many of them.
+pub fn quota_period(m: &MachineInfo) -> Option<std::time::Duration> {
+    if !quota_limits(m) {
+        return None;
+    }
+    cgroup::binding_quota().map(|q| q.limit.period)
+}
+
 /// The smallest of the logical CPUs, the affinity mask and the cgroup quota (rounded up, as
 /// a quota of 1.5 CPUs still lets two threads make progress). Ties go to the broader limit.
 pub fn effective_cpus(logical: usize, affinity: usize, quota: Option<f64>) -> EffectiveCpus {
