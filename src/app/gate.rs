@@ -5,7 +5,7 @@
 
 use super::gate_rounds::{Pairing, RoundError, Rounds, SideRunner, as_block, calibrated_tasks};
 use super::sweep_setup::new_record;
-use super::{print_stdout, signals, write_markdown};
+use super::{append_step_summary, print_stdout, signals, write_markdown};
 use crate::cancel::CancelToken;
 use crate::cli::CompareArgs;
 use crate::cli::gate::InconclusiveAs;
@@ -230,14 +230,7 @@ fn publish(config: &GateConfig, report: &GateReport) -> anyhow::Result<()> {
     if let Some(path) = &config.markdown {
         write_markdown(path, &markdown)?;
     }
-    if let Some(path) = &config.step_summary {
-        if let Err(e) = super::compare::append(path, &markdown) {
-            eprintln!(
-                "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
-                path.display()
-            );
-        }
-    }
+    append_step_summary(config.step_summary.as_deref(), &markdown);
     if config.json {
         print_stdout(&String::from_utf8_lossy(&pretty(report)?))
     } else {
