@@ -45,18 +45,14 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     };
     let mut sides = [side(&config.baseline)?, side(&config.candidate)?];
     let run = &config.baseline.run;
-    let template = BatchSpec {
-        workers: run.workers[0],
-        tasks: run.tasks.get(),
-        schedule: run.schedule,
-        pin_cpus: if run.pin {
-            machine.allowed_cpu_ids.clone()
-        } else {
-            vec![]
-        },
-        cancel: cancel.clone(),
-        chunk: run.chunk,
-    };
+    let template = BatchSpec::new(
+        run.workers[0],
+        run.tasks.get(),
+        run.schedule,
+        run.chunk,
+        &cancel,
+    )
+    .pinned(run.pin_cpus(&machine.allowed_cpu_ids));
     let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
     calibrate(&config, &mut rounds, &mut sides, &cancel, &out)?;
     let report = Session {
