@@ -28,14 +28,14 @@ fn noop() -> SharedWorkload {
 }
 
 fn spec(workers: usize, tasks: u64, chunk: Chunking) -> BatchSpec {
-    BatchSpec {
-        workers: NonZeroUsize::new(workers).unwrap(),
+    let workers = NonZeroUsize::new(workers).unwrap();
+    BatchSpec::new(
+        workers,
         tasks,
-        schedule: Schedule::Dynamic,
-        pin_cpus: vec![],
-        cancel: CancelToken::new(),
+        Schedule::Dynamic,
         chunk,
-    }
+        &CancelToken::new(),
+    )
 }
 
 /// Sums the batches' own wall times over `iters` batches.

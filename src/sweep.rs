@@ -303,14 +303,9 @@ impl Batches<'_> {
         round: u32,
         workers: NonZeroUsize,
     ) -> Result<Batch, SweepError> {
-        let batch = BatchSpec {
-            workers,
-            tasks: self.spec.tasks,
-            schedule: self.spec.schedule,
-            pin_cpus: self.spec.pin_cpus.clone(),
-            cancel: self.spec.cancel.clone(),
-            chunk: self.spec.chunk,
-        };
+        let s = &self.spec;
+        let batch = BatchSpec::new(workers, s.tasks, s.schedule, s.chunk, &s.cancel)
+            .pinned(s.pin_cpus.clone());
         let before = interference::Reading::now();
         let mut sample = match self.executor.run_batch(&batch, self.workload) {
             Ok(sample) => sample,

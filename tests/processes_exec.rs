@@ -21,14 +21,8 @@ fn executor() -> ProcessesExecutor {
 }
 
 fn spec(workers: usize, tasks: u64, schedule: Schedule, chunk: Chunking) -> BatchSpec {
-    BatchSpec {
-        workers: NonZeroUsize::new(workers).unwrap(),
-        tasks,
-        schedule,
-        pin_cpus: vec![],
-        cancel: CancelToken::new(),
-        chunk,
-    }
+    let workers = NonZeroUsize::new(workers).unwrap();
+    BatchSpec::new(workers, tasks, schedule, chunk, &CancelToken::new())
 }
 
 /// True once no process has this pid (the worker was reaped, not left a zombie).

@@ -3,7 +3,7 @@
 //! with no samples (not measured, or emptied by hand).
 
 use super::warning::Warning;
-use crate::model::RunRecord;
+use crate::model::{RunRecord, Sample};
 
 /// Every such warning of `record`.
 pub fn collect(record: &RunRecord) -> Vec<Warning> {
@@ -44,11 +44,7 @@ fn failed_tasks(record: &RunRecord) -> Option<Warning> {
     let mut run = 0u64;
     let mut workers = Vec::new();
     for p in &record.points {
-        let f: u64 = p
-            .samples
-            .iter()
-            .filter_map(|s| s.failed_tasks)
-            .fold(0, u64::saturating_add);
+        let f = total(&p.samples, |s| s.failed_tasks);
         failed = failed.saturating_add(f);
         run = run.saturating_add(tasks.saturating_mul(p.samples.len() as u64));
         if f > 0 {
@@ -60,6 +56,18 @@ fn failed_tasks(record: &RunRecord) -> Option<Warning> {
         run,
         workers,
     })
+}
+
+/// The sum of a count some samples record (`failed_tasks`, `leftover_processes`) over
+/// `samples`, saturating; samples without it count 0.
+pub fn total<'a>(
+    samples: impl IntoIterator<Item = &'a Sample>,
+    count: impl Fn(&Sample) -> Option<u64>,
+) -> u64 {
+    samples
+        .into_iter()
+        .filter_map(count)
+        .fold(0, u64::saturating_add)
 }
 
 /// Worker counts in the record with no samples.
@@ -74,4 +82,31 @@ fn empty_points(record: &RunRecord) -> Option<Warning> {
         .map(|p| p.workers)
         .collect();
     (!workers.is_empty()).then_some(Warning::EmptyPoints { workers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_total_counts_only_the_samples_that_record_it_and_saturates() {
+        let mut r = crate::testdata::record_from_medians(&[1, 2], &[2.0, 1.0], 8, 2);
+        let all =
+            |r: &RunRecord| total(r.points.iter().flat_map(|p| &p.samples), |s| s.failed_tasks);
+        assert_eq!(all(&r), 0);
+        assert!(failed_tasks(&r).is_none());
+        r.points[0].samples[0].failed_tasks = Some(3);
+        r.points[1].samples[0].failed_tasks = Some(4);
+        assert_eq!(all(&r), 7);
+        r.points[1].samples[0].failed_tasks = Some(u64::MAX);
+        assert_eq!(all(&r), u64::MAX);
+        let w = failed_tasks(&r).unwrap();
+        assert!(matches!(
+            w,
+            Warning::FailedTasks {
+                failed: u64::MAX,
+                ..
+            }
+        ));
+    }
 }

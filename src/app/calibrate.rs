@@ -112,14 +112,13 @@ fn time_one_task(
 ) -> anyhow::Result<f64> {
     let mut tasks = 1u64;
     loop {
-        let spec = BatchSpec {
-            workers: NonZeroUsize::MIN,
+        let spec = BatchSpec::new(
+            NonZeroUsize::MIN,
             tasks,
-            schedule: config.schedule,
-            pin_cpus: vec![],
-            cancel: cancel.clone(),
-            chunk: config.chunk,
-        };
+            config.schedule,
+            config.chunk,
+            cancel,
+        );
         let sample = executor
             .run_batch(&spec, workload)
             .map_err(|e| crate::error::RunFailed(format!("the calibration batch failed: {e}")))?;

@@ -2,7 +2,7 @@
 //! compare, then print the table (or the JSON verdict), write the markdown where asked and
 //! append it to `$GITHUB_STEP_SUMMARY`. The verdict becomes the exit code.
 
-use super::{print_stdout, write_markdown};
+use super::{append_step_summary, print_stdout, write_markdown};
 use crate::cli::CompareArgs;
 use crate::compare::{Comparison, Verdict, compare as compare_runs, config_diff};
 use crate::config::compare::CompareConfig;
@@ -12,8 +12,6 @@ use crate::model::json;
 use crate::render::compare_fmt;
 use crate::render::compare_md;
 use crate::term::compare_text;
-use std::io::Write;
-use std::path::Path;
 
 /// Runs `plateau compare`.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
@@ -54,15 +52,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     if let Some(MarkdownTarget::File(path)) = &config.markdown {
         write_markdown(path, &markdown)?;
     }
-    if let Some(path) = &config.step_summary {
-        // A lost step summary must not change the verdict: warn and carry on.
-        if let Err(e) = append(path, &markdown) {
-            eprintln!(
-                "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
-                path.display()
-            );
-        }
-    }
+    append_step_summary(config.step_summary.as_deref(), &markdown);
     if config.json {
         let mut text = serde_json::to_string_pretty(&comparison)?;
         text.push('\n');
@@ -73,16 +63,6 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         print_stdout(&compare_text::render(&comparison))?;
     }
     verdict_result(&comparison)
-}
-
-/// Appends `text` to the file at `path`, creating it when missing.
-pub(crate) fn append(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.write_all(b"\n")
 }
 
 /// Exit 0 on pass, 1 on a regression, 2 when nothing could be decided, 4 when inconclusive.

@@ -1,5 +1,5 @@
 //! Which executor a validated `plateau run` uses: threads, a process pool, the user's command
-//! once per task, or the user's command as persistent workers.
+//! once per task, or the user's command as persistent workers; and whether its tasks all failed.
 
 use crate::config::{Execution, RunConfig};
 use crate::exec::memory_guard::MemoryGuard;
@@ -68,31 +68,4 @@ pub fn every_task_failed(record: &crate::model::RunRecord) -> bool {
         }
     }
     any
-}
-
-/// A warning line when `--keep-going` recorded failed tasks, for the end of a run.
-pub fn failed_tasks_note(record: &crate::model::RunRecord) -> Option<String> {
-    let failed: u64 = record
-        .points
-        .iter()
-        .flat_map(|p| &p.samples)
-        .filter_map(|s| s.failed_tasks)
-        .sum();
-    (failed > 0).then(|| {
-        format!("warning: {failed} tasks failed and were recorded (--keep-going); see failed_tasks in results.json")
-    })
-}
-
-/// A warning line when commands left processes behind in their process groups, for the end of
-/// a run: said once, however many tasks did it.
-pub fn leftovers_note(record: &crate::model::RunRecord) -> Option<String> {
-    let left: u64 = record
-        .points
-        .iter()
-        .flat_map(|p| &p.samples)
-        .filter_map(|s| s.leftover_processes)
-        .sum();
-    (left > 0).then(|| {
-        format!("warning: the command left {left} processes running after its main process exited (e.g. `cmd &`); plateau killed them, as a task is its whole process group (see leftover_processes in results.json)")
-    })
 }

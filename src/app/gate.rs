@@ -3,9 +3,11 @@
 //! sequential decision is reached or the budget runs out, saving baseline.json,
 //! candidate.json, pairing.json and gate.json after every round. The verdict is the exit code.
 
-use super::gate_rounds::{Pairing, RoundError, Rounds, SideRunner, as_block, calibrated_tasks};
+use super::gate_rounds::{
+    Measures, Pairing, Pilot, RoundError, Rounds, SideRunner, as_block, calibrated_design,
+};
 use super::sweep_setup::new_record;
-use super::{print_stdout, signals, write_markdown};
+use super::{append_step_summary, print_stdout, signals, write_markdown};
 use crate::cancel::CancelToken;
 use crate::cli::CompareArgs;
 use crate::cli::gate::InconclusiveAs;
@@ -35,30 +37,38 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     let command_line: Vec<String> = std::env::args().collect();
     let _lock = super::machine_lock::hold(config.lock, &command_line, out.path(), &cancel)?;
     let start = Instant::now();
-    let side = |s: &GateSide| -> anyhow::Result<SideRunner> {
-        Ok(SideRunner {
-            name: s.name,
+    let measures = |s: &GateSide| -> anyhow::Result<Measures> {
+        Ok(Measures {
             executor: super::executor::for_config(&s.run)?,
             workload: s.run.execution.build(),
-            record: new_record(&s.run, &Design::planned(&s.run), machine.clone(), &now),
         })
     };
-    let mut sides = [side(&config.baseline)?, side(&config.candidate)?];
+    let mut measured = [measures(&config.baseline)?, measures(&config.candidate)?];
     let run = &config.baseline.run;
-    let template = BatchSpec {
-        workers: run.workers[0],
-        tasks: run.tasks.get(),
-        schedule: run.schedule,
-        pin_cpus: if run.pin {
-            machine.allowed_cpu_ids.clone()
-        } else {
-            vec![]
-        },
-        cancel: cancel.clone(),
-        chunk: run.chunk,
-    };
+    let (first, tasks) = (run.workers[0], run.tasks.get());
+    let template = BatchSpec::new(first, tasks, run.schedule, run.chunk, &cancel)
+        .pinned(run.pin_cpus(&machine.allowed_cpu_ids));
     let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
-    calibrate(&config, &mut rounds, &mut sides, &cancel, &out)?;
+    let settled = calibrate(&config, &mut rounds, &mut measured[0], &cancel, &out)?;
+    // Both records carry the task count the rounds use and how it was chosen.
+    let side = |s: &GateSide, measures| {
+        let design = Design {
+            tasks: settled.tasks,
+            tasks_choice: settled.tasks_choice.clone(),
+            ..Design::planned(&s.run)
+        };
+        let record = new_record(&s.run, &design, machine.clone(), &now);
+        SideRunner {
+            name: s.name,
+            measures,
+            record,
+        }
+    };
+    let [baseline, candidate] = measured;
+    let sides = [
+        side(&config.baseline, baseline),
+        side(&config.candidate, candidate),
+    ];
     let report = Session {
         config: &config,
         out: &out,
@@ -95,32 +105,35 @@ fn round_failed(e: RoundError, what: &str, out: &OutputDir) -> anyhow::Error {
     }
 }
 
-/// When asked, sizes the batches to the batch time from a pilot batch of the baseline at the
-/// first count; either way both records carry the task count the rounds use.
+/// The baseline's design, its task count (which the rounds then use) sized, when asked, to
+/// the batch time from a pilot batch of the baseline at the first count.
 fn calibrate(
     config: &GateConfig,
     rounds: &mut Rounds,
-    sides: &mut [SideRunner; 2],
+    baseline: &mut Measures,
     cancel: &CancelToken,
     out: &OutputDir,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Design> {
     let run = &config.baseline.run;
-    if config.calibrate_tasks {
-        let pilot = rounds
-            .batch(&mut sides[0], run.workers[0], cancel)
-            .map_err(|e| round_failed(e, "while calibrating the task count", out))?;
-        let largest = run.workers.last().map_or(1, |w| w.get());
-        rounds.tasks = calibrated_tasks(
-            rounds.tasks,
-            pilot.wall_s,
-            config.batch_time.as_secs_f64(),
-            largest,
-        );
+    let planned = Design::planned(run);
+    if !config.calibrate_tasks {
+        return Ok(planned);
     }
-    for s in sides.iter_mut() {
-        s.record.config.tasks = rounds.tasks;
-    }
-    Ok(())
+    let started = Instant::now();
+    let first = run.workers[0];
+    let sample = rounds
+        .batch_of(config.baseline.name, baseline, first, cancel)
+        .map_err(|e| round_failed(e, "while calibrating the task count", out))?;
+    let pilot = Pilot {
+        workers: first.get(),
+        tasks: rounds.tasks,
+        wall_s: sample.wall_s,
+        calibration_s: started.elapsed().as_secs_f64(),
+    };
+    let target_s = config.batch_time.as_secs_f64();
+    let design = calibrated_design(planned, &run.worker_counts(), &pilot, target_s);
+    rounds.tasks = design.tasks.get();
+    Ok(design)
 }
 
 /// The gate once its task count is set: both sides, their rounds and pairing, the sequential
@@ -230,14 +243,7 @@ fn publish(config: &GateConfig, report: &GateReport) -> anyhow::Result<()> {
     if let Some(path) = &config.markdown {
         write_markdown(path, &markdown)?;
     }
-    if let Some(path) = &config.step_summary {
-        if let Err(e) = super::compare::append(path, &markdown) {
-            eprintln!(
-                "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
-                path.display()
-            );
-        }
-    }
+    append_step_summary(config.step_summary.as_deref(), &markdown);
     if config.json {
         print_stdout(&String::from_utf8_lossy(&pretty(report)?))
     } else {

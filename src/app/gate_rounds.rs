@@ -5,21 +5,29 @@
 
 use crate::cancel::CancelToken;
 use crate::compare::gate::{Block, Order};
+use crate::config::batch_time::max_imbalance;
+use crate::config::design::Design;
 use crate::exec::{BatchError, BatchSpec, Executor};
-use crate::model::{RunRecord, Sample};
+use crate::model::{RunRecord, Sample, TasksChoice, TasksMethod};
 use crate::rng::{SplitMix64, Stream, derive};
 use crate::workload::SharedWorkload;
 use serde::Serialize;
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU64, NonZeroUsize};
+
+/// What runs one side's batches.
+pub struct Measures {
+    /// Runs its batches.
+    pub executor: Box<dyn Executor>,
+    /// What its tasks do.
+    pub workload: SharedWorkload,
+}
 
 /// One side being measured.
 pub struct SideRunner {
     /// "baseline" or "candidate".
     pub name: &'static str,
     /// Runs its batches.
-    pub executor: Box<dyn Executor>,
-    /// What its tasks do.
-    pub workload: SharedWorkload,
+    pub measures: Measures,
     /// Its raw samples so far (saved as baseline.json / candidate.json).
     pub record: RunRecord,
 }
@@ -87,19 +95,30 @@ impl Rounds {
         workers: NonZeroUsize,
         cancel: &CancelToken,
     ) -> Result<Sample, RoundError> {
+        self.batch_of(side.name, &mut side.measures, workers, cancel)
+    }
+
+    /// Runs one batch of what measures the side `name` at `workers`.
+    pub fn batch_of(
+        &self,
+        name: &str,
+        measures: &mut Measures,
+        workers: NonZeroUsize,
+        cancel: &CancelToken,
+    ) -> Result<Sample, RoundError> {
         let spec = BatchSpec {
             workers,
             tasks: self.tasks,
             cancel: cancel.clone(),
             ..self.template.clone()
         };
-        side.executor
-            .run_batch(&spec, &side.workload)
+        measures
+            .executor
+            .run_batch(&spec, &measures.workload)
             .map_err(|e| match e {
                 BatchError::Cancelled => RoundError::Cancelled,
                 e => RoundError::Failed(format!(
-                    "the {}'s workload failed at {}: {e}",
-                    side.name,
+                    "the {name}'s workload failed at {}: {e}",
                     crate::words::workers(workers.get())
                 )),
             })
@@ -162,6 +181,38 @@ pub fn as_block(b: &PairedBlock) -> Block {
     }
 }
 
+/// A pilot batch of the baseline, and how long the calibration took all told.
+pub struct Pilot {
+    /// Workers in the pilot batch (the first count).
+    pub workers: usize,
+    /// Tasks in it.
+    pub tasks: u64,
+    /// Its wall time.
+    pub wall_s: f64,
+    /// Seconds the calibration took.
+    pub calibration_s: f64,
+}
+
+/// `planned` with the task count `pilot` settles for batches of about `target_s` at 1 worker
+/// over the worker counts `plan` (ascending), and how it was found.
+pub fn calibrated_design(planned: Design, plan: &[usize], pilot: &Pilot, target_s: f64) -> Design {
+    let largest = plan.last().copied().unwrap_or(1);
+    let tasks = calibrated_tasks(pilot.tasks, pilot.wall_s, target_s, largest);
+    Design {
+        tasks: NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN),
+        tasks_choice: Some(TasksChoice {
+            method: TasksMethod::Calibrated,
+            // The time of one task on one worker, when the pilot ran on one.
+            task_s: (pilot.workers == 1).then(|| pilot.wall_s / pilot.tasks.max(1) as f64),
+            target_batch_s: None,
+            capacity_cpus: None,
+            calibration_s: Some(pilot.calibration_s),
+            max_imbalance: max_imbalance(tasks, plan),
+        }),
+        ..planned
+    }
+}
+
 /// Tasks so that a batch at 1 worker lasts about `target_s`, given one that took `wall_s`
 /// with `tasks`; a multiple of the largest count (even shares), at least that count.
 pub fn calibrated_tasks(tasks: u64, wall_s: f64, target_s: f64, largest: usize) -> u64 {
@@ -187,5 +238,35 @@ mod tests {
             "at least one task per worker"
         );
         assert_eq!(calibrated_tasks(32, 0.0, 0.4, 2), 32);
+    }
+
+    #[test]
+    fn a_calibrated_design_records_the_settled_count_and_how_it_was_found() {
+        let machine = crate::testdata::machine(2);
+        let run = crate::config::test_config(&["--workers", "1,2,3"], &machine).unwrap();
+        let pilot = Pilot {
+            workers: 1,
+            tasks: 32,
+            wall_s: 0.1,
+            calibration_s: 0.12,
+        };
+        let planned = Design::planned(&run);
+        let d = calibrated_design(planned.clone(), &[1, 2, 3], &pilot, 0.4);
+        assert_eq!(d.tasks.get(), 129);
+        let choice = d.tasks_choice.unwrap();
+        assert_eq!(choice.method, TasksMethod::Calibrated);
+        assert_eq!(choice.task_s, Some(0.1 / 32.0));
+        assert_eq!(choice.calibration_s, Some(0.12));
+        assert_eq!(choice.max_imbalance, max_imbalance(129, &[1, 2, 3]));
+        assert_eq!(
+            (d.repetitions, d.adaptive),
+            (planned.repetitions, planned.adaptive)
+        );
+        let at_two = Pilot {
+            workers: 2,
+            ..pilot
+        };
+        let d = calibrated_design(planned, &[2, 3], &at_two, 0.4);
+        assert_eq!(d.tasks_choice.unwrap().task_s, None);
     }
 }

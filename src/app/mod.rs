@@ -1,6 +1,7 @@
 //! The subcommands' orchestration: each file wires config, measurement, analysis and writers
 //! for one subcommand. This file dispatches a parsed command line to them, and holds what
-//! several share: `write_outputs` (the four output files) and `print_stdout`.
+//! several share: `write_outputs` (the four output files), `print_stdout`, the `--markdown`
+//! copy and the `$GITHUB_STEP_SUMMARY` append.
 
 pub mod analyze;
 pub mod calibrate;
@@ -91,6 +92,26 @@ pub fn write_markdown(path: &std::path::Path, text: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Appends `markdown` to `$GITHUB_STEP_SUMMARY` (`path`) when set, creating the file when
+/// missing. A lost step summary must not change the verdict: a failure is a warning.
+pub fn append_step_summary(path: Option<&std::path::Path>, markdown: &str) {
+    let Some(path) = path else { return };
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| {
+            f.write_all(markdown.as_bytes())?;
+            f.write_all(b"\n")
+        });
+    if let Err(e) = appended {
+        eprintln!(
+            "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
+            path.display()
+        );
+    }
+}
+
 /// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
 pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
     out.write("results.json", &json::render(record))?;
@@ -98,4 +119,23 @@ pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> 
     out.write("report.html", html::render_single(record)?.as_bytes())?;
     out.write("summary.md", markdown::render_single(record)?.as_bytes())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_summary_is_appended_to_and_a_lost_one_is_only_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.md");
+        append_step_summary(Some(&path), "one");
+        append_step_summary(Some(&path), "two");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one\ntwo\n");
+        // No folder to create it in: a warning on stderr, no error, no file.
+        let lost = dir.path().join("missing").join("summary.md");
+        append_step_summary(Some(&lost), "three");
+        assert!(!lost.exists());
+        append_step_summary(None, "four");
+    }
 }

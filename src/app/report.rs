@@ -6,6 +6,7 @@ use super::{print_stdout, write_markdown};
 use crate::cli::ReportArgs;
 use crate::clock::UtcTime;
 use crate::config::report::{MarkdownTarget, ReportConfig};
+use crate::model::json;
 use crate::outdir::claim::{Existing, Outputs, claim};
 use crate::outdir::target;
 use crate::render::comparison::{Comparison, LoadedRun, compare};
@@ -38,9 +39,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
         .inputs
         .iter()
         .map(|path| {
-            let mut run = LoadedRun::read(path)?;
-            crate::analysis::data_notes::add_missing(&mut run.record);
-            Ok(run)
+            let mut record = json::read(path)?;
+            crate::analysis::data_notes::add_missing(&mut record);
+            Ok(LoadedRun {
+                source: path.clone(),
+                record,
+            })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let comparison = compare(runs, &config.prices)?;

@@ -11,10 +11,10 @@ use crate::config::design::Design;
 use crate::config::resumed::cannot_replay;
 use crate::error::usage;
 use crate::model::json;
-use crate::model::{MachineInfo, Point, RunRecord};
+use crate::model::{ConfigRecord, MachineInfo, Point, RunRecord};
 use clap::CommandFactory;
 use clap::parser::ValueSource;
-use serde_json::Value;
+use serde::Serialize;
 use std::path::Path;
 
 /// The run to continue, beside its rebuilt config: its record so far.
@@ -25,84 +25,6 @@ pub struct Resumed {
     /// What was found, in one line, for stderr once the folder is claimed.
     pub found: String,
 }
-
-/// A flag that may be given beside `--resume` if it agrees with the record.
-struct Compared {
-    /// clap's id of the flag.
-    id: &'static str,
-    /// The flag as typed.
-    flag: &'static str,
-    /// Where its value sits in results.json.
-    pointer: &'static str,
-}
-
-const COMPARED: &[Compared] = &[
-    Compared {
-        id: "workload",
-        flag: "--workload",
-        pointer: "/config/workload/name",
-    },
-    Compared {
-        id: "iterations",
-        flag: "--iterations",
-        pointer: "/config/workload/iterations",
-    },
-    Compared {
-        id: "workers",
-        flag: "--workers",
-        pointer: "/config/workers",
-    },
-    Compared {
-        id: "tasks",
-        flag: "--tasks",
-        pointer: "/config/tasks",
-    },
-    Compared {
-        id: "repetitions",
-        flag: "--repetitions",
-        pointer: "/config/repetitions",
-    },
-    Compared {
-        id: "warmup",
-        flag: "--warmup",
-        pointer: "/config/warmup",
-    },
-    Compared {
-        id: "mode",
-        flag: "--mode",
-        pointer: "/config/mode",
-    },
-    Compared {
-        id: "schedule",
-        flag: "--schedule",
-        pointer: "/config/schedule",
-    },
-    Compared {
-        id: "seed",
-        flag: "--seed",
-        pointer: "/config/seed",
-    },
-    Compared {
-        id: "target_ci",
-        flag: "--target-ci",
-        pointer: "/config/adaptive/target_ci",
-    },
-    Compared {
-        id: "max_time",
-        flag: "--max-time",
-        pointer: "/config/adaptive/max_time_s",
-    },
-    Compared {
-        id: "label",
-        flag: "--label",
-        pointer: "/run/label",
-    },
-    Compared {
-        id: "price_per_hour",
-        flag: "--price-per-hour",
-        pointer: "/run/price_per_hour",
-    },
-];
 
 /// Flags that change how this session runs or prints, never what is measured.
 const FREE: &[&str] = &[
@@ -262,43 +184,74 @@ fn explicit_flags(command_line: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// One phrase per explicit flag that disagrees with the record or cannot be changed.
-fn flag_differences(current: &RunConfig, record: &RunRecord, explicit: &[String]) -> Vec<String> {
-    let given = comparable(
-        &config_record(current, &Design::planned(current)),
-        &current.label,
-        current.price_per_hour,
-    );
-    let recorded = comparable(&record.config, &record.run.label, record.run.price_per_hour);
-    let show = |v: Option<&Value>| v.map_or("none".to_string(), |v| v.to_string());
-    let mut out = Vec::new();
-    for id in explicit.iter().filter(|id| !FREE.contains(&id.as_str())) {
-        match COMPARED.iter().find(|c| c.id == id) {
-            Some(c) => {
-                let (a, b) = (given.pointer(c.pointer), recorded.pointer(c.pointer));
-                if a != b {
-                    out.push(format!(
-                        "{} gives {} but the run recorded {}",
-                        c.flag,
-                        show(a),
-                        show(b)
-                    ));
-                }
-            }
-            None => out.push(format!(
-                "--{} cannot be changed on resume",
-                id.replace('_', "-")
-            )),
-        }
-    }
-    out
+/// A run's settings that a flag beside `--resume` may repeat: results.json's `config` object
+/// and the run's label and price.
+struct Settings<'a> {
+    config: &'a ConfigRecord,
+    label: &'a str,
+    price_per_hour: Option<f64>,
 }
 
-fn comparable(config: &crate::model::ConfigRecord, label: &str, price: Option<f64>) -> Value {
-    serde_json::json!({
-        "config": config,
-        "run": {"label": label, "price_per_hour": price},
+/// One phrase per explicit flag that disagrees with the record or cannot be changed.
+fn flag_differences(current: &RunConfig, record: &RunRecord, explicit: &[String]) -> Vec<String> {
+    let requested = config_record(current, &Design::planned(current));
+    let given = Settings {
+        config: &requested,
+        label: &current.label,
+        price_per_hour: current.price_per_hour,
+    };
+    let recorded = Settings {
+        config: &record.config,
+        label: &record.run.label,
+        price_per_hour: record.run.price_per_hour,
+    };
+    let flags = explicit.iter().filter(|id| !FREE.contains(&id.as_str()));
+    flags
+        .filter_map(|id| {
+            let flag = format!("--{}", id.replace('_', "-"));
+            match compared(id, [&given, &recorded]) {
+                None => Some(format!("{flag} cannot be changed on resume")),
+                Some(None) => None,
+                Some(Some([a, b])) => Some(format!("{flag} gives {a} but the run recorded {b}")),
+            }
+        })
+        .collect()
+}
+
+/// The given and the recorded value of the flag with clap id `id`, as results.json shows them,
+/// when they differ; None when the flag is not one that may be given beside `--resume`.
+fn compared(id: &str, pair: [&Settings; 2]) -> Option<Option<[String; 2]>> {
+    Some(match id {
+        "workload" => differ(pair, |s| s.config.workload.get("name").cloned()),
+        "iterations" => differ(pair, |s| s.config.workload.get("iterations").cloned()),
+        "workers" => differ(pair, |s| Some(s.config.workers.clone())),
+        "tasks" => differ(pair, |s| Some(s.config.tasks)),
+        "repetitions" => differ(pair, |s| Some(s.config.repetitions)),
+        "warmup" => differ(pair, |s| Some(s.config.warmup)),
+        "mode" => differ(pair, |s| Some(s.config.mode.clone())),
+        "schedule" => differ(pair, |s| Some(s.config.schedule.clone())),
+        "seed" => differ(pair, |s| Some(s.config.seed)),
+        "target_ci" => differ(pair, |s| s.config.adaptive.as_ref().map(|a| a.target_ci)),
+        "max_time" => differ(pair, |s| s.config.adaptive.as_ref().map(|a| a.max_time_s)),
+        "label" => differ(pair, |s| Some(s.label.to_string())),
+        // Given or recorded, a price that is not set shows as `null`.
+        "price_per_hour" => differ(pair, |s| Some(s.price_per_hour)),
+        _ => return None,
     })
+}
+
+/// `get` of both settings, shown as results.json shows them ("none" when absent), if they
+/// differ.
+fn differ<T: PartialEq + Serialize>(
+    pair: [&Settings; 2],
+    get: impl Fn(&Settings) -> Option<T>,
+) -> Option<[String; 2]> {
+    let [a, b] = pair.map(get);
+    let shown = |v: Option<T>| {
+        v.and_then(|v| serde_json::to_value(v).ok())
+            .map_or("none".to_string(), |v| v.to_string())
+    };
+    (a != b).then(|| [shown(a), shown(b)])
 }
 
 /// The recorded run's config (`RunConfig::resumed`), refused if it does not reproduce the
@@ -371,5 +324,28 @@ mod tests {
         let mut ids = explicit_flags(&argv);
         ids.sort();
         assert_eq!(ids, vec!["quiet", "resume", "tasks"]);
+    }
+
+    #[test]
+    fn flags_beside_resume_are_compared_with_the_recorded_values() {
+        let machine = crate::testdata::machine(2);
+        let config = |args: &[&str]| crate::config::test_config(args, &machine).unwrap();
+        let ran = config(&["--workers", "1,2", "--tasks", "6", "--label", "a"]);
+        let record = super::super::sweep_setup::new_record(
+            &ran,
+            &Design::planned(&ran),
+            machine.clone(),
+            &UtcTime::now(),
+        );
+        let flags = ["tasks", "label", "price_per_hour", "pin", "quiet"].map(String::from);
+        let now = config(&["--tasks", "6", "--label", "b", "--price-per-hour", "2"]);
+        assert_eq!(
+            flag_differences(&now, &record, &flags),
+            vec![
+                r#"--label gives "b" but the run recorded "a""#,
+                "--price-per-hour gives 2.0 but the run recorded null",
+                "--pin cannot be changed on resume",
+            ]
+        );
     }
 }

@@ -152,11 +152,7 @@ fn completed(
     record.run.stop_reason = Some(reason);
     record.run.interrupted = reason == StopReason::Interrupted;
     save::final_outputs(out, record)?;
-    let notes = [
-        super::executor::failed_tasks_note,
-        super::executor::leftovers_note,
-    ];
-    for note in notes.iter().filter_map(|n| n(record)) {
+    for note in notes::end_of_run(record) {
         eprintln!("{note}");
     }
     print_results(config, record, out)?;

@@ -31,11 +31,7 @@ pub fn sweep_spec(
         repetitions: design.repetitions.get(),
         seed: config.seed,
         schedule: config.schedule,
-        pin_cpus: if config.pin {
-            allowed_cpu_ids.to_vec()
-        } else {
-            vec![]
-        },
+        pin_cpus: config.pin_cpus(allowed_cpu_ids),
         cancel: cancel.clone(),
         adaptive: design.adaptive.map(|a| AdaptiveSpec {
             capacity_cpus: cpu_bound.then_some(capacity),

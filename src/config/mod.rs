@@ -136,6 +136,15 @@ impl RunConfig {
     pub fn worker_counts(&self) -> Vec<usize> {
         self.workers.iter().map(|w| w.get()).collect()
     }
+
+    /// The CPUs workers are pinned to: `allowed_cpu_ids` under `--pin`, else none.
+    pub fn pin_cpus(&self, allowed_cpu_ids: &[usize]) -> Vec<usize> {
+        if self.pin {
+            allowed_cpu_ids.to_vec()
+        } else {
+            vec![]
+        }
+    }
 }
 
 /// `--workers`, or the machine's default plan; 1 is always measured, as speedup and

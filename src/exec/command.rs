@@ -208,14 +208,9 @@ mod tests {
             timeout: None,
             keep_going: false,
         };
-        let batch = BatchSpec {
-            workers: std::num::NonZeroUsize::new(2).unwrap(),
-            tasks: 4,
-            schedule: Schedule::Dynamic,
-            pin_cpus: vec![],
-            cancel: crate::cancel::CancelToken::new(),
-            chunk: Default::default(),
-        };
+        let two = std::num::NonZeroUsize::new(2).unwrap();
+        let cancel = crate::cancel::CancelToken::new();
+        let batch = BatchSpec::new(two, 4, Schedule::Dynamic, Default::default(), &cancel);
         let cancel = batch.cancel.clone();
         let stopper = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(200));

@@ -118,14 +118,15 @@ mod tests {
     }
 
     fn spec(workers: usize) -> BatchSpec {
-        BatchSpec {
-            workers: NonZeroUsize::new(workers).unwrap(),
-            tasks: 16,
-            schedule: crate::exec::Schedule::Dynamic,
-            pin_cpus: vec![],
-            cancel: crate::cancel::CancelToken::new(),
-            chunk: Default::default(),
-        }
+        let workers = NonZeroUsize::new(workers).unwrap();
+        let cancel = crate::cancel::CancelToken::new();
+        BatchSpec::new(
+            workers,
+            16,
+            crate::exec::Schedule::Dynamic,
+            Default::default(),
+            &cancel,
+        )
     }
 
     #[test]

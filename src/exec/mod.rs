@@ -71,6 +71,33 @@ pub struct BatchSpec {
 }
 
 impl BatchSpec {
+    /// A batch of `tasks` tasks over `workers` unpinned workers, handed out under `schedule` in
+    /// claims of `chunk`, stopped once `cancel` is.
+    pub fn new(
+        workers: NonZeroUsize,
+        tasks: u64,
+        schedule: Schedule,
+        chunk: chunking::Chunking,
+        cancel: &crate::cancel::CancelToken,
+    ) -> Self {
+        Self {
+            workers,
+            tasks,
+            schedule,
+            pin_cpus: vec![],
+            cancel: cancel.clone(),
+            chunk,
+        }
+    }
+
+    /// This batch with worker i pinned to `cpus[i % len]`; none pinned when `cpus` is empty.
+    pub fn pinned(self, cpus: Vec<usize>) -> Self {
+        Self {
+            pin_cpus: cpus,
+            ..self
+        }
+    }
+
     /// The CPU worker `worker` is pinned to, or `None` without pinning.
     pub fn cpu_for(&self, worker: usize) -> Option<usize> {
         (!self.pin_cpus.is_empty()).then(|| self.pin_cpus[worker % self.pin_cpus.len()])

@@ -210,14 +210,9 @@ mod tests {
     }
 
     fn spec(workers: usize, tasks: u64, schedule: Schedule) -> BatchSpec {
-        BatchSpec {
-            workers: NonZeroUsize::new(workers).unwrap(),
-            tasks,
-            schedule,
-            pin_cpus: vec![],
-            cancel: crate::cancel::CancelToken::new(),
-            chunk: Default::default(),
-        }
+        let workers = NonZeroUsize::new(workers).unwrap();
+        let cancel = crate::cancel::CancelToken::new();
+        BatchSpec::new(workers, tasks, schedule, Default::default(), &cancel)
     }
 
     #[test]

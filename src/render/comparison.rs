@@ -13,29 +13,20 @@ use crate::render::pick::{self, Chosen};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// A run read from a file.
+/// A run read from a file (`app::report` reads them, `fleet::collect` gathers them).
 #[derive(Debug, Clone)]
 pub struct LoadedRun {
     /// The file it came from, for error messages.
     pub source: PathBuf,
     /// The record.
     pub record: RunRecord,
-    /// Share of resamples giving the same recommendation, when the file records it.
-    pub stability: Option<f64>,
 }
 
 impl LoadedRun {
-    /// Reads and checks a results.json file (one sentence naming it when it is not one).
-    pub fn read(path: &Path) -> anyhow::Result<Self> {
-        let text = crate::input::read_text(path, "a results.json written by plateau")?;
-        Self::from_text(&text, path)
-    }
-
     /// A run from results.json text; `source` names it in errors and in duplicate labels.
     pub fn from_text(text: &str, source: &Path) -> anyhow::Result<Self> {
         Ok(Self {
             record: crate::model::json::parse(text, source)?,
-            stability: fleet_facts::stability(text),
             source: source.to_path_buf(),
         })
     }
@@ -105,12 +96,12 @@ pub fn compare(runs: Vec<LoadedRun>, prices: &[PriceOverride]) -> anyhow::Result
             };
             ComparedRun {
                 binding: fleet_facts::binding(&record),
+                stability: fleet_facts::stability(&record),
                 label,
                 source: run.source,
                 record,
                 chosen,
                 cost_per_million,
-                stability: run.stability,
             }
         })
         .collect();
@@ -334,7 +325,6 @@ mod tests {
         LoadedRun {
             source: file.into(),
             record,
-            stability: None,
         }
     }
 

@@ -1,5 +1,5 @@
 //! What a comparison of machines says about each one beyond its curve: how stable its
-//! recommendation is, and which limit binds how many workers can run at once. Pure.
+//! recommendation is, and which limit binds how many workers can run at once. Pure: record in.
 
 use crate::model::{BindingLimit, MemoryBinds, RunRecord};
 use std::fmt;
@@ -46,12 +46,11 @@ pub fn binding(record: &RunRecord) -> Binding {
     }
 }
 
-/// The recommendation's stability (the share of resamples that give the same count, 0 to 1)
-/// from results.json text: `analysis.decision.stability`, written by plateau versions that
-/// resample their decision. None in files without it, or when it is not a share.
-pub fn stability(results_json: &str) -> Option<f64> {
-    let v: serde_json::Value = serde_json::from_str(results_json).ok()?;
-    let s = v.pointer("/analysis/decision/stability")?.as_f64()?;
+/// The recommendation's stability (the share of resamples that give the same count, 0 to 1):
+/// `analysis.decision.stability`, recorded by plateau versions that resample their decision.
+/// None in records without it, or when it is not a share.
+pub fn stability(record: &RunRecord) -> Option<f64> {
+    let s = record.analysis.as_ref()?.decision.as_ref()?.stability?;
     (0.0..=1.0).contains(&s).then_some(s)
 }
 
@@ -91,16 +90,37 @@ mod tests {
         assert_eq!(binding(&r), Binding::Memory);
     }
 
+    fn decision(r: &mut RunRecord) -> &mut crate::model::DecisionRecord {
+        r.analysis
+            .as_mut()
+            .and_then(|a| a.decision.as_mut())
+            .unwrap()
+    }
+
     #[test]
-    fn stability_is_read_when_present_and_absent_otherwise() {
-        let with = r#"{"analysis": {"decision": {"stability": 0.97}}}"#;
-        assert_eq!(stability(with), Some(0.97));
-        assert_eq!(stability(r#"{"analysis": {"decision": null}}"#), None);
-        assert_eq!(stability(r#"{"analysis": null}"#), None);
-        assert_eq!(
-            stability(r#"{"analysis": {"decision": {"stability": 7}}}"#),
-            None
-        );
-        assert_eq!(stability("not json"), None);
+    fn stability_is_read_when_present_and_a_share() {
+        let mut r = testdata::record_with_analysis();
+        r.analysis.as_mut().unwrap().decision = Some(crate::model::DecisionRecord {
+            method: crate::model::DecisionMethod::RoundBlocks,
+            rounds: 3,
+            resamples: 1000,
+            stability: None,
+            target_ci: 0.02,
+            counts: vec![],
+            unconverged: vec![],
+            physics_faults: vec![],
+            disturbed: vec![],
+            disturbed_share: 0.0,
+        });
+        decision(&mut r).stability = Some(0.97);
+        assert_eq!(stability(&r), Some(0.97));
+        decision(&mut r).stability = Some(7.0);
+        assert_eq!(stability(&r), None);
+        decision(&mut r).stability = None;
+        assert_eq!(stability(&r), None);
+        r.analysis.as_mut().unwrap().decision = None;
+        assert_eq!(stability(&r), None);
+        r.analysis = None;
+        assert_eq!(stability(&r), None);
     }
 }

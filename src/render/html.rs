@@ -153,12 +153,10 @@ mod tests {
                 LoadedRun {
                     source: "a.json".into(),
                     record: r,
-                    stability: None,
                 },
                 LoadedRun {
                     source: "b.json".into(),
                     record: other,
-                    stability: None,
                 },
             ],
             &[],

@@ -63,12 +63,10 @@ mod tests {
                 LoadedRun {
                     source: "a.json".into(),
                     record: a,
-                    stability: None,
                 },
                 LoadedRun {
                     source: "b.json".into(),
                     record: b,
-                    stability: None,
                 },
             ],
             &[],

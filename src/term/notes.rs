@@ -1,8 +1,10 @@
-//! Notes printed under the terminal table that only the run itself can give: how adaptive
-//! repetitions (`--target-ci`) ended. Warnings about the data and the machine (spread, a busy
-//! start, the governor) are the analysis's, in `analysis::warnings`. Pure: record in, sentences out.
+//! Notes that only the run itself can give: how adaptive repetitions (`--target-ci`) ended,
+//! under the terminal table, and the end-of-run warnings about failed tasks and leftover
+//! processes, on stderr. Warnings about the data and the machine (spread, a busy start, the
+//! governor) are the analysis's, in `analysis::warnings`. Pure: record in, sentences out.
 
-use crate::model::RunRecord;
+use crate::analysis::data_notes;
+use crate::model::{RunRecord, Sample};
 use crate::sweep::adaptive;
 
 /// One sentence per note, in the order a reader should act on them.
@@ -12,6 +14,24 @@ pub fn render(record: &RunRecord) -> Vec<String> {
         notes.push(adaptive_note(record, a));
     }
     notes
+}
+
+/// The warnings a run ends with, for stderr: tasks `--keep-going` recorded as failed, and
+/// processes commands left behind in their process groups (said once, however many tasks did it).
+pub fn end_of_run(record: &RunRecord) -> Vec<String> {
+    let failed = counted(record, |s| s.failed_tasks).map(|failed| {
+        format!("warning: {failed} tasks failed and were recorded (--keep-going); see failed_tasks in results.json")
+    });
+    let left = counted(record, |s| s.leftover_processes).map(|left| {
+        format!("warning: the command left {left} processes running after its main process exited (e.g. `cmd &`); plateau killed them, as a task is its whole process group (see leftover_processes in results.json)")
+    });
+    failed.into_iter().chain(left).collect()
+}
+
+/// The sum of `count` over every sample of `record`, when above 0.
+fn counted(record: &RunRecord, count: impl Fn(&Sample) -> Option<u64>) -> Option<u64> {
+    let n = data_notes::total(record.points.iter().flat_map(|p| &p.samples), count);
+    (n > 0).then_some(n)
 }
 
 /// How adaptive repetitions ended: the reason, samples per worker count, and any count still
@@ -73,6 +93,23 @@ mod tests {
         let mut r = record();
         r.config.adaptive = None;
         assert!(render(&r).is_empty());
+    }
+
+    #[test]
+    fn a_run_ends_with_a_warning_per_kind_of_leftover() {
+        let mut r = record();
+        assert!(end_of_run(&r).is_empty());
+        r.points[0].samples[0].leftover_processes = Some(2);
+        r.points[1].samples[0].leftover_processes = Some(1);
+        assert_eq!(end_of_run(&r).len(), 1);
+        assert!(end_of_run(&r)[0].contains("the command left 3 processes"));
+        r.points[0].samples[0].failed_tasks = Some(5);
+        let notes = end_of_run(&r);
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].starts_with("warning: 5 tasks failed and were recorded (--keep-going)"),
+            "{notes:?}"
+        );
     }
 
     #[test]
