@@ -5,18 +5,20 @@ use crate::exec::Schedule;
 use crate::limits;
 use crate::units::Percent;
 use crate::worker_list::{self, WorkerList};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::num::NonZeroU32;
+use clap::{Args, Parser, Subcommand};
+use std::num::{NonZeroU32, NonZeroU64};
 use std::path::PathBuf;
 use std::time::Duration;
 
 mod batch;
+mod choices;
 mod compare;
 pub mod fleet;
 pub mod gate;
 pub mod persistent;
 
 pub use batch::BatchArgs;
+pub use choices::{Mode, WorkloadKind};
 pub use compare::CompareArgs;
 
 /// How many workers, on which machine? plateau runs a workload across 1..N parallel workers,
@@ -63,50 +65,6 @@ pub enum Command {
     /// Machines of a fleet: collect their results into one comparison, or write the Kubernetes
     /// Jobs or the Slurm job array that measure them.
     Fleet(fleet::FleetArgs),
-}
-
-/// The built-in workloads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WorkloadKind {
-    /// CPU-bound arithmetic with no shared state (the Python seed's task): scales to the
-    /// cores, then plateaus.
-    Cpu,
-    /// Streams a buffer larger than the last-level cache (--buffer-mib): bound by memory
-    /// bandwidth, so it can plateau before the core count.
-    Memory,
-    /// Blocks like a network call (--io-ms) plus a little CPU: scales far past the cores.
-    Io,
-    /// Every task updates one shared counter under a lock (Python's Value + get_lock()):
-    /// workers queue for the lock, so more workers can be slower.
-    Contended,
-    /// Tasks of about a microsecond (--work-ns, 0 for none): dispatch overhead dominates.
-    Tiny,
-}
-
-/// Execution models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Mode {
-    /// Workers are OS threads of this process.
-    Threads,
-    /// Workers are processes (plateau re-executed), fed tasks over pipes, like
-    /// multiprocessing.Pool.
-    Processes,
-    /// Each task runs the command given after `--` (implied by giving one).
-    Command,
-    /// Long-lived workers of the command after `--` over the worker protocol (= --persistent).
-    Persistent,
-}
-
-impl Mode {
-    /// The name recorded in results.json.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Threads => "threads",
-            Mode::Processes => "processes",
-            Mode::Command => "command",
-            Mode::Persistent => "persistent",
-        }
-    }
 }
 
 /// Flags of `plateau run`.
@@ -247,17 +205,17 @@ pub struct RunArgs {
     pub allow_concurrent: bool,
     /// memory workload: MiB of buffer each task streams through (default: twice the
     /// last-level cache, within 32..1024). At most 1048576, and it must fit in memory.
-    #[arg(long, value_name = "MIB", allow_negative_numbers = true, value_parser = limits::BUFFER_MIB.parser())]
-    pub buffer_mib: Option<u64>,
+    #[arg(long, value_name = "MIB", allow_negative_numbers = true, value_parser = limits::BUFFER_MIB.parser_nonzero())]
+    pub buffer_mib: Option<NonZeroU64>,
 
     /// io workload: milliseconds each task blocks, from 1 to 60000 [default: 20].
-    #[arg(long, value_name = "MS", allow_negative_numbers = true, value_parser = limits::IO_MS.parser())]
-    pub io_ms: Option<u64>,
+    #[arg(long, value_name = "MS", allow_negative_numbers = true, value_parser = limits::IO_MS.parser_nonzero())]
+    pub io_ms: Option<NonZeroU64>,
 
     /// contended workload: locked updates of the shared counter per task, from 1 to 1000000000
     /// [default: 10000].
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::UPDATES.parser())]
-    pub updates: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::UPDATES.parser_nonzero())]
+    pub updates: Option<NonZeroU64>,
 
     /// tiny workload: nanoseconds of work per task, 0 for none, at most 1000000000 [default:
     /// 1000].
@@ -266,8 +224,8 @@ pub struct RunArgs {
 
     /// Tasks a worker claims at once under the dynamic schedule. Default: adaptive (large
     /// claims first, single tasks at the end, so the balance stays dynamic). From 1 to 10000000.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::CHUNK.parser())]
-    pub chunk: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::CHUNK.parser_nonzero())]
+    pub chunk: Option<NonZeroU64>,
 
     /// Pin worker i to CPU i modulo the allowed CPUs (threads, processes and commands).
     #[arg(long)]
@@ -399,8 +357,8 @@ pub struct AnalyzeArgs {
 
     /// Tasks per measured run, to turn seconds into tasks/s (a CSV `tasks` column wins), from 1
     /// to 1000000000000. Not for a results.json, which records its own.
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::ANALYZE_TASKS.parser())]
-    pub tasks: Option<u64>,
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::ANALYZE_TASKS.parser_nonzero())]
+    pub tasks: Option<NonZeroU64>,
 
     /// A name for the analysed data (default: the file names, or the run's own label).
     #[arg(long, value_name = "NAME")]

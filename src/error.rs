@@ -7,6 +7,13 @@ use std::process::ExitCode;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A flag's value refused by its clap value parser (in the `limits`, `units`, `worker_list` and
+/// `fleet_value` modules): one sentence naming the flag and what it accepts, which `main` finds
+/// in clap's error by its type (`limits::own_sentence`) and prints alone (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FlagError(pub String);
+
 /// The workload or a worker failed, or the run was interrupted; results so far are saved (exit 3).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

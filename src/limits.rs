@@ -4,6 +4,7 @@
 //! run that never ends (`--io-ms 18446744073709551615`) or asks for more memory than exists.
 //! Durations and percentages are read by the grammar of `crate::units`; prices here.
 
+use crate::error::FlagError;
 use crate::units::{DurationFlag, DurationRange, PercentFlag, PercentRange};
 use std::num::{NonZeroU32, NonZeroU64};
 use std::time::Duration;
@@ -130,28 +131,27 @@ impl Whole {
     }
 
     /// A clap value parser for this range.
-    pub fn parser(self) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
-        move |text| self.check(text)
+    pub fn parser(self) -> impl Fn(&str) -> Result<u64, FlagError> + Clone + Send + Sync + 'static {
+        move |text| self.check(text).map_err(FlagError)
     }
 
     /// A clap value parser for this range into a `NonZeroU64` (the range must start at 1).
     pub fn parser_nonzero(
         self,
-    ) -> impl Fn(&str) -> Result<NonZeroU64, String> + Clone + Send + Sync + 'static {
+    ) -> impl Fn(&str) -> Result<NonZeroU64, FlagError> + Clone + Send + Sync + 'static {
         move |text| {
-            self.check(text).and_then(|v| {
-                NonZeroU64::new(v).ok_or_else(|| format!("{} must be at least 1", self.flag))
-            })
+            let v = self.parser()(text)?;
+            NonZeroU64::new(v).ok_or_else(|| FlagError(format!("{} must be at least 1", self.flag)))
         }
     }
 
     /// A clap value parser for this range into a `u32` (the range must fit in one).
     pub fn parser_u32(
         self,
-    ) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync + 'static {
+    ) -> impl Fn(&str) -> Result<u32, FlagError> + Clone + Send + Sync + 'static {
         move |text| {
-            self.check(text)
-                .and_then(|v| u32::try_from(v).map_err(|e| e.to_string()))
+            let v = self.parser()(text)?;
+            u32::try_from(v).map_err(|e| FlagError(format!("{} {v}: {e}", self.flag)))
         }
     }
 
@@ -159,11 +159,10 @@ impl Whole {
     /// fit in a `u32`).
     pub fn parser_nonzero_u32(
         self,
-    ) -> impl Fn(&str) -> Result<NonZeroU32, String> + Clone + Send + Sync + 'static {
+    ) -> impl Fn(&str) -> Result<NonZeroU32, FlagError> + Clone + Send + Sync + 'static {
         move |text| {
-            self.parser_u32()(text).and_then(|v| {
-                NonZeroU32::new(v).ok_or_else(|| format!("{} must be at least 1", self.flag))
-            })
+            let v = self.parser_u32()(text)?;
+            NonZeroU32::new(v).ok_or_else(|| FlagError(format!("{} must be at least 1", self.flag)))
         }
     }
 }
@@ -186,12 +185,12 @@ impl Price {
 }
 
 /// A clap value parser for `--price-per-hour`.
-pub fn price(text: &str) -> Result<Price, String> {
+pub fn price(text: &str) -> Result<Price, FlagError> {
     Price::parse(text).ok_or_else(|| {
-        format!(
+        FlagError(format!(
             "--price-per-hour {} is not a price: give a number of USD per hour above 0 and at most {MAX_PRICE_PER_HOUR}",
             crate::visible::excerpt(text, 40)
-        )
+        ))
     })
 }
 
@@ -206,7 +205,12 @@ pub struct PriceOverride {
 
 /// A clap value parser for `--price LABEL=USD`. The last `=` splits, so labels may contain `=`
 /// themselves.
-pub fn price_override(text: &str) -> Result<PriceOverride, String> {
+pub fn price_override(text: &str) -> Result<PriceOverride, FlagError> {
+    price_override_sentence(text).map_err(FlagError)
+}
+
+/// `price_override`'s reading, or the sentence of its refusal.
+fn price_override_sentence(text: &str) -> Result<PriceOverride, String> {
     let short = |t: &str| crate::visible::shorten(t, 60);
     let Some((label, usd)) = text.rsplit_once('=') else {
         return Err(format!(
@@ -234,25 +238,25 @@ pub fn price_override(text: &str) -> Result<PriceOverride, String> {
 }
 
 /// A clap value parser for `--alpha`: a significance level above 0 and below 1.
-pub fn alpha(text: &str) -> Result<f64, String> {
+pub fn alpha(text: &str) -> Result<f64, FlagError> {
     let v: Option<f64> = text.trim().parse().ok();
     match v {
         Some(a) if a > 0.0 && a < 0.5 => Ok(a),
-        _ => Err(format!(
+        _ => Err(FlagError(format!(
             "--alpha {} is out of range: give an error rate above 0 and below 0.5, such as 0.05",
             crate::visible::excerpt(text, 40)
-        )),
+        ))),
     }
 }
 
-/// The sentence of a value parser here or in `crate::units`, which already names its flag, out
-/// of clap's error ("invalid value ... for ..." around it); `None` for any other error.
+/// The sentence of a flag's value parser (a `FlagError`, which already names its flag) out of
+/// clap's error ("invalid value ... for ..." around it); `None` for any other error.
 pub fn own_sentence(e: &clap::Error) -> Option<String> {
     if e.kind() != clap::error::ErrorKind::ValueValidation {
         return None;
     }
-    let text = std::error::Error::source(e)?.to_string();
-    text.starts_with("--").then_some(text)
+    let source = std::error::Error::source(e)?;
+    source.downcast_ref::<FlagError>().map(|f| f.0.clone())
 }
 
 #[cfg(test)]
@@ -297,6 +301,7 @@ mod tests {
         assert!(
             TASKS.parser_nonzero()("0")
                 .unwrap_err()
+                .0
                 .starts_with("--tasks 0 is out of range")
         );
     }
@@ -307,13 +312,13 @@ mod tests {
         assert_eq!(price("1000000").map(Price::usd_per_hour), Ok(1e6));
         for bad in ["-5", "0", "nan", "inf", "1e9", "1000000.5", "free", ""] {
             assert!(
-                price(bad).unwrap_err().starts_with("--price-per-hour "),
+                price(bad).unwrap_err().0.starts_with("--price-per-hour "),
                 "{bad}"
             );
         }
         assert_eq!(alpha("0.05"), Ok(0.05));
         for bad in ["-1", "0", "1", "x"] {
-            assert!(alpha(bad).unwrap_err().starts_with("--alpha "), "{bad}");
+            assert!(alpha(bad).unwrap_err().0.starts_with("--alpha "), "{bad}");
         }
     }
 
@@ -332,7 +337,7 @@ mod tests {
             ("c7i=inf", "is not a positive number"),
             ("c7i=2000000", "(at most 1000000)"),
         ] {
-            let e = price_override(bad).unwrap_err();
+            let e = price_override(bad).unwrap_err().0;
             assert!(e.starts_with("--price \""), "{bad}: {e}");
             assert!(e.contains(says), "{bad}: {e}");
         }
@@ -354,7 +359,7 @@ mod tests {
             let mut refused = vec!["169h", "0", "-5m"];
             refused.extend(below);
             for bad in refused {
-                let e = parse(bad).unwrap_err();
+                let e = parse(bad).unwrap_err().0;
                 assert_eq!(
                     e,
                     format!(
@@ -363,7 +368,7 @@ mod tests {
                     )
                 );
             }
-            let e = parse("soon").unwrap_err();
+            let e = parse("soon").unwrap_err().0;
             assert!(
                 e.starts_with(&format!("{} soon is not a duration", flag.flag)),
                 "{e}"
@@ -385,18 +390,18 @@ mod tests {
             assert_eq!(parse("0.05").map(|p| p.fraction()), Ok(0.05), "{name}");
             assert_eq!(parse("99.5%").map(|p| p.to_string()), Ok("99.5%".into()));
             assert_eq!(parse("0%").is_ok(), zero_ok, "{name}");
-            let e = parse("100%").unwrap_err();
+            let e = parse("100%").unwrap_err().0;
             assert!(
                 e.starts_with(&format!("{name} 100% is out of range")),
                 "{e}"
             );
-            let e = parse("-1%").unwrap_err();
+            let e = parse("-1%").unwrap_err().0;
             assert!(e.starts_with(&format!("{name} -1% is out of range")), "{e}");
             assert_eq!(
-                parse("5").unwrap_err(),
+                parse("5").unwrap_err().0,
                 format!("{name} 5 is ambiguous: write 5% (or the fraction 0.05)")
             );
-            let e = parse("five").unwrap_err();
+            let e = parse("five").unwrap_err().0;
             assert!(
                 e.starts_with(&format!("{name} five is not a percentage")),
                 "{e}"

@@ -15,6 +15,7 @@
 //! Numbers in both are plain decimals (`12`, `1.5`, `.5`): no exponent, no `+`, no `inf`. A
 //! minus sign is read, so that `-5m` is told it is out of range rather than unreadable.
 
+use crate::error::FlagError;
 use crate::numbers::show_duration;
 use std::time::Duration;
 
@@ -54,8 +55,8 @@ impl DurationFlag {
     /// A clap value parser: a `Duration` within the range, or one sentence naming the flag.
     pub fn parser(
         self,
-    ) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
-        move |text| parse_duration(self.flag, text, self.range)
+    ) -> impl Fn(&str) -> Result<Duration, FlagError> + Clone + Send + Sync + 'static {
+        move |text| parse_duration(self.flag, text, self.range).map_err(FlagError)
     }
 }
 
@@ -181,8 +182,12 @@ impl PercentFlag {
     /// A clap value parser: a `Percent` within the range, or one sentence naming the flag.
     pub fn parser(
         self,
-    ) -> impl Fn(&str) -> Result<Percent, String> + Clone + Send + Sync + 'static {
-        move |text| parse_percent(self.flag, text, self.range).map(Percent)
+    ) -> impl Fn(&str) -> Result<Percent, FlagError> + Clone + Send + Sync + 'static {
+        move |text| {
+            parse_percent(self.flag, text, self.range)
+                .map(Percent)
+                .map_err(FlagError)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! read by clap's value parser into a `WorkerList`, so the counts arrive typed. Every refusal is
 //! one sentence naming `--workers` and what is accepted.
 
+use crate::error::FlagError;
 use std::fmt;
 use std::num::NonZeroUsize;
 
@@ -38,7 +39,12 @@ impl fmt::Display for WorkerList {
 
 /// The clap value parser of `--workers`: `A..B` is every count from A to B; `A..B:S` is A,
 /// every multiple of S above A, and B. The error is one sentence naming `--workers`.
-pub fn parse(spec: &str) -> Result<WorkerList, String> {
+pub fn parse(spec: &str) -> Result<WorkerList, FlagError> {
+    read(spec).map_err(FlagError)
+}
+
+/// `parse`'s reading, or the sentence of its refusal.
+fn read(spec: &str) -> Result<WorkerList, String> {
     let items: Vec<&str> = spec.split(',').map(str::trim).collect();
     if items.iter().all(|i| i.is_empty()) {
         return Err(hint("is empty"));
@@ -172,18 +178,18 @@ mod tests {
         for bad in [
             "0", "8..2", "abc", "", "1,,2", "1..x", "1..8:0", "-1", "0..4",
         ] {
-            let e = parse(bad).unwrap_err();
+            let e = parse(bad).unwrap_err().0;
             assert!(e.starts_with("--workers"), "{bad}: {e}");
         }
         assert_eq!(
-            parse("8..2").unwrap_err(),
+            parse("8..2").unwrap_err().0,
             "--workers: the range 8..2 runs backwards; write it low to high, as 2..8"
         );
         assert_eq!(
-            parse("1..8:0").unwrap_err(),
+            parse("1..8:0").unwrap_err().0,
             "--workers: the step in \"1..8:0\" must be a whole number of at least 1, as in 1..64:4"
         );
-        let huge = parse("1..100000000000").unwrap_err();
+        let huge = parse("1..100000000000").unwrap_err().0;
         assert!(huge.contains("stepped range"), "{huge}");
         assert_eq!(ws("1..100000:10000").len(), 11);
     }

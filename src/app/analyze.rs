@@ -19,7 +19,7 @@ pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<
     let config = AnalyzeConfig::from_args(args, &now.folder_stamp(), command_line)?;
     import::refuse_duplicates(&config.files)?;
     target::check_folder(
-        "--out",
+        target::OutputFlag::Out,
         &config.out.path,
         &target::RUN_OUTPUTS,
         &config.files,

@@ -9,6 +9,7 @@ use crate::config::compare::CompareConfig;
 use crate::config::report::MarkdownTarget;
 use crate::error::{Inconclusive, RegressionFound, usage};
 use crate::model::json;
+use crate::outdir::target::{self, OutputFlag};
 use crate::render::compare_fmt;
 use crate::render::compare_md;
 use crate::term::compare_text;
@@ -22,7 +23,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     let config = CompareConfig::from_args(args, step_summary)?;
     let inputs = [config.baseline.clone(), config.current.clone()];
     if let Some(MarkdownTarget::File(path)) = &config.markdown {
-        crate::outdir::target::check_file("--markdown", path, &inputs)?;
+        target::check_file(OutputFlag::Markdown, path, &inputs)?;
     }
     let baseline = json::read(&config.baseline)?;
     let current = json::read(&config.current)?;

@@ -27,13 +27,13 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let config = ReportConfig::from_args(args, &UtcTime::now().folder_stamp())?;
     // Check the outputs and read every input before creating any folder: a typo costs nothing.
     target::check_folder(
-        "--out",
+        target::OutputFlag::Out,
         &config.out.path,
         &target::REPORT_OUTPUTS,
         &config.inputs,
     )?;
     if let Some(MarkdownTarget::File(path)) = &config.markdown {
-        target::check_file("--markdown", path, &config.inputs)?;
+        target::check_file(target::OutputFlag::Markdown, path, &config.inputs)?;
     }
     let runs = config
         .inputs

@@ -10,6 +10,7 @@ use crate::model::json;
 use crate::model::{RunRecord, SweepState};
 use crate::outdir::OutputDir;
 use crate::outdir::claim::{Existing, Outputs, claim};
+use crate::outdir::target::{self, OutputFlag};
 use crate::sweep::BatchEvent;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,12 +23,7 @@ pub const STDOUT_END: &str = "--- end of plateau results.json ---";
 /// Checks the run's folder can take the outputs, then claims it: continued with `--resume`,
 /// replaced with `--force`, else refused when it already holds a run.
 pub fn claim_folder(config: &RunConfig) -> anyhow::Result<OutputDir> {
-    crate::outdir::target::check_folder(
-        "--out",
-        &config.out.path,
-        &crate::outdir::target::RUN_OUTPUTS,
-        &[],
-    )?;
+    target::check_folder(OutputFlag::Out, &config.out.path, &target::RUN_OUTPUTS, &[])?;
     let existing = if config.robust.resume.is_some() {
         Existing::Continue
     } else if config.robust.replace {

@@ -1,9 +1,11 @@
 //! The flags of `plateau fleet`: collect results from many machines, or write the manifests
-//! that run `plateau run --emit-results` on Kubernetes or Slurm. `fleet k8s`'s quantities are
-//! typed by their value parsers (`crate::fleet_value`); `fleet` validates the rest.
+//! that run `plateau run --emit-results` on Kubernetes or Slurm. The machines, `fleet k8s`'s
+//! quantities and `fleet slurm`'s CPUs and time limit are typed by their value parsers
+//! (`crate::fleet_value`); `fleet` validates the rest.
 
-use crate::fleet_value::{self, PerMachine, Quantity};
+use crate::fleet_value::{self, MachineArg, PerMachine, Quantity, SlurmTime};
 use clap::{Args, Subcommand, ValueEnum};
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 /// Flags of `plateau fleet`.
@@ -85,8 +87,8 @@ docs/fleet.md for the whole loop: build and push, apply, wait, kubectl logs, fle
 pub struct K8sArgs {
     /// A machine type: LABEL=INSTANCE_TYPE, or LABEL=INSTANCE_TYPE:USD_PER_HOUR (repeatable,
     /// one Job each).
-    #[arg(long, value_name = "LABEL=TYPE[:PRICE]", required = true)]
-    pub machine: Vec<String>,
+    #[arg(long, value_name = "LABEL=TYPE[:PRICE]", required = true, value_parser = fleet_value::machine)]
+    pub machine: Vec<MachineArg>,
 
     /// The container image holding plateau (built from the repository's Dockerfile).
     #[arg(long, value_name = "IMAGE")]
@@ -136,8 +138,8 @@ first; everything after them (or after --) is given to `plateau run`, and checke
 pub struct SlurmArgs {
     /// A machine type: LABEL=FEATURE (or LABEL=PARTITION with --select partition), optionally
     /// with :USD_PER_HOUR (repeatable, one array element each).
-    #[arg(long, value_name = "LABEL=NAME[:PRICE]", required = true)]
-    pub machine: Vec<String>,
+    #[arg(long, value_name = "LABEL=NAME[:PRICE]", required = true, value_parser = fleet_value::machine)]
+    pub machine: Vec<MachineArg>,
 
     /// Whether a machine's name is a node feature (--constraint) or a partition.
     #[arg(long, value_enum, default_value_t = SlurmSelect::Constraint)]
@@ -145,16 +147,16 @@ pub struct SlurmArgs {
 
     /// CPUs for plateau in each element: N for every machine or LABEL=N for one (repeatable).
     /// Default: the whole node.
-    #[arg(long, value_name = "[LABEL=]N")]
-    pub cpus_per_task: Vec<String>,
+    #[arg(long, value_name = "[LABEL=]N", value_parser = fleet_value::cpus_per_task)]
+    pub cpus_per_task: Vec<PerMachine<NonZeroU32>>,
 
     /// The plateau binary as the compute nodes see it.
     #[arg(long, value_name = "PATH", default_value = "plateau")]
     pub plateau: String,
 
     /// The array's time limit (sbatch --time, e.g. 30:00 or 1-00:00:00).
-    #[arg(long, value_name = "LIMIT")]
-    pub time: Option<String>,
+    #[arg(long, value_name = "LIMIT", value_parser = fleet_value::slurm_time)]
+    pub time: Option<SlurmTime>,
 
     /// The fleet's name: the job name and the prefix of the output files. Default:
     /// plateau-<date>-<time>.

@@ -38,8 +38,6 @@ impl AnalyzeConfig {
         now_stamp: &str,
         command_line: Vec<String>,
     ) -> anyhow::Result<Self> {
-        // `--tasks` is at least 1: its value parser (`limits::ANALYZE_TASKS`) held it.
-        let tasks = args.tasks.and_then(NonZeroU64::new);
         if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
             return Err(usage(
                 "--label is empty; give a name for the analysed data, or drop the flag to use the file names",
@@ -48,7 +46,7 @@ impl AnalyzeConfig {
         let out = OutDir::given_or_dated(args.out.as_deref(), now_stamp, "analyze");
         Ok(Self {
             files: args.files.clone(),
-            tasks,
+            tasks: args.tasks,
             label: args.label.clone(),
             analysis: analysis_options(&args.analysis),
             out,

@@ -2,7 +2,7 @@
 //! workload on threads or in a process pool, the user's command once per task, or the user's
 //! command as persistent workers. A mode without its workload cannot be written down.
 
-use crate::cli::Mode;
+use crate::cli::WorkloadKind;
 use crate::exec::command::{CommandSpec, CommandWorkload};
 use crate::exec::persistent::{PersistentSpec, PersistentWorkload};
 use crate::model::RunMode;
@@ -59,16 +59,6 @@ pub enum BuiltIn {
 }
 
 impl Execution {
-    /// The mode as the user names it (`--mode`), recorded in results.json.
-    pub fn mode(&self) -> Mode {
-        match self {
-            Execution::Threads(_) => Mode::Threads,
-            Execution::Processes(_) => Mode::Processes,
-            Execution::Command(_) => Mode::Command,
-            Execution::Persistent(_) => Mode::Persistent,
-        }
-    }
-
     /// The mode as results.json records it.
     pub fn recorded_mode(&self) -> RunMode {
         match self {
@@ -98,18 +88,27 @@ impl Execution {
 
     /// The workload's name in the default dated folder: a built-in's, or "command".
     pub fn folder_name(&self) -> &'static str {
-        match self.built_in() {
-            Some(BuiltIn::Cpu { .. }) => "cpu",
-            Some(BuiltIn::Memory { .. }) => "memory",
-            Some(BuiltIn::Io { .. }) => "io",
-            Some(BuiltIn::Contended { .. }) => "contended",
-            Some(BuiltIn::Tiny { .. }) => "tiny",
-            None => "command",
-        }
+        self.built_in().map_or("command", BuiltIn::name)
     }
 }
 
 impl BuiltIn {
+    /// Which built-in workload this is.
+    pub fn kind(&self) -> WorkloadKind {
+        match self {
+            BuiltIn::Cpu { .. } => WorkloadKind::Cpu,
+            BuiltIn::Memory { .. } => WorkloadKind::Memory,
+            BuiltIn::Io { .. } => WorkloadKind::Io,
+            BuiltIn::Contended { .. } => WorkloadKind::Contended,
+            BuiltIn::Tiny { .. } => WorkloadKind::Tiny,
+        }
+    }
+
+    /// The workload's name (`WorkloadKind::name`), as `--workload` and results.json spell it.
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
     /// Builds the workload.
     pub fn build(&self) -> SharedWorkload {
         match self {
@@ -140,15 +139,10 @@ mod tests {
         let threads = Execution::Threads(cpu.clone());
         let pool = Execution::Processes(cpu.clone());
         assert_eq!(
-            (threads.mode(), pool.mode()),
-            (Mode::Threads, Mode::Processes)
+            (threads.recorded_mode(), pool.recorded_mode()),
+            (RunMode::Threads, RunMode::Processes)
         );
         assert_eq!(threads.built_in(), Some(&cpu));
-        // The record names the mode as `--mode` does.
-        for e in [&threads, &pool] {
-            assert_eq!(e.recorded_mode().as_str(), e.mode().as_str());
-        }
-        assert_eq!(pool.recorded_mode(), RunMode::Processes);
         assert_eq!(pool.folder_name(), "cpu");
         assert_eq!(threads.build().describe()["iterations"], 5);
         let command = Execution::Command(CommandSpec {
@@ -157,9 +151,30 @@ mod tests {
             timeout: None,
             keep_going: false,
         });
-        assert_eq!(command.mode(), Mode::Command);
+        assert_eq!(command.recorded_mode(), RunMode::Command);
         assert_eq!(command.built_in(), None);
         assert_eq!(command.folder_name(), "command");
         assert_eq!(command.build().describe()["name"], "command");
+    }
+
+    #[test]
+    fn a_built_in_has_one_name_for_its_flag_its_record_and_its_folder() {
+        let n = NonZeroU64::new(1).unwrap();
+        for b in [
+            BuiltIn::Cpu { iterations: n },
+            BuiltIn::Memory { buffer_bytes: n },
+            BuiltIn::Io { io_ms: n },
+            BuiltIn::Contended { updates: n },
+            BuiltIn::Tiny {
+                work_ns: 0,
+                iterations: 1,
+            },
+        ] {
+            let flag = clap::ValueEnum::to_possible_value(&b.kind()).unwrap();
+            assert_eq!(flag.get_name(), b.name());
+            assert_eq!(Execution::Threads(b.clone()).folder_name(), b.name());
+            let described = b.build().describe();
+            assert_eq!(described["name"], b.name());
+        }
     }
 }

@@ -77,11 +77,11 @@ pub fn execution(
         return Err(usage(format!(
             "{} applies to --workload {}, not to --workload {}",
             f.flag,
-            kind_name(f.kind),
-            kind_name(args.workload)
+            f.kind.name(),
+            args.workload.name()
         )));
     }
-    Ok(run_on(built_in(args, machine, iterations)?))
+    Ok(run_on(built_in(args, machine, iterations)))
 }
 
 /// The command mode, refused beside `--mode processes` and the built-in workloads' flags.
@@ -109,57 +109,44 @@ fn command_execution(
     Ok(Execution::Command(command))
 }
 
-/// The built-in workload of `--workload` with its own flag (or its default).
-fn built_in(
-    args: &RunArgs,
-    machine: &MachineInfo,
-    iterations: NonZeroU64,
-) -> anyhow::Result<BuiltIn> {
-    Ok(match args.workload {
+/// `--io-ms` when not given.
+const DEFAULT_IO_MS: NonZeroU64 = NonZeroU64::new(io::DEFAULT_IO_MS).unwrap();
+/// `--updates` when not given.
+const DEFAULT_UPDATES: NonZeroU64 = NonZeroU64::new(contended::DEFAULT_UPDATES).unwrap();
+
+/// The built-in workload of `--workload` with its own flag (or its default). Each flag's value
+/// parser (`crate::limits`) already held it in its range.
+fn built_in(args: &RunArgs, machine: &MachineInfo, iterations: NonZeroU64) -> BuiltIn {
+    match args.workload {
         WorkloadKind::Cpu => BuiltIn::Cpu { iterations },
         WorkloadKind::Memory => BuiltIn::Memory {
-            buffer_bytes: buffer_bytes(args, machine)?,
+            buffer_bytes: buffer_bytes(args, machine),
         },
         WorkloadKind::Io => BuiltIn::Io {
-            io_ms: NonZeroU64::new(args.io_ms.unwrap_or(io::DEFAULT_IO_MS)).ok_or_else(|| {
-                usage("--io-ms must be at least 1: it is how long each io task blocks (default 20)")
-            })?,
+            io_ms: args.io_ms.unwrap_or(DEFAULT_IO_MS),
         },
         WorkloadKind::Contended => BuiltIn::Contended {
-            updates: NonZeroU64::new(args.updates.unwrap_or(contended::DEFAULT_UPDATES))
-                .ok_or_else(|| {
-                    usage("--updates must be at least 1: it is how many locked updates each contended task makes (default 10000)")
-                })?,
+            updates: args.updates.unwrap_or(DEFAULT_UPDATES),
         },
         WorkloadKind::Tiny => {
             let work_ns = args.work_ns.unwrap_or(tiny::DEFAULT_WORK_NS);
-            if work_ns > 1_000_000_000 {
-                return Err(usage(
-                    "--work-ns must be at most 1000000000 (1 s): tiny tasks are meant to be short",
-                ));
-            }
             BuiltIn::Tiny {
                 work_ns,
                 iterations: tiny::iterations_for(work_ns),
             }
         }
-    })
+    }
 }
 
-/// The memory workload's buffer: `--buffer-mib`, or sized from the last-level cache.
-fn buffer_bytes(args: &RunArgs, machine: &MachineInfo) -> anyhow::Result<NonZeroU64> {
-    let bytes = match args.buffer_mib {
-        Some(0) => {
-            return Err(usage(
-                "--buffer-mib must be at least 1: it is the MiB each memory task streams through",
-            ));
-        }
-        Some(mib) => mib
-            .checked_mul(MIB)
-            .ok_or_else(|| usage(format!("--buffer-mib {mib} is too large for this machine")))?,
-        None => memory::default_buffer_bytes(machine.last_level_cache_bytes),
-    };
-    Ok(NonZeroU64::new(bytes).expect("at least 1 MiB"))
+/// The memory workload's buffer: `--buffer-mib` (at most 1 TiB, so the bytes fit in a `u64`),
+/// or sized from the last-level cache.
+fn buffer_bytes(args: &RunArgs, machine: &MachineInfo) -> NonZeroU64 {
+    const MIB_NZ: NonZeroU64 = NonZeroU64::new(MIB).unwrap();
+    match args.buffer_mib {
+        Some(mib) => mib.saturating_mul(MIB_NZ),
+        None => NonZeroU64::new(memory::default_buffer_bytes(machine.last_level_cache_bytes))
+            .expect("the default buffer is at least 32 MiB"),
+    }
 }
 
 /// The chunking of `--chunk`, which applies only to the dynamic schedule of built-in workloads.
@@ -167,9 +154,6 @@ pub fn chunking(args: &RunArgs, execution: &Execution) -> anyhow::Result<Chunkin
     let Some(n) = args.chunk else {
         return Ok(Chunking::Adaptive);
     };
-    let n = NonZeroU64::new(n).ok_or_else(|| {
-        usage("--chunk must be at least 1: it is how many tasks a worker claims at once")
-    })?;
     if matches!(execution, Execution::Command(_)) {
         return Err(usage(
             "--chunk does not apply to a command: each task is one run of it",
@@ -220,16 +204,6 @@ fn check_one_buffer_fits(bytes: u64, machine: &MachineInfo) -> anyhow::Result<()
         )));
     }
     Ok(())
-}
-
-fn kind_name(k: WorkloadKind) -> &'static str {
-    match k {
-        WorkloadKind::Cpu => "cpu",
-        WorkloadKind::Memory => "memory",
-        WorkloadKind::Io => "io",
-        WorkloadKind::Contended => "contended",
-        WorkloadKind::Tiny => "tiny",
-    }
 }
 
 #[cfg(test)]

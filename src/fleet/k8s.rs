@@ -4,11 +4,11 @@
 //! sweep), labels tying the fleet's Jobs together, and `plateau run --emit-results` as the
 //! command, so each Job's log carries its result. Pure: validated settings in, YAML out.
 
-use super::machines::{Machine, parse_machines, per_machine};
+use super::machines::{parse_machines, per_machine};
 use super::run_flags::RunFlags;
 use super::{slug, yaml};
 use crate::error::usage;
-use crate::fleet_value::{PerMachine, Quantity};
+use crate::fleet_value::{MachineArg, MachineType, PerMachine, Quantity};
 use serde_json::{Value, json};
 
 /// The label every Job and pod of a fleet carries: `kubectl get jobs -l plateau.dev/fleet=NAME`.
@@ -37,7 +37,7 @@ pub struct K8sFleet {
 #[derive(Debug, Clone)]
 pub struct JobSpec {
     /// The machine.
-    pub machine: Machine,
+    pub machine: MachineType,
     /// The Job's name: `<fleet>-<machine slug>`.
     pub name: String,
     /// CPUs requested and limited.
@@ -46,11 +46,12 @@ pub struct JobSpec {
     pub memory: Quantity,
 }
 
-/// The settings `K8sFleet::new` checks (the quantities arrive checked by their parsers).
+/// The settings `K8sFleet::new` checks (the machines and quantities arrive read by their
+/// value parsers).
 #[derive(Debug, Clone)]
 pub struct K8sInput<'a> {
     /// `--machine` values.
-    pub machines: &'a [String],
+    pub machines: &'a [MachineArg],
     /// `--image`.
     pub image: &'a str,
     /// `--cpu` values.
@@ -134,7 +135,7 @@ impl K8sFleet {
             .to_vec();
         command.push(j.machine.label.clone());
         if let Some(p) = j.machine.price {
-            command.extend(["--price-per-hour".into(), p.to_string()]);
+            command.extend(["--price-per-hour".into(), p.usd_per_hour().to_string()]);
         }
         command.extend(["--out".into(), format!("{RESULTS_DIR}/run")]);
         command.extend(self.run_flags.argv().iter().cloned());
@@ -210,7 +211,7 @@ mod tests {
     }
 
     fn quantities(
-        parse: fn(&str) -> Result<PerMachine<Quantity>, String>,
+        parse: fn(&str) -> Result<PerMachine<Quantity>, crate::error::FlagError>,
         v: &[&str],
     ) -> Vec<PerMachine<Quantity>> {
         v.iter().map(|t| parse(t).unwrap()).collect()
@@ -220,7 +221,10 @@ mod tests {
         let flags = super::super::run_flags::validate(&strings(&["--workers", "1..4"]))?;
         K8sFleet::new(
             K8sInput {
-                machines: &strings(machines),
+                machines: &machines
+                    .iter()
+                    .map(|m| MachineType::parse(m))
+                    .collect::<Vec<_>>(),
                 image: "registry.example/plateau:1",
                 cpu: &quantities(crate::fleet_value::cpu, cpu),
                 memory: &quantities(crate::fleet_value::memory, memory),

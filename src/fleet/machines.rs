@@ -1,33 +1,23 @@
-//! The machines of a fleet from `--machine LABEL=TARGET[:PRICE]`, and the flags that give a
-//! value for every machine (`N`) or for one (`LABEL=N`), such as `--cpu` or
-//! `--cpus-per-task`. Every refusal is one sentence naming the flag (exit 2).
+//! The machines of a fleet from `--machine LABEL=TARGET[:PRICE]` (each value read by its clap
+//! value parser, `fleet_value::MachineType`), and the flags that give a value for every machine
+//! (`N`) or for one (`LABEL=N`), such as `--cpu` or `--cpus-per-task`. Every refusal is one
+//! sentence naming the flag (exit 2).
 
 use crate::error::usage;
-use crate::fleet_value::PerMachine;
-use crate::limits::{MAX_PRICE_PER_HOUR, Price};
+use crate::fleet_value::{MachineArg, MachineType, PerMachine};
 
-/// One machine of the fleet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Machine {
-    /// The run's label (`plateau run --label`), unique in the fleet.
-    pub label: String,
-    /// The instance type, node feature or partition that selects it.
-    pub target: String,
-    /// USD per hour, positive, when given.
-    pub price: Option<f64>,
-}
-
-/// Parses every `--machine` value; `target` names what follows `=` in the messages (e.g.
-/// "INSTANCE_TYPE"). Two machines with one label are refused.
-pub fn parse_machines(values: &[String], target: &str) -> anyhow::Result<Vec<Machine>> {
+/// The machines of the fleet, in order: each `--machine` value as its value parser read it;
+/// `target` names what follows `=` in the messages (e.g. "INSTANCE_TYPE"). A value the parser
+/// could not read, and two machines with one label, are refused.
+pub fn parse_machines(values: &[MachineArg], target: &str) -> anyhow::Result<Vec<MachineType>> {
     if values.is_empty() {
         return Err(usage(format!(
             "--machine is needed at least once, e.g. --machine c7i=c7i.2xlarge:0.357 (LABEL={target}[:USD_PER_HOUR])"
         )));
     }
-    let mut machines: Vec<Machine> = Vec::new();
+    let mut machines: Vec<MachineType> = Vec::new();
     for v in values {
-        let m = parse_machine(v, target)?;
+        let m = v.clone().map_err(|fault| usage(fault.sentence(target)))?;
         if machines.iter().any(|o| o.label == m.label) {
             return Err(usage(format!(
                 "--machine gives the label {:?} twice; give each machine its own label",
@@ -39,56 +29,12 @@ pub fn parse_machines(values: &[String], target: &str) -> anyhow::Result<Vec<Mac
     Ok(machines)
 }
 
-fn parse_machine(text: &str, target: &str) -> anyhow::Result<Machine> {
-    let example = format!("write it as LABEL={target}[:USD_PER_HOUR], e.g. c7i=c7i.2xlarge:0.357");
-    let Some((label, rest)) = text.split_once('=') else {
-        return Err(usage(format!("--machine {text:?} has no '='; {example}")));
-    };
-    let label = label.trim();
-    if label.is_empty() {
-        return Err(usage(format!(
-            "--machine {text:?} has an empty label before '='; {example}"
-        )));
-    }
-    if label.chars().any(char::is_control) {
-        return Err(usage(format!(
-            "--machine {text:?}: the label holds a control character; {example}"
-        )));
-    }
-    let (name, price) = match rest.rsplit_once(':') {
-        Some((name, price)) => (name, Some(parse_price(text, price)?)),
-        None => (rest, None),
-    };
-    let name = name.trim();
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(usage(format!(
-            "--machine {text:?} names no {target} after '=' (or one with spaces); {example}"
-        )));
-    }
-    Ok(Machine {
-        label: label.to_string(),
-        target: name.to_string(),
-        price,
-    })
-}
-
-/// The price after ':' in the one grammar of prices (`limits::Price`: above 0, at most the
-/// ceiling `plateau run --price-per-hour` accepts, which each Job passes it to).
-fn parse_price(text: &str, price: &str) -> anyhow::Result<f64> {
-    match Price::parse(price) {
-        Some(p) => Ok(p.usd_per_hour()),
-        None => Err(usage(format!(
-            "--machine {text:?}: the price {price:?} after ':' is not a positive number of USD per hour (at most {MAX_PRICE_PER_HOUR})"
-        ))),
-    }
-}
-
 /// The value a per-machine flag gives each machine, in the machines' order (None where the
 /// flag gives none). `N` applies to every machine, `LABEL=N` to one and wins over `N`.
 pub fn per_machine<T: Clone>(
     flag: &str,
     values: &[PerMachine<T>],
-    machines: &[Machine],
+    machines: &[MachineType],
 ) -> anyhow::Result<Vec<Option<T>>> {
     let mut all: Option<&T> = None;
     let mut one: Vec<(&str, &T)> = Vec::new();
@@ -137,8 +83,8 @@ pub fn per_machine<T: Clone>(
 mod tests {
     use super::*;
 
-    fn machines(values: &[&str]) -> anyhow::Result<Vec<Machine>> {
-        let v: Vec<String> = values.iter().map(|s| s.to_string()).collect();
+    fn machines(values: &[&str]) -> anyhow::Result<Vec<MachineType>> {
+        let v: Vec<MachineArg> = values.iter().map(|s| MachineType::parse(s)).collect();
         parse_machines(&v, "INSTANCE_TYPE")
     }
 
@@ -147,7 +93,7 @@ mod tests {
         let m = machines(&["c7i=c7i.2xlarge:0.357", "arm=m7g.large"]).unwrap();
         assert_eq!(m[0].label, "c7i");
         assert_eq!(m[0].target, "c7i.2xlarge");
-        assert_eq!(m[0].price, Some(0.357));
+        assert_eq!(m[0].price.map(|p| p.usd_per_hour()), Some(0.357));
         assert_eq!(m[1].price, None);
     }
 

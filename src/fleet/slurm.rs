@@ -4,12 +4,13 @@
 //! script, run with bash, submits itself held, gives each element its machine (and CPUs) with
 //! `scontrol update`, and releases the array. Pure: validated settings in, script text out.
 
-use super::machines::{Machine, parse_machines, per_machine};
+use super::machines::{parse_machines, per_machine};
 use super::run_flags::RunFlags;
 use crate::cli::fleet::SlurmSelect;
 use crate::error::usage;
-use crate::fleet_value::PerMachine;
+use crate::fleet_value::{MachineArg, MachineType, PerMachine, SlurmTime, plain_word};
 use crate::render::facts::shell_join;
+use std::num::NonZeroU32;
 
 /// A validated `plateau fleet slurm`.
 #[derive(Debug, Clone)]
@@ -19,30 +20,31 @@ pub struct SlurmFleet {
     /// Whether a machine's target is a feature or a partition.
     pub select: SlurmSelect,
     /// The machines, one array element each, in order.
-    pub machines: Vec<Machine>,
+    pub machines: Vec<MachineType>,
     /// CPUs per task for each machine (None: the whole node).
-    pub cpus: Vec<Option<u32>>,
+    pub cpus: Vec<Option<NonZeroU32>>,
     /// The plateau binary on the compute nodes.
     pub plateau: String,
     /// `--time`, when given.
-    pub time: Option<String>,
+    pub time: Option<SlurmTime>,
     /// The run flags every element passes.
     pub run_flags: RunFlags,
 }
 
-/// The raw settings `SlurmFleet::new` checks.
+/// The settings `SlurmFleet::new` checks (the machines, CPUs and time limit arrive read by
+/// their value parsers).
 #[derive(Debug, Clone)]
 pub struct SlurmInput<'a> {
     /// `--machine` values.
-    pub machines: &'a [String],
+    pub machines: &'a [MachineArg],
     /// `--select`.
     pub select: SlurmSelect,
     /// `--cpus-per-task` values.
-    pub cpus_per_task: &'a [String],
+    pub cpus_per_task: &'a [PerMachine<NonZeroU32>],
     /// `--plateau`.
     pub plateau: &'a str,
     /// `--time`.
-    pub time: Option<String>,
+    pub time: Option<SlurmTime>,
     /// `--fleet`, or the default name.
     pub name: String,
 }
@@ -55,44 +57,13 @@ impl SlurmFleet {
             SlurmSelect::Partition => "PARTITION",
         };
         let machines = parse_machines(input.machines, target)?;
-        let plain = |flag: &str, v: &str| {
-            let ok = !v.is_empty()
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.:+/".contains(c));
-            if ok {
-                Ok(())
-            } else {
-                Err(usage(format!(
-                    "{flag} {v:?} may hold only letters, digits and - _ . : + /"
-                )))
-            }
-        };
-        plain("--fleet", &input.name)?;
-        if let Some(t) = &input.time {
-            plain("--time", t)?;
-        }
+        plain_word("--fleet", &input.name).map_err(usage)?;
         if input.plateau.trim().is_empty() {
             return Err(usage(
                 "--plateau is empty; give the path of plateau on the compute nodes",
             ));
         }
-        let given: Vec<PerMachine<String>> = input
-            .cpus_per_task
-            .iter()
-            .map(|t| PerMachine::text(t))
-            .collect();
-        let cpus = per_machine("--cpus-per-task", &given, &machines)?
-            .into_iter()
-            .map(|v| match v {
-                None => Ok(None),
-                Some(t) => match t.parse::<u32>() {
-                    Ok(n) if n >= 1 => Ok(Some(n)),
-                    _ => Err(usage(format!(
-                        "--cpus-per-task {t:?} is not a whole number of CPUs, 1 or more"
-                    ))),
-                },
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let cpus = per_machine("--cpus-per-task", input.cpus_per_task, &machines)?;
         Ok(Self {
             name: input.name,
             select: input.select,
@@ -116,7 +87,7 @@ impl SlurmFleet {
         let prices = array(&|i| {
             self.machines[i]
                 .price
-                .map(|p| p.to_string())
+                .map(|p| p.usd_per_hour().to_string())
                 .unwrap_or_default()
         });
         let field = match self.select {
@@ -212,6 +183,7 @@ exec @PLATEAU@ "${args[@]}"
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fleet_value;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -228,11 +200,17 @@ mod tests {
         ]))?;
         SlurmFleet::new(
             SlurmInput {
-                machines: &strings(machines),
+                machines: &machines
+                    .iter()
+                    .map(|m| MachineType::parse(m))
+                    .collect::<Vec<_>>(),
                 select,
-                cpus_per_task: &strings(cpus),
+                cpus_per_task: &cpus
+                    .iter()
+                    .map(|c| fleet_value::cpus_per_task(c))
+                    .collect::<Result<Vec<_>, _>>()?,
                 plateau: "/opt/plateau/bin/plateau",
-                time: Some("30:00".into()),
+                time: Some(fleet_value::slurm_time("30:00")?),
                 name: "fleet-1".into(),
             },
             flags,
@@ -270,12 +248,20 @@ mod tests {
     }
 
     #[test]
-    fn bad_cpus_are_refused_naming_the_flag() {
-        for bad in ["0", "x", "1.5", "-2"] {
-            let err = fleet(&["a=f"], &[bad], SlurmSelect::Constraint)
-                .unwrap_err()
-                .to_string();
-            assert!(err.starts_with("--cpus-per-task"), "{err}");
-        }
+    fn cpus_for_no_machine_and_bad_machines_are_refused_naming_the_flag() {
+        let err = fleet(&["a=f"], &["b=2"], SlurmSelect::Constraint)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("--cpus-per-task \"b=2\": no --machine"),
+            "{err}"
+        );
+        let err = fleet(&["a="], &[], SlurmSelect::Partition)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("--machine \"a=\" names no PARTITION"),
+            "{err}"
+        );
     }
 }

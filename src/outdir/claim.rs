@@ -5,6 +5,7 @@
 //! write into the same folder at once.
 
 use super::OutputDir;
+use super::target::OutputFlag;
 use crate::config::OutDir;
 use crate::error::usage;
 use std::fs::{self, File};
@@ -64,9 +65,9 @@ pub fn holds(dir: &Path) -> Holds {
 /// holds a result and `existing` is `Refuse`.
 pub fn claim(spec: &OutDir, outputs: Outputs, existing: Existing) -> anyhow::Result<OutputDir> {
     let flag = if existing == Existing::Continue {
-        "--resume"
+        OutputFlag::Resume
     } else {
-        "--out"
+        OutputFlag::Out
     };
     let path = if spec.dated {
         fresh_folder(&spec.path)?
@@ -122,7 +123,7 @@ fn fresh_folder(base: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// The folder, open and exclusively flocked; refused if another process holds it.
-fn lock_folder(path: &Path, flag: &str) -> anyhow::Result<File> {
+fn lock_folder(path: &Path, flag: OutputFlag) -> anyhow::Result<File> {
     let shown = path.display();
     let dir = File::open(path).map_err(|e| {
         usage(format!(

@@ -30,7 +30,7 @@ impl OutputDir {
     }
 
     /// Creates `path` if needed and proves it writable (errors name `flag`).
-    pub(super) fn checked(path: &Path, flag: &str) -> anyhow::Result<Self> {
+    pub(super) fn checked(path: &Path, flag: target::OutputFlag) -> anyhow::Result<Self> {
         let shown = path.display();
         if path.exists() && !path.is_dir() {
             return Err(usage(format!(

@@ -6,6 +6,7 @@
 
 use crate::error::usage;
 use crate::input::kind_of;
+use std::fmt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -15,19 +16,51 @@ pub const RUN_OUTPUTS: [&str; 4] = ["results.json", "chart.svg", "report.html", 
 /// The two files `report` writes into its folder.
 pub const REPORT_OUTPUTS: [&str; 2] = ["report.html", "summary.md"];
 
+/// The flag that names an output, which its refusals name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFlag {
+    /// `--out`: the output folder.
+    Out,
+    /// `--resume`: the folder of the run being continued.
+    Resume,
+    /// `--markdown`: the summary file (or `-` for stdout).
+    Markdown,
+}
+
+impl OutputFlag {
+    /// The flag as typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFlag::Out => "--out",
+            OutputFlag::Resume => "--resume",
+            OutputFlag::Markdown => "--markdown",
+        }
+    }
+
+    /// What else the flag accepts besides a file, for a refusal's advice.
+    fn besides_a_file(self) -> &'static str {
+        match self {
+            OutputFlag::Markdown => " (or - for stdout)",
+            OutputFlag::Out | OutputFlag::Resume => "",
+        }
+    }
+}
+
+impl fmt::Display for OutputFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Checks one output file given by `flag` (e.g. `--markdown`): a regular file or a new file in
 /// an existing folder, and none of `inputs`.
-pub fn check_file(flag: &str, path: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+pub fn check_file(flag: OutputFlag, path: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
     let shown = path.display();
     match std::fs::symlink_metadata(path) {
         Ok(meta) if !meta.file_type().is_file() => Err(usage(format!(
             "{flag} {shown} is {}, not a regular file, and writing would replace it; name a regular or new file{}",
             kind_of(&meta),
-            if flag == "--markdown" {
-                " (or - for stdout)"
-            } else {
-                ""
-            }
+            flag.besides_a_file()
         ))),
         Ok(meta) => match inputs.iter().find(|i| same_file(&meta, i)) {
             Some(input) => Err(usage(format!(
@@ -55,7 +88,7 @@ pub fn check_file(flag: &str, path: &Path, inputs: &[PathBuf]) -> anyhow::Result
 
 /// Checks each output file `names` would write into the folder `dir` given by `flag`.
 pub fn check_folder(
-    flag: &str,
+    flag: OutputFlag,
     dir: &Path,
     names: &[&str],
     inputs: &[PathBuf],

@@ -9,6 +9,10 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+/// The workload's name: the value of `--workload`, `config.workload.name` in results.json and
+/// the end of the default folder's name.
+pub const NAME: &str = "contended";
+
 /// Default lock-protected increments per task.
 pub const DEFAULT_UPDATES: u64 = 10_000;
 
@@ -60,7 +64,7 @@ pub fn check_total(tasks: u64, updates: u64, got: u64) -> Result<(), String> {
 
 impl Workload for ContendedWorkload {
     fn describe(&self) -> serde_json::Value {
-        json!({"name": "contended", "updates_per_task": self.updates})
+        json!({"name": NAME, "updates_per_task": self.updates})
     }
 
     fn prepare(&self) -> Result<(), String> {

@@ -6,6 +6,10 @@ use super::{TaskError, Workload};
 use serde_json::json;
 use std::hint::black_box;
 
+/// The workload's name: the value of `--workload`, `config.workload.name` in results.json and
+/// the end of the default folder's name.
+pub const NAME: &str = "cpu";
+
 /// Default iterations per task (the seed's 10 million).
 pub const DEFAULT_ITERATIONS: std::num::NonZeroU64 = match std::num::NonZeroU64::new(10_000_000) {
     Some(n) => n,
@@ -46,7 +50,7 @@ pub fn expected(n: u64, iterations: u64) -> u64 {
 
 impl Workload for CpuWorkload {
     fn describe(&self) -> serde_json::Value {
-        json!({"name": "cpu", "iterations": self.iterations})
+        json!({"name": NAME, "iterations": self.iterations})
     }
 
     fn worker_setup(&self) -> Result<WorkloadSetup, String> {

@@ -8,6 +8,10 @@ use super::{TaskError, Workload};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
+/// The workload's name: the value of `--workload`, `config.workload.name` in results.json and
+/// the end of the default folder's name.
+pub const NAME: &str = "io";
+
 /// Default milliseconds a task blocks.
 pub const DEFAULT_IO_MS: u64 = 20;
 /// Kernel iterations of the CPU part (tens of microseconds: parsing a response, say).
@@ -32,7 +36,7 @@ impl IoWorkload {
 
 impl Workload for IoWorkload {
     fn describe(&self) -> serde_json::Value {
-        json!({"name": "io", "io_ms": self.io.as_millis() as u64, "cpu_iterations": self.cpu_iterations})
+        json!({"name": NAME, "io_ms": self.io.as_millis() as u64, "cpu_iterations": self.cpu_iterations})
     }
 
     fn worker_setup(&self) -> Result<WorkloadSetup, String> {

@@ -9,6 +9,10 @@ use serde_json::json;
 use std::hint::black_box;
 use std::sync::OnceLock;
 
+/// The workload's name: the value of `--workload`, `config.workload.name` in results.json and
+/// the end of the default folder's name.
+pub const NAME: &str = "memory";
+
 const MIB: u64 = 1 << 20;
 /// The smallest default buffer.
 pub const MIN_DEFAULT_BYTES: u64 = 32 * MIB;
@@ -82,7 +86,7 @@ pub fn check_sum(task: u64, got: u64, words: usize) -> Result<(), TaskError> {
 
 impl Workload for MemoryWorkload {
     fn describe(&self) -> serde_json::Value {
-        json!({"name": "memory", "buffer_bytes": self.buffer_bytes, "buffer_mib": self.buffer_bytes as f64 / MIB as f64})
+        json!({"name": NAME, "buffer_bytes": self.buffer_bytes, "buffer_mib": self.buffer_bytes as f64 / MIB as f64})
     }
 
     fn worker_setup(&self) -> Result<WorkloadSetup, String> {

@@ -8,6 +8,10 @@ use serde_json::json;
 use std::hint::black_box;
 use std::time::Instant;
 
+/// The workload's name: the value of `--workload`, `config.workload.name` in results.json and
+/// the end of the default folder's name.
+pub const NAME: &str = "tiny";
+
 /// Default nanoseconds of work per task.
 pub const DEFAULT_WORK_NS: u64 = 1_000;
 
@@ -60,7 +64,7 @@ pub fn iterations_for(work_ns: u64) -> u64 {
 
 impl Workload for TinyWorkload {
     fn describe(&self) -> serde_json::Value {
-        json!({"name": "tiny", "work_ns": self.work_ns, "iterations": self.iterations})
+        json!({"name": NAME, "work_ns": self.work_ns, "iterations": self.iterations})
     }
 
     fn worker_setup(&self) -> Result<WorkloadSetup, String> {

@@ -34,14 +34,14 @@ fn special_files_and_inputs_are_refused_and_new_files_allowed() {
         (hard.clone(), "is the input"),
         (tmp.path().join("no/such/x.md"), "does not exist"),
     ] {
-        let e = check_file("--markdown", &path, &inputs).unwrap_err();
+        let e = check_file(OutputFlag::Markdown, &path, &inputs).unwrap_err();
         assert!(e.downcast_ref::<crate::error::UsageError>().is_some());
         let e = e.to_string();
         assert!(e.starts_with("--markdown "), "{e}");
         assert!(e.contains(needle), "{}: {e}", path.display());
     }
-    check_file("--markdown", &real, &inputs).unwrap();
-    check_file("--markdown", &tmp.path().join("new.md"), &inputs).unwrap();
+    check_file(OutputFlag::Markdown, &real, &inputs).unwrap();
+    check_file(OutputFlag::Markdown, &tmp.path().join("new.md"), &inputs).unwrap();
     assert_eq!(fs::read_to_string(&real).unwrap(), "keep");
 }
 
@@ -73,6 +73,6 @@ fn a_special_file_among_the_outputs_is_refused() {
     let dir = tmp.path();
     let fifo = dir.join("chart.svg");
     mkfifo(&fifo);
-    let e = check_folder("--out", dir, &RUN_OUTPUTS, &[]).unwrap_err();
+    let e = check_folder(OutputFlag::Out, dir, &RUN_OUTPUTS, &[]).unwrap_err();
     assert!(e.to_string().starts_with("--out "), "{e}");
 }
