@@ -255,7 +255,8 @@ pub struct RunArgs {
     pub command: Vec<String>,
 }
 
-/// Flags of the hidden `__worker` subcommand (the setup arrives on stdin).
+/// Flags of the hidden `__worker` subcommand: none (its setup arrives in the
+/// `PLATEAU_WORKER_SETUP` environment variable, its tasks on stdin).
 #[derive(Debug, Args)]
 pub struct WorkerArgs {}
 

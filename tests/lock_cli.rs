@@ -10,7 +10,7 @@ use common::process::{ended, signal};
 use common::{read_json, results, run_flags, spawnable, wait};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
@@ -82,17 +82,21 @@ fn sleeping_commands(tmp: &Path, pids: &Path) -> Child {
     child
 }
 
-#[test]
-fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
-    let tmp = tempfile::tempdir().unwrap();
-    let lock = tmp.path().join("lock");
-    // A finished run to read while the lock is held.
-    plateau_locked(&lock)
-        .args(quick_run(&tmp.path().join("done")))
+/// A finished quick run in `tmp/done`, made under the lock at `lock` (before a test holds it);
+/// its results.json, to read while the lock is held.
+fn finished_run(lock: &Path, tmp: &Path) -> PathBuf {
+    plateau_locked(lock)
+        .args(quick_run(&tmp.join("done")))
         .assert()
         .success();
-    let results = tmp.path().join("done/results.json");
-    let held = hold_lock(&lock);
+    tmp.join("done/results.json")
+}
+
+#[test]
+fn a_held_lock_refuses_a_run_with_no_wait_naming_the_holder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("lock");
+    let _held = hold_lock(&lock);
     let o = plateau_locked(&lock)
         .args(quick_run(&tmp.path().join("b")))
         .arg("--no-wait")
@@ -108,7 +112,14 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         )),
         "{err}"
     );
+}
+
+#[test]
+fn a_held_lock_refuses_the_interleaved_gate_with_no_wait() {
     // The interleaved gate measures too: it takes the same lock.
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("lock");
+    let _held = hold_lock(&lock);
     let o = plateau_locked(&lock)
         .args(["compare", "--baseline-args", "--iterations 1000"])
         .args(["--candidate-args", "--iterations 1000", "--workers", "1"])
@@ -119,7 +130,14 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("plateau run --label first"), "{err}");
-    // Reading commands do not take the lock: they finish while it is held.
+}
+
+#[test]
+fn reading_commands_finish_while_the_lock_is_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("lock");
+    let results = finished_run(&lock, tmp.path());
+    let _held = hold_lock(&lock);
     plateau_locked(&lock).args(["info"]).assert().success();
     plateau_locked(&lock)
         .arg("report")
@@ -141,7 +159,14 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
         .arg(&results)
         .assert()
         .code(predicates::ord::lt(3));
-    // --allow-concurrent measures anyway, says so, and records it.
+}
+
+#[test]
+fn allow_concurrent_measures_under_a_held_lock_says_so_and_records_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("lock");
+    let done = finished_run(&lock, tmp.path());
+    let _held = hold_lock(&lock);
     let o = plateau_locked(&lock)
         .args(quick_run(&tmp.path().join("c")))
         .arg("--allow-concurrent")
@@ -151,14 +176,18 @@ fn a_held_lock_is_named_refused_with_no_wait_and_skipped_by_readers() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("another measurement is running"));
     let v = read_json(&tmp.path().join("c/results.json"));
     assert_eq!(v["run"]["allow_concurrent"], true);
-    let done = read_json(&results);
     assert_eq!(
-        done["run"].get("allow_concurrent"),
+        read_json(&done)["run"].get("allow_concurrent"),
         None,
         "absent when false"
     );
+}
 
-    // Without --no-wait it waits, naming the holder, and runs once the lock is free.
+#[test]
+fn without_no_wait_a_run_waits_naming_the_holder_and_runs_once_the_lock_is_free() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = tmp.path().join("lock");
+    let held = hold_lock(&lock);
     let mut waiter = spawn_locked(&lock)
         .args(quick_run(&tmp.path().join("w")))
         .stdin(Stdio::null())

@@ -3,6 +3,7 @@
 
 pub mod common;
 
+use common::process::{ended, reaped};
 use plateau::cancel::CancelToken;
 use plateau::exec::chunking::Chunking;
 use plateau::exec::processes::ProcessesExecutor;
@@ -25,10 +26,16 @@ fn spec(workers: usize, tasks: u64, schedule: Schedule, chunk: Chunking) -> Batc
     BatchSpec::new(workers, tasks, schedule, chunk, &CancelToken::new())
 }
 
-/// True once no process has this pid (the worker was reaped, not left a zombie).
-fn gone(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks for existence.
-    unsafe { libc::kill(pid as i32, 0) != 0 }
+#[test]
+fn reaped_tells_a_zombie_from_a_reaped_process() {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    common::wait::until("the child's exit", Duration::from_secs(10), || {
+        ended(pid as i32)
+    });
+    assert!(!reaped(pid), "a zombie is not reaped");
+    child.wait().unwrap();
+    assert!(reaped(pid));
 }
 
 #[test]
@@ -62,7 +69,7 @@ fn every_task_runs_exactly_once_in_both_schedules() {
         assert_eq!(s.worker_peak_rss_bytes.len(), workers);
         assert!(s.worker_peak_rss_bytes.iter().all(|&b| b > 0));
         assert!(s.startup_s > 0.0 && s.wall_s > 0.0);
-        assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
+        assert!(exe.last_worker_pids().iter().all(|&p| reaped(p)));
     }
 }
 
@@ -92,7 +99,7 @@ fn a_crashed_worker_is_named_with_its_pid_and_the_pool_is_reaped() {
     assert!(reason.contains(&format!("pid {pid}")), "{reason}");
     assert!(reason.contains("SIGABRT"), "{reason}");
     assert!(reason.contains("batch of 2 worker processes"), "{reason}");
-    assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
+    assert!(exe.last_worker_pids().iter().all(|&p| reaped(p)));
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn cancelling_kills_the_workers_promptly() {
     // 1000 tasks of 200 ms on 2 workers would take 100 s; a cancel ends it at once.
     assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
     assert_eq!(exe.last_worker_pids().len(), 2);
-    assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
+    assert!(exe.last_worker_pids().iter().all(|&p| reaped(p)));
 }
 
 /// A stand-in worker program speaking the worker protocol: ready, `ok` to every task but
@@ -152,5 +159,5 @@ fn a_task_failure_reported_by_a_worker_fails_the_batch_with_its_reason() {
         matches!(err, BatchError::Setup(ref m) if m.contains("\"what?\"") && m.contains("worker 0")),
         "{err}"
     );
-    assert!(exe.last_worker_pids().iter().all(|&p| gone(p)));
+    assert!(exe.last_worker_pids().iter().all(|&p| reaped(p)));
 }

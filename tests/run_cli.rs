@@ -2,7 +2,7 @@
 
 pub mod common;
 
-use common::{plateau, run_flags, runs_refused};
+use common::{plateau, results, run_flags, runs_refused};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -25,91 +25,130 @@ fn tiny_run(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     cmd.assert()
 }
 
-#[test]
-fn a_tiny_sweep_writes_schema_v1_results_and_a_chart() {
+/// The results.json of a successful tiny sweep, run in a temporary folder.
+fn tiny_results() -> serde_json::Value {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    tiny_run(&out, &[])
+    tiny_run(&out, &[]).success();
+    results(&out)
+}
+
+/// Asserts that `object` has every one of `keys`, naming a missing one as `what.key`.
+fn assert_keys(object: &serde_json::Value, what: &str, keys: &[&str]) {
+    for key in keys {
+        assert!(object.get(key).is_some(), "{what}.{key}");
+    }
+}
+
+#[test]
+fn a_tiny_sweep_prints_the_table_and_the_peak() {
+    let tmp = tempfile::tempdir().unwrap();
+    tiny_run(&tmp.path().join("run"), &[])
         .success()
         .stdout(predicate::str::contains("workers").and(predicate::str::contains("tasks/s")))
         .stdout(predicate::str::contains("Peak"));
+}
 
-    let text = std::fs::read_to_string(out.join("results.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+#[test]
+fn a_tiny_sweep_writes_schema_v1_results_with_the_run_and_the_machine() {
+    let v = tiny_results();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["tool"]["name"], "plateau");
-    for key in [
-        "label",
-        "started_at",
-        "finished_at",
-        "interrupted",
-        "price_per_hour",
-        "command_line",
-    ] {
-        assert!(v["run"].get(key).is_some(), "run.{key}");
-    }
-    for key in [
-        "hostname",
-        "os",
-        "kernel",
-        "arch",
-        "cpu_brand",
-        "cpu_mhz",
-        "logical_cpus",
-        "physical_cores",
-        "threads_per_core",
-        "affinity_cpus",
-        "cgroup_cpu_quota",
-        "effective_cpus",
-        "binding_limit",
-        "memory_total_bytes",
-        "load_average_1m",
-    ] {
-        assert!(v["machine"].get(key).is_some(), "machine.{key}");
-    }
+    assert_keys(
+        &v["run"],
+        "run",
+        &[
+            "label",
+            "started_at",
+            "finished_at",
+            "interrupted",
+            "price_per_hour",
+            "command_line",
+        ],
+    );
+    assert_keys(
+        &v["machine"],
+        "machine",
+        &[
+            "hostname",
+            "os",
+            "kernel",
+            "arch",
+            "cpu_brand",
+            "cpu_mhz",
+            "logical_cpus",
+            "physical_cores",
+            "threads_per_core",
+            "affinity_cpus",
+            "cgroup_cpu_quota",
+            "effective_cpus",
+            "binding_limit",
+            "memory_total_bytes",
+            "load_average_1m",
+        ],
+    );
+}
+
+#[test]
+fn a_tiny_sweep_records_its_config() {
+    let v = tiny_results();
     assert_eq!(v["config"]["workload"]["name"], "cpu");
     assert_eq!(v["config"]["workload"]["iterations"], 2000);
     assert_eq!(v["config"]["workers"], serde_json::json!([1, 2, 3]));
     assert_eq!(v["config"]["tasks"], 6);
     assert_eq!(v["config"]["seed"], 5);
     assert_eq!(v["config"]["schedule"], "dynamic");
+}
+
+#[test]
+fn a_tiny_sweep_keeps_each_points_measured_samples_and_a_summary() {
+    let v = tiny_results();
     let points = v["points"].as_array().unwrap();
     assert_eq!(points.len(), 3);
     for p in points {
         let samples = p["samples"].as_array().unwrap();
         assert_eq!(samples.len(), 2, "warmup batches are not kept");
-        for key in [
-            "wall_s",
-            "startup_s",
-            "user_s",
-            "sys_s",
-            "voluntary_ctx_switches",
-            "involuntary_ctx_switches",
-            "peak_rss_bytes",
-        ] {
-            assert!(samples[0].get(key).is_some(), "sample.{key}");
-        }
+        assert_keys(
+            &samples[0],
+            "sample",
+            &[
+                "wall_s",
+                "startup_s",
+                "user_s",
+                "sys_s",
+                "voluntary_ctx_switches",
+                "involuntary_ctx_switches",
+                "peak_rss_bytes",
+            ],
+        );
         assert!(samples[0]["wall_s"].as_f64().unwrap() > 0.0);
-        let s = &p["summary"];
-        for key in [
-            "median_s",
-            "mean_s",
-            "min_s",
-            "max_s",
-            "stddev_s",
-            "ci95_s",
-            "cv",
-            "outliers",
-            "tasks_per_sec",
-            "tasks_per_sec_ci95",
-            "speedup",
-            "efficiency",
-        ] {
-            assert!(s.get(key).is_some(), "summary.{key}");
-        }
+        assert_keys(
+            &p["summary"],
+            "summary",
+            &[
+                "median_s",
+                "mean_s",
+                "min_s",
+                "max_s",
+                "stddev_s",
+                "ci95_s",
+                "cv",
+                "outliers",
+                "tasks_per_sec",
+                "tasks_per_sec_ci95",
+                "speedup",
+                "efficiency",
+            ],
+        );
     }
     assert_eq!(points[0]["summary"]["speedup"], 1.0);
+}
 
+#[test]
+fn a_tiny_sweep_draws_a_chart_with_a_marker_per_worker_count_and_two_panels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    tiny_run(&out, &[]).success();
     let svg = std::fs::read_to_string(out.join("chart.svg")).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("chart.svg is XML");
     let circles = doc

@@ -102,7 +102,7 @@ fn reap_group(pgid: i32) {
 fn count_members(pgid: i32) -> u64 {
     processes()
         .filter_map(|dir| std::fs::read_to_string(dir.join("stat")).ok())
-        .filter(|stat| group_of(stat) == Some(pgid))
+        .filter(|stat| super::proc_stat::group(stat) == Some(pgid))
         .count() as u64
 }
 
@@ -121,25 +121,10 @@ pub(crate) fn processes() -> impl Iterator<Item = std::path::PathBuf> {
         .map(|e| e.path())
 }
 
-/// The process group field of a /proc/PID/stat line (the 3rd field after the command name,
-/// which is in parentheses and may itself hold spaces and parentheses).
-pub(crate) fn group_of(stat: &str) -> Option<i32> {
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace();
-    // state, ppid, pgrp
-    fields.nth(2)?.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::os::unix::process::CommandExt;
-
-    #[test]
-    fn the_group_field_is_read_past_odd_command_names() {
-        assert_eq!(group_of("12 (a b) c) S 1 77 77 0"), Some(77));
-        assert_eq!(group_of("garbage"), None);
-    }
 
     #[test]
     fn leftovers_are_counted_killed_and_reaped() {

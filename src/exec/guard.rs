@@ -96,7 +96,7 @@ fn groups_of_run(run: u32) -> Vec<i32> {
                 .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
         })
         .filter_map(|dir| std::fs::read_to_string(dir.join("stat")).ok())
-        .filter_map(|stat| super::groups::group_of(&stat))
+        .filter_map(|stat| super::proc_stat::group(&stat))
         .filter(|&g| g > 1 && g != own)
         .collect();
     out.sort_unstable();

@@ -1,6 +1,7 @@
 //! A live child's CPU time and context switches, read from `/proc/PID/stat` and
 //! `/proc/PID/status` (Linux), so a long-lived worker's usage over the timed part excludes its
-//! start-up. Elsewhere, or once the process is gone, the reading is empty.
+//! start-up. Elsewhere, or once the process is gone, the reading is empty. Also the one reader
+//! of a stat line's fields, the process group among them.
 
 use super::rusage::Usage;
 
@@ -14,15 +15,24 @@ pub fn read(pid: u32) -> Usage {
     parse(&stat, &status)
 }
 
+/// Field `n` (1-based, as numbered in proc(5); 3 or more) of a `/proc/PID/stat` line. The
+/// command name (field 2) is in parentheses and may itself hold spaces and parentheses, so the
+/// fields after it count from the last ')'. None when the line has no ')', is too short, or the
+/// field does not parse as `T`; pure.
+fn field<T: std::str::FromStr>(stat: &str, n: usize) -> Option<T> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(n.checked_sub(3)?)?.parse().ok()
+}
+
+/// The process group (pgrp, field 5) of a `/proc/PID/stat` line; pure.
+pub fn group(stat: &str) -> Option<i32> {
+    field(stat, 5)
+}
+
 /// The usage in a `/proc/PID/stat` line and a `/proc/PID/status` text; pure.
 pub fn parse(stat: &str, status: &str) -> Usage {
-    // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    // After ')': state is field 3, utime field 14, stime field 15 (1-based in proc(5)).
-    let ticks = |n: usize| fields.get(n - 3).and_then(|v| v.parse::<f64>().ok());
+    // utime is field 14, stime field 15.
+    let ticks = |n: usize| field::<f64>(stat, n);
     let count = |key: &str| {
         status
             .lines()
@@ -65,6 +75,22 @@ mod tests {
         assert_eq!(parse("", ""), Usage::default());
         let d = delta(&u, &Usage::default());
         assert_eq!(d.user_s, 0.0);
+    }
+
+    #[test]
+    fn the_group_field_is_read_past_odd_command_names() {
+        assert_eq!(group("12 (a b) c) S 1 77 77 0"), Some(77));
+        assert_eq!(group("12 (x) S 1"), None, "too short");
+        assert_eq!(group("12 (x) S 1 oops 5"), None, "not a number");
+        assert_eq!(group("garbage"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn this_process_group_is_read() {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+        // SAFETY: getpgrp has no preconditions.
+        assert_eq!(group(&stat), Some(unsafe { libc::getpgrp() }));
     }
 
     #[cfg(target_os = "linux")]
