@@ -18,15 +18,14 @@ use std::time::{Duration, Instant};
 const LONG_ENOUGH_S: f64 = 0.25;
 
 /// The design the sweep follows: `config`'s own, or, when its task count is calibrated, the
-/// settled task count and the default adaptive design fitted to it. `max_time_given` tells a
-/// budget the user chose (refused when one round does not fit) from the default (raised to fit).
+/// settled task count and the default adaptive design fitted to it: a budget the user chose
+/// (`robust.max_time_given`) is refused when one round does not fit, a default one raised.
 pub fn settle(
     config: &RunConfig,
     machine: &MachineInfo,
     executor: &mut dyn Executor,
     workload: &SharedWorkload,
     cancel: &CancelToken,
-    max_time_given: bool,
 ) -> anyhow::Result<Design> {
     let planned = Design::planned(config);
     if config.sizing != Sizing::Calibrate {
@@ -57,7 +56,7 @@ pub fn settle(
         round_s,
         plan.len(),
         config.warmup,
-        max_time_given,
+        config.robust.max_time_given,
     )
 }
 
@@ -146,17 +145,17 @@ mod tests {
         (crate::config::test_config(argv, &m).unwrap(), m)
     }
 
-    fn settle_with(argv: &[&str], task_s: f64, given: bool) -> anyhow::Result<Design> {
+    fn settle_with(argv: &[&str], task_s: f64) -> anyhow::Result<Design> {
         let (c, m) = config(argv);
         let mut fake = FakeExecutor::new(2, task_s, 1);
         fake.jitter = 0.0;
         let w = c.execution.build();
-        settle(&c, &m, &mut fake, &w, &CancelToken::new(), given)
+        settle(&c, &m, &mut fake, &w, &CancelToken::new())
     }
 
     #[test]
     fn the_default_is_sized_by_time_and_fits_the_budget() {
-        let c = settle_with(&[], 0.004, false).unwrap();
+        let c = settle_with(&[], 0.004).unwrap();
         let tasks = c.tasks.get();
         // The shortest batch (2 workers on 2 CPUs) lasts at least half a second.
         assert!(
@@ -175,7 +174,7 @@ mod tests {
         let (c, _) = config(&[]);
         let planned = c.robust.adaptive.unwrap().max_time;
         // Tasks of half a second: one round of the 6 counts takes over a minute.
-        let d = settle_with(&[], 0.5, false).unwrap();
+        let d = settle_with(&[], 0.5).unwrap();
         let round = batch_time::round_estimate_s(d.tasks.get(), 0.5, &c.worker_counts(), 2.0);
         let raised = d.adaptive.unwrap().max_time;
         assert!(raised > planned, "{raised:?} <= {planned:?}");
@@ -190,17 +189,17 @@ mod tests {
     fn given_tasks_and_fixed_designs_are_left_alone() {
         let (c, _) = config(&["--tasks", "40", "-r", "4"]);
         assert_eq!(
-            settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap(),
+            settle_with(&["--tasks", "40", "-r", "4"], 0.004).unwrap(),
             Design::planned(&c)
         );
-        let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004, false).unwrap();
+        let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004).unwrap();
         assert_eq!((c.tasks.get(), c.repetitions.get()), (40, 4));
         assert_eq!(c.tasks_choice.unwrap().method, TasksMethod::Given);
     }
 
     #[test]
     fn a_budget_below_one_round_is_refused_naming_the_flag() {
-        let e = settle_with(&["--max-time", "2s"], 0.004, true).unwrap_err();
+        let e = settle_with(&["--max-time", "2s"], 0.004).unwrap_err();
         assert!(e.downcast_ref::<crate::error::UsageError>().is_some());
         assert!(
             e.to_string()
@@ -211,7 +210,7 @@ mod tests {
 
     #[test]
     fn tasks_too_short_for_the_batch_time_are_refused() {
-        let e = settle_with(&[], 1e-10, false).unwrap_err();
+        let e = settle_with(&[], 1e-10).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("--tasks: the calibration cannot reach"),

@@ -96,14 +96,7 @@ pub fn write_markdown(path: &std::path::Path, text: &str) -> anyhow::Result<()> 
 /// missing. A lost step summary must not change the verdict: a failure is a warning.
 pub fn append_step_summary(path: Option<&std::path::Path>, markdown: &str) {
     let Some(path) = path else { return };
-    let appended = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut f| {
-            f.write_all(markdown.as_bytes())?;
-            f.write_all(b"\n")
-        });
+    let appended = crate::outdir::append::line(path, markdown);
     if let Err(e) = appended {
         eprintln!(
             "warning: cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",

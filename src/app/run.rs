@@ -39,14 +39,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let guarded = super::executor::guarded(&config, machine.memory_limit_bytes, prior)?;
     let mut executor = test_hooks::wrap(guarded);
     let workload = config.execution.build();
-    let settled = calibrate::settle(
-        &config,
-        &machine,
-        executor.as_mut(),
-        &workload,
-        &cancel,
-        args.max_time.is_some(),
-    );
+    let settled = calibrate::settle(&config, &machine, executor.as_mut(), &workload, &cancel);
     let design = match settled {
         Ok(design) => design,
         Err(e) => {
@@ -74,7 +67,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &mut observer,
     );
     observer.finish(&mut record);
-    conclude(args, &config, &out, record, outcome)
+    conclude(&config, &out, record, outcome)
 }
 
 /// This run's validated config and, when it resumes one, the recorded run's config instead
@@ -120,7 +113,6 @@ fn start_record(
 /// Ends the run: summaries and the analysis into the record, the outputs written, and the
 /// exit the sweep's end calls for.
 fn conclude(
-    args: &RunArgs,
     config: &RunConfig,
     out: &OutputDir,
     mut record: RunRecord,
@@ -130,15 +122,14 @@ fn conclude(
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
     match outcome {
-        Ok(end) => completed(args, config, out, &mut record, end),
-        Err(err) => failed(args, out, &mut record, err),
+        Ok(end) => completed(config, out, &mut record, end),
+        Err(err) => failed(config, out, &mut record, err),
     }
 }
 
 /// A sweep that ended without error: saved and printed; a run where every task failed, or
 /// one interrupted, still exits as failed, saying how to continue.
 fn completed(
-    args: &RunArgs,
     config: &RunConfig,
     out: &OutputDir,
     record: &mut RunRecord,
@@ -156,7 +147,7 @@ fn completed(
         eprintln!("{note}");
     }
     print_results(config, record, out)?;
-    emit_results(args.emit_results, record)?;
+    emit_results(config.emit_results, record)?;
     if all_failed {
         return Err(RunFailed(format!(
             "every task failed (--keep-going recorded them all), so nothing was measured; fix the command, then rerun (what was recorded is in {})",
@@ -177,7 +168,7 @@ fn completed(
 
 /// A batch failed: everything measured before it is kept, then the failure is reported.
 fn failed(
-    args: &RunArgs,
+    config: &RunConfig,
     out: &OutputDir,
     record: &mut RunRecord,
     err: SweepError,
@@ -192,7 +183,7 @@ fn failed(
         ),
         Err(e) => format!("saving the points measured before it also failed: {e:#}"),
     };
-    emit_results(args.emit_results, record)?;
+    emit_results(config.emit_results, record)?;
     // A worker that cannot start or breaks the protocol is bad input, not a failed run.
     if let crate::exec::BatchError::BadWorker(why) = &err.source {
         let measured = record.points.iter().any(|p| !p.samples.is_empty());

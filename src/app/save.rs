@@ -13,7 +13,6 @@ use crate::outdir::claim::{Existing, Outputs, claim};
 use crate::outdir::target::{self, OutputFlag};
 use crate::sweep::BatchEvent;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// The lines around a record printed on stdout when no file could take it.
 pub const STDOUT_BEGIN: &str = "--- plateau results.json (could not be saved) ---";
@@ -143,7 +142,7 @@ fn rescue(bytes: &[u8], out: &OutputDir) -> String {
             out.path().display()
         )
     };
-    match rescue_file(bytes, out) {
+    match crate::outdir::rescue::to_temp(bytes, out) {
         Ok(path) => format!(
             "the whole record was saved to {} instead; {}",
             path.display(),
@@ -166,43 +165,4 @@ fn rescue(bytes: &[u8], out: &OutputDir) -> String {
             }
         }
     }
-}
-
-/// A new file in the system temp folder named after the output folder and this process.
-fn rescue_file(bytes: &[u8], out: &OutputDir) -> std::io::Result<PathBuf> {
-    let name = out
-        .path()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into());
-    let dir = std::env::temp_dir();
-    let mut last = None;
-    for n in 0..100 {
-        let path = dir.join(format!(
-            "plateau-rescued-{name}-{}{}.json",
-            std::process::id(),
-            if n == 0 {
-                String::new()
-            } else {
-                format!("-{n}")
-            }
-        ));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match file {
-            Ok(mut f) => {
-                let written = f.write_all(bytes).and_then(|_| f.sync_all());
-                if let Err(e) = written {
-                    let _ = std::fs::remove_file(&path);
-                    return Err(e);
-                }
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
 }

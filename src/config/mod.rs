@@ -65,6 +65,9 @@ pub struct RunConfig {
     pub json: bool,
     /// No progress bar, no table.
     pub quiet: bool,
+    /// `--emit-results`: results.json also on stdout, between the marker lines `fleet collect`
+    /// reads.
+    pub emit_results: bool,
     /// The command line as typed.
     pub command_line: Vec<String>,
     /// How the analysis judges the curve.
@@ -124,6 +127,7 @@ impl RunConfig {
             price_per_hour: args.price_per_hour.map(crate::limits::Price::usd_per_hour),
             json: args.json,
             quiet: args.quiet,
+            emit_results: args.emit_results,
             command_line,
             analysis,
             robust,
@@ -245,6 +249,15 @@ mod tests {
         assert_eq!(c.label, "box");
         assert!(c.out.dated);
         assert!(c.out.path.starts_with("reports"));
+    }
+
+    #[test]
+    fn emit_results_and_a_chosen_budget_are_carried_from_the_flags() {
+        let c = config(&[]).unwrap();
+        assert!(!c.emit_results && !c.robust.max_time_given);
+        let c = config(&["--emit-results", "--max-time", "30s"]).unwrap();
+        assert!(c.emit_results && c.robust.max_time_given);
+        assert_eq!(c.robust.adaptive.unwrap().max_time.as_secs(), 30);
     }
 
     #[test]

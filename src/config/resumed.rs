@@ -48,6 +48,9 @@ impl RunConfig {
             .ok_or_else(|| cannot("repetitions is 0".into()))?;
         let robust = RobustSettings {
             adaptive: recorded_budget(replayed.robust.adaptive, recorded.adaptive.as_ref()),
+            // The budget is the recorded run's (never calibrated again), and so is whether it
+            // was chosen.
+            max_time_given: replayed.robust.max_time_given,
             wait_idle: current.robust.wait_idle,
             lock: current.robust.lock,
             replace: false,
@@ -72,6 +75,7 @@ impl RunConfig {
             price_per_hour: record.run.price_per_hour,
             json: current.json,
             quiet: current.quiet,
+            emit_results: current.emit_results,
             robust,
             sizing: super::batch_time::Sizing::Recorded,
             ..replayed
@@ -101,7 +105,8 @@ mod tests {
         crate::config::test_config(args, &crate::testdata::machine(2)).unwrap()
     }
 
-    /// A record of `plateau run --workers 1,2,4 --seed 3` whose design a calibration changed.
+    /// A record of `plateau run --workers 1,2,4 --seed 3 --max-time 90s --emit-results` whose
+    /// design a calibration changed.
     fn record() -> RunRecord {
         let mut r = crate::testdata::RecordSpec {
             machine: crate::testdata::machine(2),
@@ -112,9 +117,19 @@ mod tests {
             ..Default::default()
         }
         .record(vec![]);
-        r.run.command_line = ["plateau", "run", "--workers", "1,2,4", "--seed", "3"]
-            .map(String::from)
-            .to_vec();
+        r.run.command_line = [
+            "plateau",
+            "run",
+            "--workers",
+            "1,2,4",
+            "--seed",
+            "3",
+            "--max-time",
+            "90s",
+            "--emit-results",
+        ]
+        .map(String::from)
+        .to_vec();
         r.run.label = "recorded".into();
         r.run.price_per_hour = Some(1.5);
         r.config.workers = vec![1, 2, 4];
@@ -155,7 +170,9 @@ mod tests {
         assert!(!c.out.dated && !c.robust.replace);
         assert_eq!(c.robust.resume.as_deref(), Some(Path::new("d")));
         // How this session prints is its own.
-        assert!(c.quiet && c.json);
+        assert!(c.quiet && c.json && !c.emit_results);
+        // The budget, and whether it was chosen, are the recorded run's.
+        assert!(c.robust.max_time_given);
     }
 
     #[test]

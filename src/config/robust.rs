@@ -24,6 +24,9 @@ pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(600);
 pub struct RobustSettings {
     /// Adaptive repetitions, when `--target-ci` is given.
     pub adaptive: Option<AdaptiveSpec>,
+    /// `--max-time` was given: a budget the user chose, which a calibration refuses when one
+    /// round does not fit in it (a default budget is raised to fit).
+    pub max_time_given: bool,
     /// How long `--wait-idle` waits at most for a quiet machine.
     pub wait_idle: Option<Duration>,
     /// The interrupted run to continue.
@@ -61,6 +64,7 @@ pub fn validate(
     check_combinations(args)?;
     Ok(RobustSettings {
         adaptive,
+        max_time_given: args.max_time.is_some(),
         wait_idle: args.wait_idle,
         resume: args.resume.clone(),
         replace: args.force,

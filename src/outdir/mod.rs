@@ -1,9 +1,12 @@
 //! The output folder: checked before anything is measured, written atomically (temporary file
 //! then rename), and, for default dated folders, marked ignored so git checkouts stay clean.
-//! `claim` (in `claim.rs`) adds the rules against overwriting and sharing a folder.
+//! `claim` (in `claim.rs`) adds the rules against overwriting and sharing a folder; `rescue`
+//! takes a record the folder could not, and `append` adds to a file another tool keeps.
 
+pub mod append;
 pub mod claim;
 mod fail_writes;
+pub mod rescue;
 pub mod target;
 
 use crate::config::OutDir;

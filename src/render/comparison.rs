@@ -3,8 +3,8 @@
 //! and works out each run's recommended count, its stability, efficiency, binding limit and
 //! cost per million tasks, marking the best value. Pure: records in, rows out.
 
-use crate::config::report::PriceOverride;
 use crate::error::usage;
+use crate::limits::PriceOverride;
 use crate::model::RunRecord;
 use crate::numbers::rate;
 use crate::render::facts::workload_text;
