@@ -40,9 +40,18 @@ impl SplitMix64 {
 /// One purpose of a run's randomness. Each draws from its own stream of the run's recorded
 /// seed (see `derive`), so one purpose's draws never depend on how many another took. The list
 /// is the whole list: plateau derives no seed any other way. The streams that existed before
-/// this list keep their numbers, so a recorded run re-analyses to the same intervals.
+/// this list keep their numbers, so a recorded run re-analyses to the same intervals and a
+/// resumed sweep replays the same round orders. (Generators seeded by something other than a
+/// run's seed, such as the fake executor's jitter and the gate simulations, are not a run's
+/// randomness and stand outside the list.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
+    /// The sweep's round orders (`sweep::rounds`). The one exception to the stepping of
+    /// `derive`: its seed is the recorded seed itself, as it was before streams were derived,
+    /// because a run recorded then is resumed by replaying the orders that seed drew. So its
+    /// draws are the numbers the other streams are stepped from (draw k+1 is `Count(k)`'s
+    /// seed): it is the one stream not apart from the rest.
+    RoundOrder,
     /// A worker count's own bootstrap: the CI of its median (`summary`), and in a comparison
     /// the CI of its ratio.
     Count(usize),
@@ -62,10 +71,12 @@ pub enum Stream {
 }
 
 impl Stream {
-    /// The stream's number: a count's is the count; the named streams sit at the top of the
-    /// range, apart from any count (the reservoir keeps the number it was given first).
-    fn index(self) -> u64 {
-        match self {
+    /// The stream's number of steps: a count's is the count; the named streams sit at the top
+    /// of the range, apart from any count (the reservoir keeps the number it was given first).
+    /// `None` for the round orders, which take the recorded seed unstepped.
+    fn index(self) -> Option<u64> {
+        Some(match self {
+            Stream::RoundOrder => return None,
             Stream::Count(workers) => workers as u64,
             Stream::Against(seed) => seed,
             Stream::WholeCurve => u64::MAX,
@@ -73,16 +84,21 @@ impl Stream {
             Stream::Decision => u64::MAX - 2,
             Stream::GateOrder => u64::MAX - 3,
             Stream::Reservoir => 0x5E5E,
-        }
+        })
     }
 }
 
 /// The seed of `stream` of a run whose recorded seed is `seed`: one SplitMix64 step from
 /// `seed` advanced by the stream's number of steps, so distinct streams of one seed never
-/// share a sequence. The one way plateau derives seeds.
+/// share a sequence; `seed` itself for `Stream::RoundOrder` (see there). The one way plateau
+/// derives seeds.
 pub fn derive(seed: u64, stream: Stream) -> u64 {
-    let steps = stream.index();
-    SplitMix64::new(seed.wrapping_add(steps.wrapping_mul(GOLDEN_GAMMA))).next_u64()
+    match stream.index() {
+        Some(steps) => {
+            SplitMix64::new(seed.wrapping_add(steps.wrapping_mul(GOLDEN_GAMMA))).next_u64()
+        }
+        None => seed,
+    }
 }
 
 /// SplitMix64's increment: 2^64 divided by the golden ratio, odd.
@@ -135,6 +151,9 @@ mod tests {
         assert_eq!(derive(11, Stream::Reservoir), step(0x5E5E).next_u64());
         assert_eq!(derive(11, Stream::Against(9)), step(9).next_u64());
         assert_ne!(derive(11, Stream::Decision), derive(12, Stream::Decision));
+        // The round orders keep the recorded seed, so recorded sweeps resume in their orders.
+        assert_eq!(derive(11, Stream::RoundOrder), 11);
+        assert!(!seeds.contains(&derive(11, Stream::RoundOrder)));
     }
 
     #[test]

@@ -35,6 +35,7 @@
 //! threshold; no regression when "clear" has been rejected; otherwise continue. A false alarm
 //! needs "slower" rejected with delta <= 0, which happens with probability at most alpha.
 
+use crate::stats::Ci;
 use crate::stats::betting::{
     Bettor, ClipScale, clip, clip_scales, confidence_bounds, huber_location,
 };
@@ -119,14 +120,14 @@ pub enum Decision {
 }
 
 /// An effect with its confidence bounds, as a throughput ratio candidate / baseline.
+/// Serialized as `ratio`, `lo`, `hi`, `n` (the bounds flattened in, as gate.json has them).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Effect {
     /// Robust estimate of the throughput ratio (below 1: the candidate is slower).
     pub ratio: f64,
-    /// Lower confidence bound of the ratio.
-    pub lo: f64,
-    /// Upper confidence bound of the ratio.
-    pub hi: f64,
+    /// Confidence bounds of the ratio.
+    #[serde(flatten)]
+    pub ci: Ci,
     /// Blocks (or rounds, for the whole curve) it rests on.
     pub n: usize,
 }
@@ -138,11 +139,14 @@ pub fn effect_of(xs: &[f64], alpha: f64) -> Option<Effect> {
     xs.iter().for_each(|&x| scale.push(x));
     // The scale after every round, as `SequentialGate::estimate` uses it.
     let est = huber_location(xs, scale.current())?;
-    let (lo, hi) = confidence_bounds(xs, &clips, alpha);
+    let log = confidence_bounds(xs, &clips, alpha);
+    // A log wall-time slowdown is a throughput ratio of exp(-x): the ends swap.
     Some(Effect {
         ratio: (-est).exp(),
-        lo: (-hi).exp(),
-        hi: (-lo).exp(),
+        ci: Ci {
+            lo: (-log.hi).exp(),
+            hi: (-log.lo).exp(),
+        },
         n: xs.len(),
     })
 }
@@ -253,8 +257,8 @@ impl SequentialGate {
         if self.rounds.is_empty() {
             return None;
         }
-        let (lo, hi) = confidence_bounds(&self.rounds, &clips, self.opts.alpha);
-        Some(1.0 - (-(hi - lo) / 2.0).exp())
+        let log = confidence_bounds(&self.rounds, &clips, self.opts.alpha);
+        Some(1.0 - (-log.width() / 2.0).exp())
     }
 }
 
@@ -312,7 +316,23 @@ mod tests {
         }
         assert_eq!(ds, (Decision::Regression, Decision::NoRegression));
         let w = slow.whole_curve().unwrap();
-        assert!(w.lo < w.ratio && w.ratio < w.hi && w.ratio < 0.9, "{w:?}");
+        assert!(
+            w.ci.lo < w.ratio && w.ratio < w.ci.hi && w.ratio < 0.9,
+            "{w:?}"
+        );
         assert!(same.resolvable().unwrap() < 0.05);
+    }
+
+    #[test]
+    fn an_effect_serializes_with_its_bounds_flattened_in() {
+        let e = Effect {
+            ratio: 0.9,
+            ci: Ci { lo: 0.85, hi: 0.95 },
+            n: 12,
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"ratio":0.9,"lo":0.85,"hi":0.95,"n":12}"#
+        );
     }
 }

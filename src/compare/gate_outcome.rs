@@ -105,7 +105,7 @@ pub fn gate_report(gate: &SequentialGate, opts: GateOptions, facts: GateRunFacts
     };
     let whole = gate.whole_curve();
     let resolvable = gate.resolvable();
-    let improvement = whole.is_some_and(|w| w.lo > 1.0);
+    let improvement = whole.is_some_and(|w| w.ci.lo > 1.0);
     let reason = reason(verdict, whole, resolvable, opts, gate.rounds(), &facts);
     GateReport {
         verdict,
@@ -151,13 +151,16 @@ fn reason(
             facts.max_time_s
         );
     };
-    let ci = format!("ratio {:.3}, bounds {:.3} to {:.3}", w.ratio, w.lo, w.hi);
+    let ci = format!(
+        "ratio {:.3}, bounds {:.3} to {:.3}",
+        w.ratio, w.ci.lo, w.ci.hi
+    );
     match verdict {
         GateVerdict::Regression => format!(
             "the candidate's throughput is {} lower ({ci}): significantly slower, and by more than the {t} threshold",
             pct(1.0 - w.ratio)
         ),
-        GateVerdict::NoRegression if w.lo > 1.0 => {
+        GateVerdict::NoRegression if w.ci.lo > 1.0 => {
             format!("the candidate is faster ({ci}): an improvement, so no regression")
         }
         GateVerdict::NoRegression => format!(

@@ -6,6 +6,7 @@
 
 use crate::model::RunRecord;
 use crate::render::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_mesh};
+use crate::stats::Ci;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -26,11 +27,11 @@ pub fn render(record: &RunRecord) -> anyhow::Result<String> {
 pub(super) struct Pt {
     pub(super) w: f64,
     pub(super) x: f64,
-    pub(super) x_lo: f64,
-    pub(super) x_hi: f64,
+    /// The throughput's 95% CI.
+    pub(super) x_ci: Ci,
     t: f64,
-    t_lo: f64,
-    t_hi: f64,
+    /// The wall time's 95% CI.
+    t_ci: Ci,
 }
 
 fn title(record: &RunRecord) -> String {
@@ -67,11 +68,9 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> Dr
             p.summary.as_ref().map(|s| Pt {
                 w: p.workers as f64,
                 x: s.tasks_per_sec,
-                x_lo: s.tasks_per_sec_ci95[0],
-                x_hi: s.tasks_per_sec_ci95[1],
+                x_ci: Ci::from_array(s.tasks_per_sec_ci95),
                 t: s.median_s,
-                t_lo: s.ci95_s[0],
-                t_hi: s.ci95_s[1],
+                t_ci: Ci::from_array(s.ci95_s),
             })
         })
         .collect();
@@ -106,20 +105,20 @@ pub(super) fn panel<'a, 'b>(
         .build_cartesian_2d(axis.coord(), 0.0..y_max)
 }
 
-/// A measured series as (workers, median, lo, hi): its error bars and the line through it.
+/// A measured series as (workers, median, CI): its error bars and the line through it.
 pub(super) fn draw_measured(
     chart: &mut Panel<'_, '_>,
-    series: impl Iterator<Item = (f64, f64, f64, f64)> + Clone,
+    series: impl Iterator<Item = (f64, f64, Ci)> + Clone,
     axis: XAxis,
     color: RGBColor,
 ) -> DrawResult<()> {
     draw_error_bars(
         chart,
-        series.clone().map(|(w, _, lo, hi)| (axis.pos(w), lo, hi)),
+        series.clone().map(|(w, _, ci)| (axis.pos(w), ci)),
         color,
     )?;
     chart.draw_series(LineSeries::new(
-        series.map(|(w, mid, _, _)| (axis.pos(w), mid)),
+        series.map(|(w, mid, _)| (axis.pos(w), mid)),
         color.stroke_width(2),
     ))?;
     Ok(())
@@ -128,11 +127,11 @@ pub(super) fn draw_measured(
 /// Vertical bars from lo to hi with short caps, drawn as plain paths (no markers of their own).
 fn draw_error_bars(
     chart: &mut Panel<'_, '_>,
-    bars: impl Iterator<Item = (f64, f64, f64)>,
+    bars: impl Iterator<Item = (f64, Ci)>,
     color: RGBColor,
 ) -> DrawResult<()> {
     let style = color.stroke_width(1);
-    for (x, lo, hi) in bars {
+    for (x, Ci { lo, hi }) in bars {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(x, lo), (x, hi)],
             style,
@@ -168,7 +167,7 @@ fn draw_wall<'a>(
 ) -> DrawResult<()> {
     let y_max = axis_top(
         pts.iter()
-            .map(|p| p.t_hi.max(p.t))
+            .map(|p| p.t_ci.hi.max(p.t))
             .chain(disturbed.iter().map(|d| d.1))
             .fold(0.0, f64::max),
     );
@@ -181,7 +180,7 @@ fn draw_wall<'a>(
     draw_mesh(&mut chart, axis, "seconds")?;
     draw_measured(
         &mut chart,
-        pts.iter().map(|p| (p.w, p.t, p.t_lo, p.t_hi)),
+        pts.iter().map(|p| (p.w, p.t, p.t_ci)),
         axis,
         ORANGE,
     )?;

@@ -14,7 +14,7 @@ pub fn row_cells(label: &str, e: &Effect) -> [String; 5] {
         label.to_string(),
         e.n.to_string(),
         format!("{:.3}", e.ratio),
-        format!("{:.3} to {:.3}", e.lo, e.hi),
+        format!("{:.3} to {:.3}", e.ci.lo, e.ci.hi),
         change(e.ratio),
     ]
 }

@@ -15,7 +15,7 @@
 //! noise is symmetric about the true value, which the gate's randomised ABBA/BAAB order
 //! guarantees (see `gate`); it only costs power against rare wild outliers.
 
-use super::median_of_sorted;
+use super::{Ci, median_of_sorted};
 
 /// Clip scale before any observation, in log-ratio units (a 50% change).
 const FIRST_CLIP: f64 = 0.25;
@@ -147,7 +147,7 @@ pub fn rejects(xs: &[f64], clips: &[f64], delta: f64, against: Against, alpha: f
 /// delta", every delta above `hi` as "at least delta", each side at level `alpha` (so the
 /// interval covers the true location at all times with probability at least 1 - 2 alpha).
 /// Found by bisection within [-2, 2] (a factor of e^2 either way).
-pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> (f64, f64) {
+pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
     let bound = |against: Against| {
         // For AtMost, small deltas are rejected: find the largest rejected one.
         let rejected = |d: f64| rejects(xs, clips, d, against, alpha);
@@ -171,7 +171,10 @@ pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> (f64, f64) {
         }
         (inside + outside) / 2.0
     };
-    (bound(Against::AtMost), bound(Against::AtLeast))
+    Ci {
+        lo: bound(Against::AtMost),
+        hi: bound(Against::AtLeast),
+    }
 }
 
 /// The Huber location of `xs` with clip `c`: the delta where the clipped residuals sum to 0.
@@ -227,7 +230,7 @@ mod tests {
         let mut xs: Vec<f64> = (0..80).map(|_| 0.1 + 0.1 * noise(&mut rng)).collect();
         xs[10] = 5.0;
         let clips = clip_scales(&xs);
-        let (lo, hi) = confidence_bounds(&xs, &clips, 0.05);
+        let Ci { lo, hi } = confidence_bounds(&xs, &clips, 0.05);
         assert!(lo < 0.1 && 0.1 < hi && hi - lo < 0.1, "{lo} {hi}");
         let h = huber_location(&xs, 0.05).unwrap();
         assert!((h - 0.1).abs() < 0.02, "{h}");

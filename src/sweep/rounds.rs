@@ -3,7 +3,7 @@
 //! only the counts that still need a sample, so a resumed sweep replays the same orders.
 
 use crate::model::Point;
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, Stream, derive};
 use std::num::NonZeroUsize;
 
 /// An endless stream of shuffled copies of the plan, one per round, fixed by the seed.
@@ -14,10 +14,11 @@ pub struct OrderStream {
 }
 
 impl OrderStream {
-    /// The stream for `workers` under `seed`.
+    /// The stream for `workers` of a run whose recorded seed is `seed` (its `RoundOrder`
+    /// stream).
     pub fn new(seed: u64, workers: &[NonZeroUsize]) -> Self {
         Self {
-            rng: SplitMix64::new(seed),
+            rng: SplitMix64::new(derive(seed, Stream::RoundOrder)),
             workers: workers.to_vec(),
         }
     }
@@ -176,5 +177,16 @@ mod tests {
             .collect();
         assert_eq!(part, expected);
         assert_eq!(a.next_order(), b.next_order());
+    }
+
+    #[test]
+    fn recorded_seeds_keep_their_round_orders() {
+        // The orders seed 42 drew before the round orders were a named stream: a sweep
+        // recorded then resumes in the same orders.
+        let mut s = OrderStream::new(42, &plan(&[1, 2, 3, 4, 5, 6, 7, 8]));
+        let mut next = || -> Vec<usize> { s.next_order().iter().map(|w| w.get()).collect() };
+        assert_eq!(next(), [5, 4, 3, 1, 8, 7, 2, 6]);
+        assert_eq!(next(), [1, 8, 6, 5, 2, 4, 3, 7]);
+        assert_eq!(next(), [4, 7, 5, 8, 3, 1, 2, 6]);
     }
 }

@@ -11,7 +11,7 @@ pub fn progress_line(r: &GateReport) -> String {
     match &r.whole_curve {
         Some(w) => format!(
             "round {:>3}  {:>5.0} s  whole curve {:.3} ({:.3} to {:.3})",
-            r.rounds, r.elapsed_s, w.ratio, w.lo, w.hi
+            r.rounds, r.elapsed_s, w.ratio, w.ci.lo, w.ci.hi
         ),
         None => format!("round {:>3}  {:>5.0} s", r.rounds, r.elapsed_s),
     }
