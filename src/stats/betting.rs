@@ -143,38 +143,72 @@ pub fn rejects(xs: &[f64], clips: &[f64], delta: f64, against: Against, alpha: f
     false
 }
 
-/// The confidence sequence's bounds now: every delta below `lo` was rejected as "at most
-/// delta", every delta above `hi` as "at least delta", each side at level `alpha` (so the
-/// interval covers the true location at all times with probability at least 1 - 2 alpha).
-/// Found by bisection within [-2, 2] (a factor of e^2 either way).
+/// The confidence sequence's bounds now: every delta between the data's centre and `lo` was
+/// kept, and `lo` rejected as "at most delta"; likewise `hi` as "at least delta", each side at
+/// level `alpha` (so the interval covers the true location at all times with probability at
+/// least 1 - 2 alpha). Within [-2, 2] (a factor of e^2 either way).
+///
+/// Each bound is searched outward from the centre (the Huber location at the last clip
+/// scale), in doubling steps, and then bisected between the last kept and the first rejected
+/// delta. Rejection is not monotone far from the data: a far-off null sees its first
+/// observations clipped at the first, wide scale and the later ones at a much narrower one, so
+/// its bettor stakes less and can fail to reject a delta that is further out than one it does
+/// reject. Taking the first rejection met on the way out keeps the bounds where the data are.
 pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
+    let centre = clips
+        .last()
+        .and_then(|&c| huber_location(xs, c))
+        .unwrap_or(0.0)
+        .clamp(-BOUND_RANGE, BOUND_RANGE);
     let bound = |against: Against| {
-        // For AtMost, small deltas are rejected: find the largest rejected one.
         let rejected = |d: f64| rejects(xs, clips, d, against, alpha);
-        let (mut inside, mut outside) = match against {
-            Against::AtMost => (2.0, -2.0),
-            Against::AtLeast => (-2.0, 2.0),
+        // AtMost rejects small deltas (the lower bound), AtLeast large ones (the upper).
+        let outward = match against {
+            Against::AtMost => -1.0,
+            Against::AtLeast => 1.0,
         };
-        if rejected(inside) {
-            return inside;
+        let edge = outward * BOUND_RANGE;
+        if rejected(centre) {
+            // The centre itself is rejected on this side (a stream that moved late): the bound
+            // lies inward of it; search the whole range from the far edge's side instead.
+            return bisect(-edge, centre, &rejected);
         }
-        if !rejected(outside) {
-            return outside;
-        }
-        for _ in 0..40 {
-            let mid = (inside + outside) / 2.0;
-            if rejected(mid) {
-                outside = mid;
-            } else {
-                inside = mid;
+        let mut inside = centre;
+        let mut step = FIRST_STEP;
+        loop {
+            let probe = (centre + outward * step).clamp(-BOUND_RANGE, BOUND_RANGE);
+            if rejected(probe) {
+                return bisect(inside, probe, &rejected);
             }
+            if probe == edge {
+                return edge;
+            }
+            inside = probe;
+            step *= 2.0;
         }
-        (inside + outside) / 2.0
     };
     Ci {
         lo: bound(Against::AtMost),
         hi: bound(Against::AtLeast),
     }
+}
+
+/// Bounds are searched within [-BOUND_RANGE, BOUND_RANGE] in log units.
+const BOUND_RANGE: f64 = 2.0;
+/// The first step out from the centre, in log units (1%).
+const FIRST_STEP: f64 = 0.01;
+
+/// The boundary between a kept delta `inside` and a rejected one `outside`, by bisection.
+fn bisect(mut inside: f64, mut outside: f64, rejected: &dyn Fn(f64) -> bool) -> f64 {
+    for _ in 0..40 {
+        let mid = (inside + outside) / 2.0;
+        if rejected(mid) {
+            outside = mid;
+        } else {
+            inside = mid;
+        }
+    }
+    (inside + outside) / 2.0
 }
 
 /// The Huber location of `xs` with clip `c`: the delta where the clipped residuals sum to 0.
@@ -235,6 +269,45 @@ mod tests {
         let h = huber_location(&xs, 0.05).unwrap();
         assert!((h - 0.1).abs() < 0.02, "{h}");
         assert_eq!(huber_location(&[], 0.1), None);
+    }
+
+    #[test]
+    fn a_steady_shift_gets_bounds_around_it_not_the_search_range() {
+        // A steady 16% slowdown with little spread: the clip scale falls from its first value
+        // to its floor, and far-off nulls lose power (their first, clipped observations
+        // inflate the bettor's variance), so "not rejected at -2" must not mean "the bound is
+        // -2" when deltas nearer the data are rejected.
+        let mut rng = SplitMix64::new(3);
+        let xs: Vec<f64> = (0..16).map(|_| 0.16 + 0.01 * noise(&mut rng)).collect();
+        let clips = clip_scales(&xs);
+        let Ci { lo, hi } = confidence_bounds(&xs, &clips, 0.05);
+        assert!(lo < 0.16 && 0.16 < hi, "{lo} {hi}");
+        assert!(
+            lo > 0.0 && hi < 0.5,
+            "bounds {lo} {hi} are the search range, not the data's"
+        );
+    }
+
+    #[test]
+    fn bounds_cover_the_true_location_as_often_as_promised() {
+        // Seeded simulation: 400 streams of 30 rounds around a true shift of 0.1, with
+        // symmetric noise and an occasional wild round. The bounds promise coverage of at
+        // least 1 - 2 alpha = 90% at every look; they are conservative, so most streams are
+        // covered, and they must also be informative (not the search range).
+        let (mut covered, mut widths) = (0, Vec::new());
+        for seed in 0..400 {
+            let mut rng = SplitMix64::new(seed);
+            let xs: Vec<f64> = (0..30)
+                .map(|i| 0.1 + 0.1 * noise(&mut rng) + if i % 11 == 5 { 0.8 } else { 0.0 })
+                .collect();
+            let clips = clip_scales(&xs);
+            let Ci { lo, hi } = confidence_bounds(&xs, &clips, 0.05);
+            covered += usize::from(lo <= 0.1 && 0.1 <= hi);
+            widths.push(hi - lo);
+        }
+        assert!(covered >= 360, "covered {covered} of 400");
+        widths.sort_by(f64::total_cmp);
+        assert!(widths[200] < 0.2, "median width {}", widths[200]);
     }
 
     #[test]
