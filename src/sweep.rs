@@ -319,7 +319,8 @@ impl Batches<'_> {
         let tasks = s.design.tasks_at(workers.get());
         let batch = BatchSpec::new(workers, tasks, s.schedule, s.chunk, &s.cancel)
             .pinned(s.pin_cpus.clone());
-        let before = interference::Reading::now();
+        let meter = self.spec.watch.as_ref().map(|w| w.meter.clone());
+        let before = meter.as_ref().map(|m| m.read());
         let mut sample = match self.executor.run_batch(&batch, self.workload) {
             Ok(sample) => sample,
             // A cancelled batch is void: the sweep ends with what earlier batches measured.
@@ -341,8 +342,8 @@ impl Batches<'_> {
             }
         };
         sample.round = Some(round);
-        if let Some(watch) = &self.spec.watch {
-            watch.mark(&mut sample, &before, &interference::Reading::now(), workers);
+        if let (Some(watch), Some(before), Some(meter)) = (&self.spec.watch, before, meter) {
+            watch.mark(&mut sample, &before, &meter.read(), workers);
         }
         Ok(Batch::Ran(Box::new(sample)))
     }

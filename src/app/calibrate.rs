@@ -28,13 +28,26 @@ pub fn settle(
     workload: &SharedWorkload,
     cancel: &CancelToken,
 ) -> anyhow::Result<Design> {
+    let period = crate::machine::quota_period(machine).map(|p| p.as_secs_f64());
+    settle_under(config, machine, period, executor, workload, cancel)
+}
+
+/// `settle` with the period of the quota that binds given (`None` without one): the
+/// simulator gives its machine's, `settle` this machine's.
+pub fn settle_under(
+    config: &RunConfig,
+    machine: &MachineInfo,
+    quota_period_s: Option<f64>,
+    executor: &mut dyn Executor,
+    workload: &SharedWorkload,
+    cancel: &CancelToken,
+) -> anyhow::Result<Design> {
     let planned = config.design.clone();
     if planned.sizing != Sizing::Calibrate {
         return Ok(planned);
     }
     let capacity = crate::machine::capacity(machine);
-    let period = crate::machine::quota_period(machine).map(|p| p.as_secs_f64());
-    let target = batch_time::target_batch_s(period);
+    let target = batch_time::target_batch_s(quota_period_s);
     let started = Instant::now();
     let task_s = time_one_task(config, executor, workload, cancel)?;
     let tasks = batch_time::per_count_plan(task_s, target, capacity).map_err(usage)?;

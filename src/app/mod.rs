@@ -19,6 +19,8 @@ pub mod resume_found;
 pub mod run;
 pub mod save;
 pub mod signals;
+#[cfg(feature = "testing")]
+pub mod simulate;
 pub mod sweep_setup;
 #[doc(hidden)]
 pub mod test_hooks;

@@ -217,7 +217,7 @@ fn budget_rounds(config: &RunConfig, design: &Design, planned: &[usize], capacit
 }
 
 /// Why the sweep ended, as results.json records it.
-fn stop_reason(end: SweepEnd) -> StopReason {
+pub(crate) fn stop_reason(end: SweepEnd) -> StopReason {
     match end {
         SweepEnd::Completed => StopReason::Completed,
         SweepEnd::Stopped => StopReason::Interrupted,

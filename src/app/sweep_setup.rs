@@ -36,6 +36,7 @@ pub fn sweep_spec(
         watch: Some(Watch {
             capacity_cpus: capacity,
             cpu_bound,
+            meter: Default::default(),
         }),
     }
 }

@@ -81,10 +81,13 @@ pub fn round_estimate_s(plan: &TaskPlan, task_s: f64, counts: &[usize], capacity
 }
 
 /// The default budget: `BUDGET_ROUNDS` rounds of `round_s`, so the run can add rounds where
-/// the decision is unsure after its `BASE_ROUNDS`.
+/// the decision is unsure after its `BASE_ROUNDS`, within `BUDGET_CAP_S` unless the base
+/// rounds and one more need longer.
 pub fn default_budget(round_s: f64) -> Duration {
-    Duration::try_from_secs_f64(round_s * f64::from(defaults::BUDGET_ROUNDS))
-        .unwrap_or(Duration::MAX)
+    let rounds = round_s * f64::from(defaults::BUDGET_ROUNDS);
+    let least = round_s * f64::from(defaults::BASE_ROUNDS + 1);
+    let s = rounds.min(defaults::BUDGET_CAP_S).max(least);
+    Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX)
 }
 
 /// How a task plan not calibrated was chosen.
@@ -132,6 +135,14 @@ mod tests {
             assert!((9.9..11.0).contains(&round), "{cpus} CPUs: {round} s");
             assert!(default_budget(round) <= Duration::from_secs(132));
         }
+    }
+
+    #[test]
+    fn the_default_budget_holds_twelve_rounds_within_its_cap() {
+        assert_eq!(default_budget(3.0), Duration::from_secs(36));
+        assert_eq!(default_budget(22.0), Duration::from_secs(150));
+        // Rounds of a minute: the base rounds and one more.
+        assert_eq!(default_budget(60.0), Duration::from_secs(360));
     }
 
     #[test]

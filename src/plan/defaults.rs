@@ -16,6 +16,10 @@ pub const BASE_ROUNDS: u32 = 5;
 /// decision is unsure. A round costs about the batch time per planned count, whatever the core
 /// count, so the budget grows with the plan, never with the machine.
 pub const BUDGET_ROUNDS: u32 = 12;
+/// Most seconds the default budget gives those rounds, unless the base rounds and one more
+/// need longer (long tasks, or 2 s batches under a CPU quota): a default run stays within
+/// about three minutes on any machine.
+pub const BUDGET_CAP_S: f64 = 150.0;
 /// `--max-time` when `--target-ci` is given without it.
 pub const TARGET_CI_MAX_TIME: Duration = Duration::from_secs(600);
 /// The shortest batch a calibrated default aims for, seconds.
@@ -41,7 +45,8 @@ pub mod help {
     /// `--max-time`.
     pub fn max_time() -> String {
         format!(
-            "Time budget of adaptive rounds, counted in batches (e.g. 90s, 10m, 1h; at least one round). Default: {BUDGET_ROUNDS} rounds, and a round costs about {MIN_BATCH_S} s per planned worker count whatever the core count ({} s for the 6 counts of a 2-CPU machine), or {}m with --target-ci",
+            "Time budget of adaptive rounds, counted in batches (e.g. 90s, 10m, 1h; at least one round). Default: {BUDGET_ROUNDS} rounds, at most {BUDGET_CAP_S} s unless {} rounds need more; a round costs about {MIN_BATCH_S} s per planned worker count whatever the core count ({} s for the 6 counts of a 2-CPU machine); or {}m with --target-ci",
+            BASE_ROUNDS + 1,
             f64::from(BUDGET_ROUNDS) * MIN_BATCH_S * 6.0,
             TARGET_CI_MAX_TIME.as_secs() / 60
         )

@@ -1,30 +1,80 @@
-//! Readings around every batch of a real sweep: the machine's busy and steal time
-//! (/proc/stat) and plateau's own CPU time (getrusage of itself and its children). Their
-//! difference is what else used the machine; `decision::interference` judges it and the sample
-//! records it.
+//! Readings around every batch of a sweep: the machine's busy and steal time (/proc/stat) and
+//! plateau's own CPU time (getrusage of itself and its children), or the same counters of a
+//! simulated machine on its virtual clock. Their difference is what else used the machine;
+//! `decision::interference` judges it and the sample records it.
 
 use crate::decision::interference::{AroundBatch, assess};
 use crate::exec::rusage::{self, Who};
 use crate::machine::procstat::{self, CpuTimes};
 use crate::model::Sample;
 use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// One reading before or after a batch.
 #[derive(Debug, Clone, Copy)]
 pub struct Reading {
-    at: Instant,
+    at_s: f64,
     machine: Option<CpuTimes>,
     own_s: f64,
 }
 
-impl Reading {
+/// The counters of a simulated machine, which its executor advances as its virtual clock runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VirtualCounters {
+    /// Seconds on the virtual clock.
+    pub now_s: f64,
+    /// The machine's busy CPU seconds so far.
+    pub busy_s: f64,
+    /// Steal seconds so far.
+    pub steal_s: f64,
+    /// plateau's own (workers') CPU seconds so far.
+    pub own_s: f64,
+}
+
+/// Where readings come from.
+#[derive(Debug, Clone, Default)]
+pub enum Meter {
+    /// This machine: /proc/stat, getrusage and the monotonic clock.
+    #[default]
+    Machine,
+    /// A simulated machine's counters, shared with its executor.
+    Virtual(Arc<Mutex<VirtualCounters>>),
+}
+
+/// The instant all machine readings count from.
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl Meter {
     /// The counters now.
+    pub fn read(&self) -> Reading {
+        match self {
+            Meter::Machine => Reading::now(),
+            Meter::Virtual(c) => {
+                let c = *c.lock().unwrap_or_else(|e| e.into_inner());
+                Reading {
+                    at_s: c.now_s,
+                    machine: Some(CpuTimes {
+                        busy_s: c.busy_s,
+                        steal_s: c.steal_s,
+                    }),
+                    own_s: c.own_s,
+                }
+            }
+        }
+    }
+}
+
+impl Reading {
+    /// This machine's counters now.
     pub fn now() -> Self {
         let me = rusage::read(Who::SelfProcess);
         let kids = rusage::read(Who::Children);
         Self {
-            at: Instant::now(),
+            at_s: epoch().elapsed().as_secs_f64(),
             machine: procstat::read(),
             own_s: me.user_s + me.sys_s + kids.user_s + kids.sys_s,
         }
@@ -32,12 +82,14 @@ impl Reading {
 }
 
 /// How interference is judged in this sweep.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Watch {
     /// CPUs the workers can use at once: the quota, else the effective CPUs.
     pub capacity_cpus: f64,
     /// True for a CPU-bound built-in workload, whose CPU share is checked.
     pub cpu_bound: bool,
+    /// Where the readings come from.
+    pub meter: Meter,
 }
 
 impl Watch {
@@ -50,7 +102,7 @@ impl Watch {
         // Worker processes report their own usage; children are counted once reaped.
         let own = (after.own_s - before.own_s).max(sample.user_s + sample.sys_s);
         let i = assess(&AroundBatch {
-            span_s: after.at.duration_since(before.at).as_secs_f64(),
+            span_s: (after.at_s - before.at_s).max(0.0),
             wall_s: sample.wall_s,
             workers: w.get(),
             busy_s: a.busy_s - b.busy_s,
