@@ -3,6 +3,7 @@
 //! executor has its own file (threads, processes with pool_worker, command with command_spec,
 //! the test fake), beside their helpers (child, chunking, rusage, throttle).
 
+pub mod batch_clock;
 pub mod child;
 pub mod chunking;
 pub mod command;
@@ -12,6 +13,7 @@ pub mod command_workload;
 pub mod fake;
 pub mod groups;
 pub mod guard;
+pub mod lines;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;
@@ -20,6 +22,7 @@ pub mod proc_stat;
 pub mod processes;
 pub mod protocol;
 pub mod rusage;
+pub mod scratch;
 pub(crate) mod start_gate;
 pub mod stderr_tail;
 pub(crate) mod stop;
