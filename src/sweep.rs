@@ -329,7 +329,10 @@ impl Batches<'_> {
         };
         sample.round = Some(round);
         if let Some(watch) = &self.spec.watch {
-            watch.mark(&mut sample, &before, &interference::Reading::now(), workers);
+            let after = interference::Reading::now();
+            let at_one = record.points.iter().find(|p| p.workers == 1);
+            let at_one = at_one.map_or(&[][..], |p| &p.samples[..]);
+            watch.mark(&mut sample, (&before, &after), workers, at_one);
         }
         Ok(Batch::Ran(Box::new(sample)))
     }

@@ -41,6 +41,7 @@ pub fn sweep_spec(
         watch: Some(Watch {
             capacity_cpus: capacity,
             cpu_bound,
+            learn: config.execution.built_in().is_none(),
         }),
     }
 }
