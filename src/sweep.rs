@@ -248,7 +248,16 @@ impl Batches<'_> {
     ) -> Result<SweepEnd, SweepError> {
         summarize_points(&mut record.points, record.config.tasks, record.config.seed);
         let mut round = self.spec.rounds();
+        let mut last = (std::time::Instant::now(), self.spent_s);
         loop {
+            // On a real machine (a watched sweep; fakes report model time), time outside the
+            // batches (the decision, summaries, saves) counts against the budget too, so short
+            // batches cannot overrun --max-time many times over.
+            if self.spec.watch.is_some() {
+                let outside = last.0.elapsed().as_secs_f64() - (self.spent_s - last.1);
+                self.spent_s += outside.max(0.0);
+            }
+            last = (std::time::Instant::now(), self.spent_s);
             let spent = Duration::try_from_secs_f64(self.spent_s).unwrap_or(Duration::MAX);
             match adaptive::next_round(&record.points, policy, spent, record.config.seed) {
                 Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),

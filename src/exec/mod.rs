@@ -17,6 +17,7 @@ pub mod lines;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;
+mod pool_wait;
 pub mod pool_worker;
 pub mod proc_stat;
 pub mod processes;

@@ -1,6 +1,7 @@
 //! The temporary folders of running batches (the workers' and commands' stderr files): each is
-//! listed while it exists, so an exit that cannot wait for the batch to end (a second Ctrl-C)
-//! still removes them; otherwise a folder is removed when its batch drops it.
+//! listed while it exists (here and with the guard), so an exit that cannot wait for the batch
+//! to end still removes them: a second Ctrl-C here, a SIGKILL by the guard; otherwise a folder
+//! is removed when its batch drops it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -23,6 +24,7 @@ impl Scratch {
     pub fn new(prefix: &str) -> std::io::Result<Self> {
         let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
         live().push(dir.path().to_path_buf());
+        super::guard::tell_folder('>', dir.path());
         Ok(Self { dir })
     }
 
@@ -38,6 +40,7 @@ impl Drop for Scratch {
         if let Some(i) = l.iter().position(|p| p == self.dir.path()) {
             l.swap_remove(i);
         }
+        super::guard::tell_folder('<', self.dir.path());
     }
 }
 

@@ -12,7 +12,8 @@
 use super::batch_clock::BatchClock;
 use super::chunking::{TaskQueue, static_share};
 use super::lines::MAX_LINE_BYTES;
-use super::pool_proc::{Fill, Launch, WorkerProc};
+use super::pool_proc::{Launch, WorkerProc};
+use super::pool_wait::{self, Gone, Line, POLL_MS};
 use super::protocol::{self, FromWorker, ToWorker};
 use super::rusage::Usage;
 use super::scratch::Scratch;
@@ -29,8 +30,6 @@ const IN_FLIGHT: usize = 2;
 /// Most task lines sent but unanswered per worker: a few KiB, well inside a pipe's buffer, so
 /// a write never blocks while the worker waits for its answers to be read.
 const WINDOW: u64 = 256;
-/// Milliseconds between cancel checks while waiting for workers.
-const POLL_MS: u64 = 50;
 /// How long the workers get, together, to exit after `quit` before they are killed.
 const QUIT_GRACE: Duration = Duration::from_secs(2);
 
@@ -107,15 +106,6 @@ pub fn run_batch(
     sample.worker_peak_rss_bytes = pool.quit()?;
     sample.failed_tasks = opts.keep_going.then_some(failed);
     Ok(sample)
-}
-
-/// How a worker stopped talking in the middle of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gone {
-    /// Its stdout closed, or the process exited.
-    Ended,
-    /// It stopped reading its stdin (a write failed).
-    InputClosed,
 }
 
 impl<'a> Pool<'a> {
@@ -212,7 +202,11 @@ impl<'a> Pool<'a> {
             if open.is_empty() || now >= deadline {
                 break;
             }
-            self.wait(&open, (deadline - now).min(Duration::from_millis(POLL_MS)))?;
+            pool_wait::wait(
+                &mut self.procs,
+                &open,
+                (deadline - now).min(Duration::from_millis(POLL_MS)),
+            )?;
         }
         Ok(self
             .procs
@@ -260,7 +254,7 @@ impl<'a> Pool<'a> {
         let v = protocol::VERSION;
         while ready.iter().any(|r| !r) {
             let waiting: Vec<usize> = (0..ready.len()).filter(|&i| !ready[i]).collect();
-            match self.next_line(&waiting, spec, Some(deadline))? {
+            match pool_wait::next_line(&mut self.procs, &waiting, &spec.cancel, Some(deadline))? {
                 Line::Text(i, line) => match FromWorker::parse(&line) {
                     Ok(FromWorker::Ready { version }) if version == v => ready[i] = true,
                     Ok(FromWorker::Ready { version }) => {
@@ -356,12 +350,13 @@ impl<'a> Pool<'a> {
         let all: Vec<usize> = (0..self.procs.len()).collect();
         while self.lanes.iter().any(|l| !l.claims.is_empty()) {
             let deadline = self.nearest_deadline();
-            let (i, line) = match self.next_line(&all, spec, deadline)? {
-                Line::Text(i, line) => (i, line),
-                Line::Gone(i, gone) => return Err(self.died(i, gone)),
-                Line::Timeout(i) => return Err(self.timed_out(i)),
-                Line::TooLong(i) => return Err(self.too_long(i, "")),
-            };
+            let (i, line) =
+                match pool_wait::next_line(&mut self.procs, &all, &spec.cancel, deadline)? {
+                    Line::Text(i, line) => (i, line),
+                    Line::Gone(i, gone) => return Err(self.died(i, gone)),
+                    Line::Timeout(i) => return Err(self.timed_out(i)),
+                    Line::TooLong(i) => return Err(self.too_long(i, "")),
+                };
             let msg = match FromWorker::parse(&line) {
                 Ok(m @ (FromWorker::Ok | FromWorker::Error { .. })) => m,
                 _ => {
@@ -417,161 +412,5 @@ impl<'a> Pool<'a> {
             task,
             reason: format!("ran longer than --timeout {limit}; {who} was killed{tail}"),
         })
-    }
-
-    /// The next line from one of the `watch` workers, or which one stopped talking (its
-    /// stdout closed, its process exited, its stdin no longer read) or passed its deadline.
-    /// Checks the cancel token between polls; never blocks on a write.
-    fn next_line(
-        &mut self,
-        watch: &[usize],
-        spec: &BatchSpec,
-        deadline: impl Into<Deadline>,
-    ) -> Result<Line, BatchError> {
-        let deadline = deadline.into();
-        loop {
-            for &i in watch {
-                match self.procs[i].next_line() {
-                    Ok(Some(l)) => return Ok(Line::Text(i, l)),
-                    Err(_) => return Ok(Line::TooLong(i)),
-                    Ok(None) if self.procs[i].is_silent() => {
-                        return Ok(Line::Gone(i, Gone::Ended));
-                    }
-                    Ok(None) => {}
-                }
-            }
-            if spec.cancel.is_cancelled() {
-                return Err(BatchError::Cancelled);
-            }
-            let now = Instant::now();
-            let mut wait = Duration::from_millis(POLL_MS);
-            if let Some((i, d)) = deadline.at(watch) {
-                if d <= now {
-                    return Ok(Line::Timeout(i));
-                }
-                wait = wait.min(d - now + Duration::from_micros(100));
-            }
-            if let Some(i) = self.wait(watch, wait)? {
-                return Ok(Line::Gone(i, Gone::InputClosed));
-            }
-        }
-    }
-
-    /// One poll: the `watch` workers' stdout and exits, and every worker's stdin that has
-    /// bytes waiting, for at most `wait`. Reads what arrived, writes what the pipes take, and
-    /// notes exits (asking `waitid` on a timeout where there is no pidfd). Returns a worker
-    /// whose stdin no longer takes writes.
-    fn wait(&mut self, watch: &[usize], wait: Duration) -> Result<Option<usize>, BatchError> {
-        #[derive(Clone, Copy)]
-        enum Fd {
-            Out,
-            In,
-            Exit,
-        }
-        let mut tags = vec![];
-        let mut fds = vec![];
-        let mut add = |i: usize, kind: Fd, fd: Option<i32>, events: libc::c_short| {
-            if let Some(fd) = fd {
-                tags.push((i, kind));
-                fds.push(libc::pollfd {
-                    fd,
-                    events,
-                    revents: 0,
-                });
-            }
-        };
-        for &i in watch {
-            add(i, Fd::Out, self.procs[i].out_fd(), libc::POLLIN);
-            add(i, Fd::Exit, self.procs[i].exit_fd(), libc::POLLIN);
-        }
-        for (i, p) in self.procs.iter().enumerate() {
-            add(i, Fd::In, p.in_fd(), libc::POLLOUT);
-        }
-        let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
-        // SAFETY: fds is a live array of initialised pollfd of the given length.
-        let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-        if rc < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                return Ok(None);
-            }
-            return Err(BatchError::Setup(format!(
-                "waiting for the workers failed: {e}"
-            )));
-        }
-        if rc == 0 {
-            for &i in watch {
-                if self.procs[i].needs_exit_peek() && self.procs[i].has_exited() {
-                    self.procs[i].drain_after_exit();
-                }
-            }
-            return Ok(None);
-        }
-        for (&(i, kind), fd) in tags.iter().zip(&fds) {
-            if fd.revents == 0 {
-                continue;
-            }
-            match kind {
-                Fd::Out => {
-                    let _: Fill = self.procs[i].fill();
-                }
-                Fd::Exit => self.procs[i].drain_after_exit(),
-                Fd::In => {
-                    if self.procs[i].flush().is_err() {
-                        return Ok(Some(i));
-                    }
-                }
-            }
-        }
-        Ok(None)
-    }
-}
-
-impl Gone {
-    /// How a worker that was still running when it stopped talking is described; `doing`
-    /// names its task (" while running task 3") or is empty.
-    fn still_running(self, doing: &str) -> String {
-        let what = match self {
-            Gone::Ended => "closed its stdout",
-            Gone::InputClosed => "stopped reading its stdin",
-        };
-        format!("{what} (the protocol channel){doing}; it was still running, so plateau ended it")
-    }
-}
-
-/// What `next_line` found.
-enum Line {
-    Text(usize, String),
-    Gone(usize, Gone),
-    Timeout(usize),
-    TooLong(usize),
-}
-
-/// A deadline for every watched worker (the handshake) or for one (a task's timeout).
-enum Deadline {
-    None,
-    All(Instant),
-    One(usize, Instant),
-}
-
-impl Deadline {
-    fn at(&self, watch: &[usize]) -> Option<(usize, Instant)> {
-        match *self {
-            Deadline::None => None,
-            Deadline::All(d) => watch.first().map(|&i| (i, d)),
-            Deadline::One(i, d) => Some((i, d)),
-        }
-    }
-}
-
-impl From<Option<Instant>> for Deadline {
-    fn from(d: Option<Instant>) -> Self {
-        d.map_or(Deadline::None, Deadline::All)
-    }
-}
-
-impl From<Option<(usize, Instant)>> for Deadline {
-    fn from(d: Option<(usize, Instant)>) -> Self {
-        d.map_or(Deadline::None, |(i, d)| Deadline::One(i, d))
     }
 }
