@@ -98,7 +98,7 @@ export -f persistent
 echo "== hangs past a stated bound"
 case_ hangs "answers without reading stdin (yes ok)" 20 2 "never read" "" -- \
     persistent 'echo ready 1; yes ok'
-case_ hangs "never reads, never answers, --timeout 1s" 20 2 "ran longer than --timeout 1s" "" -- \
+case_ hangs "never reads, never answers, --timeout 1s" 20 3 "ran longer than --timeout 1s" "" -- \
     persistent 'echo ready 1; exec sleep 7701' --timeout 1s
 case_ hangs "dies after ready, a child holds stdout" 20 2 "exited with status 3" "SIGKILL" -- \
     persistent 'echo ready 1; sleep 7702 & read t; exit 3'
@@ -373,7 +373,7 @@ case_ messages "a worker that closes its stdout" 20 2 "closed its stdout" "SIGKI
     persistent 'echo ready 1; exec >&-; exec sleep 7720'
 case_ messages "a worker that exits 0 mid-batch" 20 2 "exited with status 0" "SIGKILL" -- \
     persistent 'echo ready 1; read t; exit 0'
-case_ messages "a failing task in the trial batch" 20 2 "untimed trial batch" "--resume" -- \
+case_ messages "a failing task in the trial batch" 20 3 "untimed trial batch" "--resume" -- \
     persistent 'echo ready 1; read t; echo "error boom"; while read t; do echo ok; done'
 case_ messages "a worker that exits in the trial batch" 20 2 "untimed trial batch" "--resume" -- \
     persistent 'echo ready 1; exit 5'

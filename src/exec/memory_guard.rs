@@ -68,10 +68,7 @@ impl MemoryGuard {
             }
             // Whatever fails here failed before any timed batch: the worker cannot run, which is
             // no worker count's fault (and nothing measured is there to resume).
-            Err(BatchError::Task(t)) => Err(BatchError::BadWorker(format!(
-                "in the untimed trial batch of 1 worker, before any timed batch, task {} failed: {}",
-                t.task, t.reason
-            ))),
+            Err(BatchError::Task(t)) => Err(BatchError::Trial(t)),
             Err(BatchError::WorkerDied { worker, reason }) => Err(BatchError::BadWorker(format!(
                 "in the untimed trial batch of 1 worker, before any timed batch, worker {worker}, {reason}"
             ))),
@@ -177,11 +174,12 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_in_the_trial_is_the_trial_s_and_bad_input() {
+    fn a_failure_in_the_trial_is_the_trial_s_not_a_timed_count_s() {
         let w: SharedWorkload = std::sync::Arc::new(crate::workload::cpu::CpuWorkload::new(10));
         let mut g = MemoryGuard::new(Box::new(Failing), None, &[], true);
         match g.run_batch(&spec(4), &w) {
-            Err(BatchError::BadWorker(m)) => {
+            Err(e @ BatchError::Trial(_)) => {
+                let m = e.to_string();
                 assert!(m.contains("untimed trial batch of 1 worker"), "{m}");
                 assert!(m.contains("task 2 failed: ValueError: no"), "{m}");
             }

@@ -147,6 +147,10 @@ pub enum BatchError {
     /// The batch was stopped by a cancel request; its measurements are void.
     #[error("the batch was cancelled")]
     Cancelled,
+    /// A task failed in the untimed trial batch of 1 worker, before any timed batch: no worker
+    /// count's failure, and nothing measured to resume.
+    #[error("in the untimed trial batch of 1 worker, before any timed batch, task {} failed: {}", .0.task, .0.reason)]
+    Trial(crate::workload::TaskError),
 }
 
 /// Runs batches of a workload and measures them.
