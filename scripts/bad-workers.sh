@@ -80,7 +80,8 @@ case_() {
         unclear=$((unclear + 1))
         note UNCLEAR "$name" "exit $rc (expected $want): $(grep -v '^warning' "$tmp/err" | head -c 300)"
     else
-        note ok "$name" "exit $rc"
+        # The figures a case measured (a budget's wall time, a gate's bounds) are shown.
+        note ok "$name" "exit $rc$(grep -m1 -E '^(--max-time .* took|ratio )' "$tmp/err" | sed 's/^/; /')"
     fi
     sweep_leftovers "$name"
 }
@@ -349,24 +350,30 @@ case_ leaks "kill -9 of a command run" 20 0 "killed" "" -- \
     --out "$tmp/k9" -- sh -c 'sleep 7711'
 # A second Ctrl-C exits at once: no worker left, and the batch's temp folder removed.
 sigint_twice() {
-    "$@" >/dev/null 2>&1 &
-    local pid=$!
-    sleep 2
-    kill -INT "$pid"
-    sleep 0.05
-    kill -INT "$pid"
-    wait "$pid"
-    local rc=$?
+    # The second signal must land before the first one's orderly stop ends the run: a few
+    # tries, the signals 10 ms apart.
+    local rc
+    for _ in 1 2 3 4 5; do
+        "$@" >/dev/null 2>&1 &
+        local pid=$!
+        sleep 2
+        kill -INT "$pid"
+        sleep 0.01
+        kill -INT "$pid" 2>/dev/null
+        wait "$pid"
+        rc=$?
+        [ "$rc" -eq 130 ] && break
+    done
     echo "exit $rc after two SIGINTs" >&2
     [ "$rc" -eq 130 ]
 }
 export -f sigint_twice
-case_ leaks "second Ctrl-C in a persistent run: temp folder removed" 20 0 "exit 130" "" -- \
+case_ leaks "second Ctrl-C in a persistent run: temp folder removed" 40 0 "exit 130" "" -- \
     sigint_twice "$bin" run --quiet --workers 1 --tasks 2 --repetitions 1 --warmup 0 \
-    --out "$tmp/p-int" --persistent -- sh -c 'echo ready 1; exec sleep 7712'
-case_ leaks "second Ctrl-C in a command run: temp folder removed" 20 0 "exit 130" "" -- \
+    --out "$tmp/p-int" --force --persistent -- sh -c 'echo ready 1; exec sleep 7712'
+case_ leaks "second Ctrl-C in a command run: temp folder removed" 40 0 "exit 130" "" -- \
     sigint_twice "$bin" run --quiet --workers 2 --tasks 4 --repetitions 5 --warmup 0 \
-    --out "$tmp/si" -- sh -c 'sleep 7713'
+    --out "$tmp/si" --force -- sh -c 'sleep 7713'
 
 echo "== messages"
 case_ messages "a worker that closes its stdout" 20 2 "closed its stdout" "SIGKILL" -- \
@@ -388,14 +395,16 @@ case_ messages "a truncated block, 2 lines after the marker" 20 3 "2 lines of it
 no_regression_text() {
     rm -rf "$tmp/gate"
     "$bin" compare --baseline-cmd "sleep 0.1" --candidate-cmd "sleep 0.01" --workers 1 --tasks 2 \
-        --batch-time 50ms --max-time 6s --seed 3 --quiet --out "$tmp/gate" 2>&1 | tee "$tmp/nr.txt" >&2
+        --batch-time 50ms --max-time 10s --seed 3 --quiet --out "$tmp/gate" 2>&1 | tee "$tmp/nr.txt" >&2
     local rc=${PIPESTATUS[0]}
-    # A decided gate states what it settled, never a resolution of tens of percent.
-    if grep -q 'resolve changes of about' "$tmp/nr.txt"; then
-        return 6
-    fi
-    grep -q 'sufficed to exclude a throughput drop of 5.0% or more' "$tmp/nr.txt" || return 7
-    return "$rc"
+    # A decided gate states what it settled, never a resolution of tens of percent; on a
+    # machine too noisy to decide in the budget, the inconclusive note gives the resolution.
+    case $rc in
+    0) grep -q 'sufficed to exclude a throughput drop of 5.0% or more' "$tmp/nr.txt" \
+        && ! grep -q 'resolve changes of about' "$tmp/nr.txt" ;;
+    4) grep -q 'rounds resolve changes of about' "$tmp/nr.txt" ;;
+    *) return "$rc" ;;
+    esac
 }
 export -f no_regression_text
 case_ messages "NO REGRESSION states a sane resolution" 30 0 "NO REGRESSION" "" -- no_regression_text
