@@ -47,6 +47,22 @@ fn too_big(path: &Path, expected: &str) -> anyhow::Error {
 /// `path` opened for reading once it is known to be a regular file of at most `MAX_BYTES`
 /// (for readers that stream it, like the CSV import).
 pub fn open_regular(path: &Path, expected: &str) -> anyhow::Result<std::fs::File> {
+    let file = open_stream(path, expected)?;
+    let meta = file.metadata().map_err(|e| {
+        usage(format!(
+            "cannot read {} ({e}); check the path",
+            path.display()
+        ))
+    })?;
+    if meta.len() > MAX_BYTES {
+        return Err(too_big(path, expected));
+    }
+    Ok(file)
+}
+
+/// `path` opened for reading once it is known to be a regular file, of any size: for readers
+/// that stream it in bounded memory (a job's log).
+pub fn open_stream(path: &Path, expected: &str) -> anyhow::Result<std::fs::File> {
     let shown = path.display();
     let cannot = |e: std::io::Error| usage(format!("cannot read {shown} ({e}); check the path"));
     // Checked before opening: opening a FIFO for reading blocks until a writer comes.
@@ -61,9 +77,6 @@ pub fn open_regular(path: &Path, expected: &str) -> anyhow::Result<std::fs::File
         .map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     refuse_irregular(path, &meta, expected)?;
-    if meta.len() > MAX_BYTES {
-        return Err(too_big(path, expected));
-    }
     Ok(file)
 }
 

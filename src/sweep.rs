@@ -260,7 +260,18 @@ impl Batches<'_> {
     ) -> Result<SweepEnd, SweepError> {
         summarize_points(&mut record.points, record.config.tasks, record.config.seed);
         let mut round = self.spec.rounds();
+        let mut last = (std::time::Instant::now(), self.spent_s);
         loop {
+            // On a real machine (a sweep watched through this machine's counters; fakes and
+            // the simulator report model time), time outside the batches (the decision,
+            // summaries, saves) counts against the budget too, so short batches cannot
+            // overrun --max-time many times over.
+            let real = self.spec.watch.as_ref().map(|w| &w.meter);
+            if matches!(real, Some(interference::Meter::Machine)) {
+                let outside = last.0.elapsed().as_secs_f64() - (self.spent_s - last.1);
+                self.spent_s += outside.max(0.0);
+            }
+            last = (std::time::Instant::now(), self.spent_s);
             let spent = Duration::try_from_secs_f64(self.spent_s).unwrap_or(Duration::MAX);
             match adaptive::next_round(&record.points, policy, spent, record.config.seed) {
                 Next::Stop(why) => return Ok(SweepEnd::Adaptive(why)),
@@ -343,7 +354,9 @@ impl Batches<'_> {
         };
         sample.round = Some(round);
         if let (Some(watch), Some(before), Some(meter)) = (&self.spec.watch, before, meter) {
-            watch.mark(&mut sample, &before, &meter.read(), workers);
+            let at_one = record.points.iter().find(|p| p.workers == 1);
+            let at_one = at_one.map_or(&[][..], |p| &p.samples[..]);
+            watch.mark(&mut sample, (&before, &meter.read()), workers, at_one);
         }
         Ok(Batch::Ran(Box::new(sample)))
     }

@@ -1,7 +1,8 @@
 //! The interleaved gate through the real binary: every bad input is one sentence and exit 2
 //! before anything runs (no output folder appears); a gate whose budget runs out is
 //! inconclusive (exit 4, or as --inconclusive maps it) and leaves both sides' raw samples, the
-//! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3.
+//! pairing and the outcome in its folder; Ctrl-C keeps every finished round and exits 3; a
+//! command that hangs is ended by `--max-time` or by `--timeout`.
 
 pub mod common;
 
@@ -191,6 +192,25 @@ fn bad_input_is_one_sentence_and_exit_2_before_anything_runs() {
             &["--baseline-args", "--tolerance 5", "--candidate-args", ""],
             "error: --baseline-args: --tolerance 5 is ambiguous: write 5% (or the fraction 0.05)",
         ),
+        (
+            &["--baseline-cmd", "true", "--candidate-args", ""],
+            "the two sides must both be commands",
+        ),
+        (
+            &["--baseline-args", "", "--candidate-cmd", "true"],
+            "a command against a built-in workload compares two different things",
+        ),
+        (
+            &[
+                "--baseline-cmd",
+                "true",
+                "--candidate-cmd",
+                "true",
+                "--timeout",
+                "0s",
+            ],
+            "--timeout",
+        ),
     ];
     for (args, says) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -339,4 +359,45 @@ fn ctrl_c_keeps_every_finished_round_and_exits_3() {
         base.points[0].samples.len() >= 2,
         "the finished round is kept"
     );
+}
+
+/// A gate of two commands that never end, with the given extra flags.
+fn hanging_gate(out: &std::path::Path, extra: &[&str]) -> Command {
+    let mut cmd = plateau();
+    cmd.args([
+        "compare",
+        "--baseline-cmd",
+        "sleep 1000",
+        "--candidate-cmd",
+        "sleep 1000",
+        "--workers",
+        "1",
+        "--tasks",
+        "1",
+        "--batch-time",
+        "10ms",
+        "--max-time",
+        "2s",
+        "--quiet",
+    ])
+    .args(extra)
+    .arg("--out")
+    .arg(out);
+    cmd
+}
+
+#[test]
+fn a_hanging_command_is_ended_by_the_budget_or_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("budget");
+    hanging_gate(&out, &[])
+        .assert()
+        .code(3)
+        .stderr(contains("--max-time (2 s) ran out in the warm-up round"))
+        .stderr(contains("--timeout bounds each task"));
+    assert!(out.join("gate.json").exists(), "the settings are saved");
+    hanging_gate(&dir.path().join("timeout"), &["--timeout", "200ms"])
+        .assert()
+        .code(3)
+        .stderr(contains("--timeout 200ms"));
 }

@@ -245,8 +245,11 @@ fn a_failed_save_is_retried_by_the_next_one() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
+    // Round saves are paced by time, so how many there were depends on the machine; the
+    // failed one is counted, and a later save (at the latest the final one) wrote it all.
+    assert!(err.contains("warning: 1 of "), "{err}");
     assert!(
-        err.contains("warning: 1 of 4 saves of results.json during the sweep failed"),
+        err.contains("saves of results.json during the sweep failed"),
         "{err}"
     );
     assert_eq!(sample_counts(&results(&out)), vec![3, 3]);

@@ -116,11 +116,14 @@ fn a_raising_function_fails_the_run_naming_the_task_and_the_exception() {
     args.extend(target);
     let o = persistent(&out, &[], &args);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // Task 3 is inside the untimed trial batch of 1 worker: the failure is the trial's, not
+    // a timed count's, and nothing was measured to resume.
     assert!(
-        stderr(&o).contains("task 3: ValueError: task 3 is refused"),
+        stderr(&o).contains("untimed trial batch of 1 worker, before any timed batch, task 3 failed: ValueError: task 3 is refused"),
         "{}",
         stderr(&o)
     );
+    assert!(!stderr(&o).contains("--resume"), "{}", stderr(&o));
     // --keep-going counts the failure instead (printing does not break the protocol).
     let mut args = vec!["--workers", "1", "--tasks", "6", "--keep-going"];
     args.extend(target);

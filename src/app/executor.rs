@@ -40,17 +40,21 @@ pub fn guarded(
     )))
 }
 
-/// The guard that stops a command-mode run's commands if plateau dies (see `exec::guard`);
-/// None for the other modes, or with a warning when it cannot start.
+/// The guard that stops a command-mode run's commands, and a persistent run's workers with
+/// whatever they started, if plateau dies (see `exec::guard`); None for the other modes, or
+/// with a warning when it cannot start.
 pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
-    if !matches!(config.execution, Execution::Command(_)) {
+    if !matches!(
+        config.execution,
+        Execution::Command(_) | Execution::Persistent(_)
+    ) {
         return None;
     }
     match crate::exec::guard::start() {
         Ok(g) => Some(g),
         Err(e) => {
             eprintln!(
-                "warning: cannot start plateau's guard process ({e}); if plateau is killed (SIGKILL), its running commands are not stopped"
+                "warning: cannot start plateau's guard process ({e}); if plateau is killed (SIGKILL), its running commands or workers are not stopped"
             );
             None
         }

@@ -23,6 +23,8 @@ use crate::outdir::OutputDir;
 use crate::render::gate_md;
 use crate::summary::summarize_points;
 use crate::term::gate_text;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// Runs the interleaved gate.
@@ -37,6 +39,11 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     let command_line: Vec<String> = std::env::args().collect();
     let _lock = super::machine_lock::hold(config.lock, &command_line, out.path(), &cancel)?;
     let start = Instant::now();
+    // Rounds start only when they fit the budget, so a batch still running a second past it
+    // is one that hangs (or ran far longer than its round's estimate).
+    let budget = BudgetTimer::start(start, config.max_time, cancel.clone());
+    // Both sides are commands or neither is: one guard covers both if plateau dies.
+    let _guard = super::executor::guard_for(&config.baseline.run);
     let measures = |s: &GateSide| -> anyhow::Result<Measures> {
         Ok(Measures {
             executor: super::executor::for_config(&s.run)?,
@@ -57,7 +64,13 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     let template = BatchSpec::new(first, tasks, run.schedule, run.chunk, &cancel)
         .pinned(run.pin_cpus(&machine.allowed_cpu_ids));
     let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
-    let settled = calibrate(&config, &mut rounds, &mut measured[0], &cancel, &out)?;
+    let settled = calibrate(
+        &config,
+        &mut rounds,
+        &mut measured[0],
+        (&cancel, &budget),
+        &out,
+    )?;
     // Both records carry the task count the rounds use and how it was chosen.
     let side = |s: &GateSide, measures| {
         let design = Design {
@@ -81,6 +94,7 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         config: &config,
         out: &out,
         cancel: &cancel,
+        budget: &budget,
         start,
         sides,
         pairing: Pairing {
@@ -96,10 +110,74 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     exit_for(&report, config.inconclusive)
 }
 
+/// How long past `--max-time` a batch may still run before the gate stops it.
+const BUDGET_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Cancels the gate's token once `--max-time` has passed, so a batch that hangs (a command
+/// that never ends) stops at the budget instead of holding the job; `ran_out` tells that stop
+/// from a Ctrl-C. Dropping it ends the timer.
+struct BudgetTimer {
+    max_time: std::time::Duration,
+    ran_out: Arc<AtomicBool>,
+    done: Arc<(Mutex<bool>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BudgetTimer {
+    fn start(start: Instant, max_time: std::time::Duration, cancel: CancelToken) -> Self {
+        let deadline = start + max_time + BUDGET_GRACE;
+        let ran_out = Arc::new(AtomicBool::new(false));
+        let done = Arc::new((Mutex::new(false), Condvar::new()));
+        let (flag, wake) = (ran_out.clone(), done.clone());
+        let thread = std::thread::spawn(move || {
+            let (lock, cv) = &*wake;
+            let mut finished = lock.lock().unwrap_or_else(|p| p.into_inner());
+            while !*finished {
+                let now = Instant::now();
+                if now >= deadline {
+                    flag.store(true, Ordering::SeqCst);
+                    cancel.cancel();
+                    return;
+                }
+                finished = cv
+                    .wait_timeout(finished, deadline - now)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+        });
+        Self {
+            max_time,
+            ran_out,
+            done,
+            thread: Some(thread),
+        }
+    }
+
+    fn ran_out(&self) -> bool {
+        self.ran_out.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for BudgetTimer {
+    fn drop(&mut self) {
+        *self.done.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.done.1.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// The error of a batch or round that did not finish (`what` says which), and where the
 /// samples so far are.
-fn round_failed(e: RoundError, what: &str, out: &OutputDir) -> anyhow::Error {
+fn round_failed(e: RoundError, what: &str, budget: &BudgetTimer, out: &OutputDir) -> anyhow::Error {
     match e {
+        RoundError::Cancelled if budget.ran_out() => RunFailed(format!(
+            "--max-time ({:.0} s) ran out {what}, in the middle of a batch: a side's command may hang (--timeout bounds each task); the samples so far are saved in {}",
+            budget.max_time.as_secs_f64().ceil(),
+            out.path().display()
+        ))
+        .into(),
         RoundError::Cancelled => RunFailed(format!(
             "interrupted {what}; the samples so far are saved in {}",
             out.path().display()
@@ -119,7 +197,7 @@ fn calibrate(
     config: &GateConfig,
     rounds: &mut Rounds,
     baseline: &mut Measures,
-    cancel: &CancelToken,
+    (cancel, budget): (&CancelToken, &BudgetTimer),
     out: &OutputDir,
 ) -> anyhow::Result<Design> {
     let run = &config.baseline.run;
@@ -134,7 +212,7 @@ fn calibrate(
     let first = run.workers[0];
     let sample = rounds
         .batch_of(config.baseline.name, baseline, first, cancel)
-        .map_err(|e| round_failed(e, "while calibrating the task count", out))?;
+        .map_err(|e| round_failed(e, "while calibrating the task count", budget, out))?;
     let pilot = Pilot {
         workers: first.get(),
         tasks: rounds.tasks,
@@ -153,6 +231,7 @@ struct Session<'a> {
     config: &'a GateConfig,
     out: &'a OutputDir,
     cancel: &'a CancelToken,
+    budget: &'a BudgetTimer,
     start: Instant,
     sides: [SideRunner; 2],
     rounds: Rounds,
@@ -170,7 +249,7 @@ impl Session<'_> {
         let warm_start = Instant::now();
         self.rounds
             .round(&mut self.sides, false, self.cancel)
-            .map_err(|e| round_failed(e, "in the warm-up round", self.out))?;
+            .map_err(|e| round_failed(e, "in the warm-up round", self.budget, self.out))?;
         let mut last_round_s = warm_start.elapsed().as_secs_f64();
         let budget_s = self.config.max_time.as_secs_f64();
         loop {
@@ -179,7 +258,21 @@ impl Session<'_> {
                 break;
             }
             let round_start = Instant::now();
-            let decision = self.measured_round()?;
+            let kept = self.sides.each_ref().map(|s| sample_counts(&s.record));
+            let decision = match self.measured_round() {
+                // The budget ran out in a round (a batch ran long or hung): that round is
+                // void, its samples dropped, and the decision stands on the rounds that
+                // finished.
+                Err(_) if self.budget.ran_out() && !self.pairing.rounds.is_empty() => {
+                    for (side, counts) in self.sides.iter_mut().zip(&kept) {
+                        for (p, &n) in side.record.points.iter_mut().zip(counts) {
+                            p.samples.truncate(n);
+                        }
+                    }
+                    break;
+                }
+                r => r?,
+            };
             last_round_s = round_start.elapsed().as_secs_f64();
             let report = self.save_report()?;
             if !self.config.quiet {
@@ -199,7 +292,7 @@ impl Session<'_> {
             .round(&mut self.sides, true, self.cancel)
             .map_err(|e| {
                 let what = format!("in round {}", self.pairing.rounds.len() + 1);
-                round_failed(e, &what, self.out)
+                round_failed(e, &what, self.budget, self.out)
             })?;
         let decision = self
             .gate
@@ -222,6 +315,11 @@ impl Session<'_> {
         save(self.out, &mut self.sides, &self.pairing, &report)?;
         Ok(report)
     }
+}
+
+/// Samples per point of a side's record.
+fn sample_counts(record: &crate::model::RunRecord) -> Vec<usize> {
+    record.points.iter().map(|p| p.samples.len()).collect()
 }
 
 /// Writes both sides' samples, the pairing and the outcome.

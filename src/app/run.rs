@@ -175,6 +175,19 @@ fn failed(
 ) -> anyhow::Result<()> {
     record.run.interrupted = true;
     record.run.stop_reason = Some(StopReason::Failed);
+    // A task that failed before any timed batch: no count to blame, nothing to resume.
+    if let crate::exec::BatchError::Trial(_) = &err.source {
+        let saved = save::final_outputs(out, record).err();
+        emit_results(config.emit_results, record)?;
+        let note = saved.map_or(String::new(), |e| {
+            format!(" (saving the run also failed: {e:#})")
+        });
+        return Err(RunFailed(format!(
+            "the workload failed {}, so nothing was measured; fix it and run again{note}",
+            err.source
+        ))
+        .into());
+    }
     let where_ = match save::final_outputs(out, record) {
         Ok(()) => format!(
             "{}; after a fix, `plateau run --resume {}` continues it",

@@ -1,6 +1,9 @@
 //! Saving a run so nothing measured is lost: results.json as soon as the run holds the machine
-//! lock (so even a run killed before its first round can be resumed), after every measured round
-//! with where the sweep stood (`SweepState`), and at the end. A failed save is retried by the
+//! lock (so even a run killed before its first round can be resumed), after measured rounds
+//! with where the sweep stood (`SweepState`), and at the end. Round saves are paced so their
+//! cost stays bounded however large the record grows: the first round is saved at once, later
+//! ones once `SAVE_EVERY` has passed and the last save's cost is at most a twentieth of the
+//! time since (a kill loses at most that much measuring; the end always saves). A failed save is retried by the
 //! next one (each writes the whole record). When the final write fails, the whole record goes
 //! to a file in the system temp folder or, failing that, to stdout, and the error names where.
 
@@ -13,6 +16,18 @@ use crate::outdir::claim::{Existing, Outputs, claim};
 use crate::outdir::target::{self, OutputFlag};
 use crate::sweep::BatchEvent;
 use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// Least time between two round saves.
+pub const SAVE_EVERY: Duration = Duration::from_secs(1);
+/// A round save waits until the time since the last one is this many times what it cost.
+const SAVE_COST_RATIO: u32 = 20;
+
+/// Whether a round save is due: always for the first measured round, else once `since` the
+/// last save is at least `SAVE_EVERY` and `SAVE_COST_RATIO` times what the last save `cost`.
+pub fn save_due(rounds_done: u32, since: Duration, cost: Duration) -> bool {
+    rounds_done <= 1 || since >= SAVE_EVERY.max(cost * SAVE_COST_RATIO)
+}
 
 /// The lines around a record printed on stdout when no file could take it.
 pub const STDOUT_BEGIN: &str = "--- plateau results.json (could not be saved) ---";
@@ -41,6 +56,8 @@ pub struct Saver<'a> {
     saves: u32,
     failed: u32,
     first_error: Option<String>,
+    /// When the last save began, and what it cost.
+    last: Option<(Instant, Duration)>,
 }
 
 impl<'a> Saver<'a> {
@@ -58,6 +75,7 @@ impl<'a> Saver<'a> {
             saves: 0,
             failed: 0,
             first_error: None,
+            last: None,
         }
     }
 
@@ -83,18 +101,25 @@ impl<'a> Saver<'a> {
         }
     }
 
-    /// A measured round finished: count it and save.
+    /// A measured round finished: count it, and save when a save is due (`save_due`).
     pub fn round_done(&mut self, record: &RunRecord) {
         self.state.rounds_done += 1;
         if self.state.round >= self.planned_rounds {
             self.state.adaptive_rounds += 1;
         }
-        self.save(record);
+        let due = match self.last {
+            None => true,
+            Some((at, cost)) => save_due(self.state.rounds_done, at.elapsed(), cost),
+        };
+        if due {
+            self.save(record);
+        }
     }
 
     /// Writes the record with the current state; a failure is counted, and the next save
     /// (which writes the whole record again) is the retry.
     fn save(&mut self, record: &RunRecord) {
+        let began = Instant::now();
         self.saves += 1;
         let mut with_state = record.clone();
         with_state.run.sweep_state = Some(self.state.clone());
@@ -102,6 +127,7 @@ impl<'a> Saver<'a> {
             self.failed += 1;
             self.first_error.get_or_insert_with(|| format!("{e:#}"));
         }
+        self.last = Some((began, began.elapsed()));
     }
 
     /// Puts the sweep's final position into the record, and returns a warning when saves
@@ -164,5 +190,27 @@ fn rescue(bytes: &[u8], out: &OutputDir) -> String {
                 ),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_saves_are_paced_by_time_and_by_their_own_cost() {
+        let ms = Duration::from_millis;
+        assert!(
+            save_due(1, ms(0), ms(0)),
+            "the first round is saved at once"
+        );
+        assert!(
+            !save_due(2, ms(10), ms(1)),
+            "a short round after a save waits"
+        );
+        assert!(save_due(2, SAVE_EVERY, ms(1)));
+        // A save that cost 200 ms waits 4 s: saves stay a twentieth of the time.
+        assert!(!save_due(5, Duration::from_secs(3), ms(200)));
+        assert!(save_due(5, Duration::from_secs(4), ms(200)));
     }
 }

@@ -1,7 +1,8 @@
 //! Ctrl-C and SIGTERM during `plateau run`: the first cancels the running sweep's token, so the
 //! workers stop between tasks and the run saves what it measured and exits 3; the second exits
 //! at once with 130 (128 + SIGINT), keeping only what the last per-round save wrote, after
-//! killing the process group of every command still running.
+//! killing the process group of every command and worker still running and removing the
+//! running batch's temporary folders.
 
 use crate::cancel::CancelToken;
 use std::sync::Mutex;
@@ -39,6 +40,8 @@ fn on_signal() {
     if HITS.fetch_add(1, Ordering::SeqCst) >= 1 {
         // Commands run in their own process groups, out of reach of the terminal's Ctrl-C.
         crate::exec::groups::kill_all();
+        // The batch's own clean-up will not run: its workers' stderr folders go now.
+        crate::exec::scratch::remove_all();
         eprintln!(
             "\nplateau: second interrupt, exiting now; results.json holds the rounds saved so far"
         );

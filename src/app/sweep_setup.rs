@@ -37,6 +37,7 @@ pub fn sweep_spec(
             capacity_cpus: capacity,
             cpu_bound,
             meter: Default::default(),
+            learn: config.execution.built_in().is_none(),
         }),
     }
 }

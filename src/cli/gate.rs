@@ -84,6 +84,11 @@ pub struct GateArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limits::SEED.parser())]
     pub seed: Option<u64>,
 
+    /// Both sides' commands: kill a task that runs longer than this, as `plateau run
+    /// --timeout` does (units us, ms, s, m, h, e.g. 30s); the run then fails naming the task.
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::TIMEOUT.parser())]
+    pub timeout: Option<Duration>,
+
     /// Both sides: run commands through `sh -c`.
     #[arg(long)]
     pub shell: bool,
@@ -131,6 +136,7 @@ impl GateArgs {
             ("--iterations", text(self.batch.iterations.map(|n| n.get()))),
             ("--mode", self.mode.and_then(name)),
             ("--seed", text(self.seed)),
+            ("--timeout", self.timeout.map(exact_duration)),
         ] {
             if let Some(v) = value {
                 out.push(flag.to_string());
@@ -143,6 +149,16 @@ impl GateArgs {
             }
         }
         out
+    }
+}
+
+/// A duration in the flags' grammar without rounding: whole milliseconds, else microseconds.
+fn exact_duration(d: Duration) -> String {
+    let us = d.as_micros();
+    if us % 1000 == 0 {
+        format!("{}ms", us / 1000)
+    } else {
+        format!("{us}us")
     }
 }
 
@@ -179,6 +195,8 @@ mod tests {
             "900",
             "--seed",
             "7",
+            "--timeout",
+            "1500ms",
             "--pin",
         ])
         .unwrap();
@@ -208,6 +226,8 @@ mod tests {
                 "processes",
                 "--seed",
                 "7",
+                "--timeout",
+                "1500ms",
                 "--pin",
             ]
         );

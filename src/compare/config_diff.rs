@@ -81,7 +81,13 @@ fn workload_differences(
     keys.sort();
     keys.dedup();
     let absent = serde_json::Value::String("(absent)".into());
-    for key in keys {
+    // A parameter the workload calibrates on its machine (tiny's iterations) is not a setting.
+    let name = bo.get("name").and_then(|n| n.as_str()).unwrap_or("");
+    let calibrated = crate::workload::identity::calibrated_parameters(name);
+    for key in keys
+        .into_iter()
+        .filter(|k| !calibrated.contains(&k.as_str()))
+    {
         let bv = bo.get(key).unwrap_or(&absent);
         let cv = co.get(key).unwrap_or(&absent);
         if bv != cv {
@@ -169,5 +175,23 @@ mod tests {
         let fields: Vec<&str> = d.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(fields, ["workload.name", "mode"]);
         assert!(config_differences(&b, &b).is_empty());
+    }
+
+    #[test]
+    fn two_tiny_runs_that_calibrated_differently_are_the_same_work() {
+        let a = config(
+            json!({"name": "tiny", "work_ns": 1000, "iterations": 2900}),
+            16,
+        );
+        let b = config(
+            json!({"name": "tiny", "work_ns": 1000, "iterations": 3100}),
+            16,
+        );
+        assert!(config_differences(&a, &b).is_empty());
+        let c = config(
+            json!({"name": "tiny", "work_ns": 5000, "iterations": 2900}),
+            16,
+        );
+        assert_eq!(config_differences(&a, &c)[0].field, "workload.work_ns");
     }
 }

@@ -144,6 +144,17 @@ fn sides(
             "the two sides must measure the same worker counts: give --workers once, not in --baseline-args or --candidate-args",
         ));
     }
+    let is_command = |s: &GateSide| {
+        matches!(
+            s.run.execution,
+            crate::config::Execution::Command(_) | crate::config::Execution::Persistent(_)
+        )
+    };
+    if is_command(&baseline) != is_command(&candidate) {
+        return Err(usage(
+            "the two sides must both be commands (--baseline-cmd and --candidate-cmd) or both built-in workloads (--baseline-args and --candidate-args): a command against a built-in workload compares two different things",
+        ));
+    }
     if baseline.run.design.tasks != candidate.run.design.tasks {
         return Err(usage(
             "the two sides must run the same number of tasks per batch: give --tasks once, not in --baseline-args or --candidate-args",

@@ -1,11 +1,21 @@
 //! How many tasks a worker claims at once. `--chunk N` fixes it; the adaptive default is guided
 //! self-scheduling: a claim takes the remaining tasks / (4 x workers), at least 1, so early
 //! claims are large (little dispatch overhead on tiny tasks) and the last ones are single
-//! tasks (the balance stays dynamic).
+//! tasks (the balance stays dynamic). The static schedule's shares are here too.
 
 use std::num::NonZeroU64;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The range of tasks worker `i` of `workers` owns under the static schedule: contiguous
+/// shares that cover `0..tasks`, their sizes differing by at most one.
+pub fn static_share(tasks: u64, workers: usize, i: usize) -> Range<u64> {
+    let w = workers as u128;
+    let t = u128::from(tasks);
+    let lo = (t * i as u128 / w) as u64;
+    let hi = (t * (i as u128 + 1) / w) as u64;
+    lo..hi
+}
 
 /// Claims per worker the adaptive policy aims at over what remains.
 const GUIDED_DIVISOR: u64 = 4;
@@ -87,6 +97,13 @@ impl TaskQueue {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn static_shares_are_contiguous_and_cover_all() {
+        let shares: Vec<_> = (0..3).map(|i| static_share(10, 3, i)).collect();
+        assert_eq!(shares, vec![0..3, 3..6, 6..10]);
+        assert_eq!(static_share(2, 4, 0), 0..0);
+    }
 
     #[test]
     fn adaptive_chunks_shrink_to_single_tasks() {

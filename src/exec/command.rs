@@ -3,6 +3,7 @@
 //! watchdog thread kills children past `--timeout`, and every child on a stop.
 
 use super::child::Watchdog;
+use super::chunking::static_share;
 use super::command_spec::Outcome;
 use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, substitute};
@@ -10,8 +11,7 @@ pub use super::command_workload::CommandWorkload;
 use super::rusage::Usage;
 use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
-use super::threads::static_share;
-use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
+use super::{BatchError, BatchSpec, Executor, Schedule};
 use crate::model::Sample;
 use crate::workload::{SharedWorkload, TaskError};
 use std::path::Path;
@@ -144,33 +144,23 @@ impl<'a> Shared<'a> {
 }
 
 /// A folder for the workers' stderr files, removed when dropped.
-fn stderr_dir() -> Result<tempfile::TempDir, BatchError> {
-    tempfile::Builder::new()
-        .prefix("plateau-command-")
-        .tempdir()
-        .map_err(|e| {
-            BatchError::Setup(format!(
-                "cannot make a folder for the commands' stderr: {e}"
-            ))
-        })
+fn stderr_dir() -> Result<super::scratch::Scratch, BatchError> {
+    super::scratch::Scratch::new("plateau-command-").map_err(|e| {
+        BatchError::Setup(format!(
+            "cannot make a folder for the commands' stderr: {e}"
+        ))
+    })
 }
 
 /// The batch's sample from the workers' tallies: summed usage, wall time from the release to
 /// the last worker's end, per-worker peak RSS, failures (with `--keep-going`) and leftovers.
-fn sample_of(tallies: &[Tally], released: &Released<()>, keep_going: bool) -> Sample {
+fn sample_of(tallies: &[Tally], released: Released<()>, keep_going: bool) -> Sample {
     let mut total = Usage::default();
     for t in tallies {
         total.add(&t.usage);
     }
-    let last = tallies
-        .iter()
-        .filter_map(|t| t.finished)
-        .max()
-        .unwrap_or(released.at);
-    let mut sample = total.into_sample(
-        last.saturating_duration_since(released.at),
-        released.startup(),
-    );
+    let last = tallies.iter().filter_map(|t| t.finished).max();
+    let mut sample = released.clock.finish(last, &total);
     sample.worker_peak_rss_bytes = tallies.iter().map(|t| t.usage.maxrss_bytes).collect();
     sample.failed_tasks = keep_going.then(|| tallies.iter().map(|t| t.failed).sum());
     let leftovers: u64 = tallies.iter().map(|t| t.leftovers).sum();
@@ -187,10 +177,8 @@ impl Executor for CommandExecutor {
         let dir = stderr_dir()?;
         let shared = Shared::new(&self.spec, spec, dir.path());
         let (tallies, released) = shared.run_workers();
-        let throttled_after = throttle::read();
+        let sample = sample_of(&tallies, released, self.spec.keep_going);
         shared.stop.outcome(&spec.cancel)?;
-        let mut sample = sample_of(&tallies, &released, self.spec.keep_going);
-        throttle::fill_delta(&mut sample, released.throttled, throttled_after);
         Ok(sample)
     }
 }

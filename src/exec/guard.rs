@@ -1,10 +1,12 @@
 //! The guard: parent-death protection for commands without `PR_SET_PDEATHSIG`. A small helper
 //! process (plateau re-executed as the hidden `__guard` subcommand, in its own process group
 //! so the terminal's Ctrl-C does not reach it) reads "+PGID" and "-PGID" lines from a pipe as
-//! task groups start and end. When the pipe closes, because plateau ended however it ended
+//! task groups (and pool workers) start and end, and ">PATH" and "<PATH" as the batches'
+//! temporary folders come and go. When the pipe closes, because plateau ended however it ended
 //! (SIGKILL and the OOM killer included), it kills every group still listed, and the group of
 //! every process whose environment names plateau as its run (`RUN_PID_ENV`, set on every
-//! command: it covers a task started just before plateau died, before it could be listed).
+//! command and persistent worker: it covers one started just before plateau died, before it
+//! could be listed), then removes the folders still listed.
 //!
 //! The guard is started by the main thread, and the pipe's write end is close-on-exec, so no
 //! command inherits it and only plateau's own end keeps it open.
@@ -57,14 +59,36 @@ pub(crate) fn tell(sign: char, pgid: i32) {
     }
 }
 
-/// The guard's side: follows the lines on stdin, then kills what is still listed at EOF.
+/// Tells the guard that temporary folder `path` was made (`>`) or removed (`<`). Best effort,
+/// as `tell`.
+pub(crate) fn tell_folder(sign: char, path: &std::path::Path) {
+    let text = path.to_string_lossy();
+    if text.contains('\n') {
+        return;
+    }
+    let mut pipe = PIPE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = pipe.as_mut() {
+        if p.write_all(format!("{sign}{text}\n").as_bytes()).is_err() {
+            *pipe = None;
+        }
+    }
+}
+
+/// The guard's side: follows the lines on stdin, then kills what is still listed at EOF and
+/// removes the folders still listed.
 pub fn main() -> anyhow::Result<()> {
     let run = std::os::unix::process::parent_id();
     let mut live: Vec<i32> = Vec::new();
+    let mut folders: Vec<String> = Vec::new();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
-        let (sign, pgid) = line.split_at(line.len().min(1));
-        let Ok(pgid) = pgid.parse::<i32>() else {
+        let (sign, rest) = line.split_at(line.len().min(1));
+        match sign {
+            ">" => folders.push(rest.to_string()),
+            "<" => folders.retain(|f| f != rest),
+            _ => {}
+        }
+        let Ok(pgid) = rest.parse::<i32>() else {
             continue;
         };
         match sign {
@@ -80,6 +104,9 @@ pub fn main() -> anyhow::Result<()> {
         for g in groups_of_run(run) {
             super::child::kill_group(g);
         }
+    }
+    for f in folders {
+        let _ = std::fs::remove_dir_all(f);
     }
     Ok(())
 }

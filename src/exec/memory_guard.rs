@@ -52,8 +52,9 @@ impl MemoryGuard {
         }
     }
 
-    /// The trial batch: 1 worker, a few tasks, not recorded. A worker dying here is a worker
-    /// that cannot run at all: bad input, reported before anything is timed.
+    /// The trial batch: 1 worker, a few tasks, not recorded. A worker dying or a task failing
+    /// here is a worker that cannot run at all: bad input, reported as the trial's (never a
+    /// timed count's) before anything is timed.
     fn trial(&mut self, spec: &BatchSpec, workload: &SharedWorkload) -> Result<(), BatchError> {
         let trial = BatchSpec {
             workers: NonZeroUsize::MIN,
@@ -65,9 +66,13 @@ impl MemoryGuard {
                 self.learn(&s);
                 Ok(())
             }
+            // Whatever fails here failed before any timed batch: the worker cannot run, which is
+            // no worker count's fault (and nothing measured is there to resume).
+            Err(BatchError::Task(t)) => Err(BatchError::Trial(t)),
             Err(BatchError::WorkerDied { worker, reason }) => Err(BatchError::BadWorker(format!(
-                "in the untimed trial batch of 1 worker, worker {worker}, {reason}"
+                "in the untimed trial batch of 1 worker, before any timed batch, worker {worker}, {reason}"
             ))),
+            // plateau's own faults (setup, a built-in's batch check) and a stop stay as they are.
             Err(e) => Err(e),
         }
     }
@@ -154,5 +159,36 @@ mod tests {
             true,
         );
         assert!(free.run_batch(&spec(64), &w).is_ok());
+    }
+
+    /// Fails every batch's task 2.
+    struct Failing;
+
+    impl Executor for Failing {
+        fn run_batch(&mut self, _: &BatchSpec, _: &SharedWorkload) -> Result<Sample, BatchError> {
+            Err(BatchError::Task(crate::workload::TaskError {
+                task: 2,
+                reason: "ValueError: no".into(),
+            }))
+        }
+    }
+
+    #[test]
+    fn a_failure_in_the_trial_is_the_trial_s_not_a_timed_count_s() {
+        let w: SharedWorkload = std::sync::Arc::new(crate::workload::cpu::CpuWorkload::new(10));
+        let mut g = MemoryGuard::new(Box::new(Failing), None, &[], true);
+        match g.run_batch(&spec(4), &w) {
+            Err(e @ BatchError::Trial(_)) => {
+                let m = e.to_string();
+                assert!(m.contains("untimed trial batch of 1 worker"), "{m}");
+                assert!(m.contains("task 2 failed: ValueError: no"), "{m}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut timed = MemoryGuard::new(Box::new(Failing), None, &[], false);
+        assert!(matches!(
+            timed.run_batch(&spec(4), &w),
+            Err(BatchError::Task(_))
+        ));
     }
 }

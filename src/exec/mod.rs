@@ -3,6 +3,7 @@
 //! executor has its own file (threads, processes with pool_worker, command with command_spec,
 //! the test fake), beside their helpers (child, chunking, rusage, throttle).
 
+pub mod batch_clock;
 pub mod child;
 pub mod chunking;
 pub mod command;
@@ -12,14 +13,17 @@ pub mod command_workload;
 pub mod fake;
 pub mod groups;
 pub mod guard;
+pub mod lines;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;
+mod pool_wait;
 pub mod pool_worker;
 pub mod proc_stat;
 pub mod processes;
 pub mod protocol;
 pub mod rusage;
+pub mod scratch;
 pub(crate) mod start_gate;
 pub mod stderr_tail;
 pub(crate) mod stop;
@@ -143,6 +147,10 @@ pub enum BatchError {
     /// The batch was stopped by a cancel request; its measurements are void.
     #[error("the batch was cancelled")]
     Cancelled,
+    /// A task failed in the untimed trial batch of 1 worker, before any timed batch: no worker
+    /// count's failure, and nothing measured to resume.
+    #[error("in the untimed trial batch of 1 worker, before any timed batch, task {} failed: {}", .0.task, .0.reason)]
+    Trial(crate::workload::TaskError),
 }
 
 /// Runs batches of a workload and measures them.

@@ -70,6 +70,11 @@ impl PersistentSpec {
                         "PLATEAU_PROTOCOL".into(),
                         super::protocol::VERSION.to_string(),
                     ),
+                    // Lets the guard find what a worker started in groups of its own.
+                    (
+                        super::guard::RUN_PID_ENV.into(),
+                        std::process::id().to_string(),
+                    ),
                 ],
                 pin_cpu: spec.cpu_for(i),
             })

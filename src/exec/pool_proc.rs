@@ -1,11 +1,17 @@
 //! One long-lived worker process of a pool: started in its own process group (pinned, with a
-//! parent-death signal), its stdin written and its stdout read as lines, its stderr kept in a
-//! file for the tail an error shows; at the end told to quit and reaped with its peak RSS, or
-//! killed. How a worker ended is described here, an OOM kill by the kernel included.
+//! parent-death signal), its stdin written and its stdout read without ever blocking (writes
+//! wait in an outbox until the pipe takes them; output is reassembled by `lines`), its exit
+//! noticed by itself (a pidfd, else `waitid`) even while a child of it holds its stdout, its
+//! stderr kept in a file for the tail an error shows; at the end told to quit, read to the end
+//! of its output, and reaped with its peak RSS, or killed. How a worker ended is described
+//! here, an OOM kill by the kernel included, and a worker plateau had to end is never
+//! described as killed by a signal of its own.
 
+use super::lines::{Lines, TooLong};
 use super::{child, stderr_tail};
 use crate::machine::affinity::pin_current_thread;
 use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::io::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -14,8 +20,6 @@ use std::time::{Duration, Instant};
 
 /// Bytes of a worker's stderr shown when it fails.
 const STDERR_TAIL_BYTES: usize = 1200;
-/// How long a worker may take to exit after `quit` before it is killed.
-const QUIT_GRACE: Duration = Duration::from_secs(2);
 
 /// How to start one worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,10 +37,53 @@ pub struct WorkerProc {
     /// Process id (and process group id).
     pub pid: i32,
     stdin: Option<ChildStdin>,
-    stdout: ChildStdout,
-    pending: Vec<u8>,
+    /// Bytes queued for stdin that the pipe has not taken yet.
+    outbox: Vec<u8>,
+    stdout: Option<ChildStdout>,
+    lines: Lines,
+    /// Readable once the process has exited (Linux 5.3 and later).
+    pidfd: Option<OwnedFd>,
+    exited: bool,
     stderr_path: PathBuf,
     reaped: bool,
+}
+
+/// What a read of the worker's stdout found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Some bytes arrived.
+    Data,
+    /// Nothing to read now.
+    Empty,
+    /// The worker's stdout is closed (or failed).
+    Closed,
+}
+
+/// Sets `O_NONBLOCK` on `fd`.
+fn set_nonblocking(fd: i32) -> std::io::Result<()> {
+    // SAFETY: fcntl on a descriptor this process owns.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A descriptor that becomes readable when process `pid` exits; none where the kernel has no
+/// `pidfd_open` (the pool then asks `waitid` whenever its poll times out).
+fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        // SAFETY: a non-negative result is a descriptor that nothing else owns.
+        (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
 }
 
 impl WorkerProc {
@@ -64,93 +111,217 @@ impl WorkerProc {
         }
         let mut child = cmd.spawn()?;
         let pid = child.id() as i32;
-        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            child::kill_group(pid);
-            let _ = child::reap(pid);
-            return Err(std::io::Error::other("the worker's pipes were not created"));
+        super::groups::register(pid);
+        let pipes = match (child.stdin.take(), child.stdout.take()) {
+            (Some(i), Some(o)) => set_nonblocking(i.as_raw_fd())
+                .and_then(|_| set_nonblocking(o.as_raw_fd()))
+                .map(|_| (i, o)),
+            _ => Err(std::io::Error::other("the worker's pipes were not created")),
+        };
+        let (stdin, stdout) = match pipes {
+            Ok(p) => p,
+            Err(e) => {
+                child::kill_group(pid);
+                let _ = child::reap(pid);
+                super::groups::unregister(pid);
+                return Err(e);
+            }
         };
         // The Child is dropped unwaited: `reap` waits for the pid itself, with its usage.
         Ok(Self {
             pid,
             stdin: Some(stdin),
-            stdout,
-            pending: vec![],
+            outbox: vec![],
+            stdout: Some(stdout),
+            lines: Lines::default(),
+            pidfd: pidfd_open(pid),
+            exited: false,
             stderr_path: stderr_path.to_path_buf(),
             reaped: false,
         })
     }
 
-    /// The descriptor to poll for output.
-    pub fn fd(&self) -> i32 {
-        self.stdout.as_raw_fd()
+    /// The descriptor to poll for output, while it is open.
+    pub fn out_fd(&self) -> Option<i32> {
+        self.stdout.as_ref().map(|s| s.as_raw_fd())
     }
 
-    /// Writes `bytes` to the worker's stdin; an error means it is gone.
+    /// The descriptor to poll for room in stdin, while bytes wait in the outbox.
+    pub fn in_fd(&self) -> Option<i32> {
+        self.stdin
+            .as_ref()
+            .filter(|_| !self.outbox.is_empty())
+            .map(|s| s.as_raw_fd())
+    }
+
+    /// The descriptor to poll for the process's exit, until it is known.
+    pub fn exit_fd(&self) -> Option<i32> {
+        self.pidfd
+            .as_ref()
+            .filter(|_| !self.exited)
+            .map(|f| f.as_raw_fd())
+    }
+
+    /// True when the pool must ask `waitid` about the exit (no pidfd).
+    pub fn needs_exit_peek(&self) -> bool {
+        self.pidfd.is_none() && !self.exited
+    }
+
+    /// Queues `bytes` for the worker's stdin and writes what the pipe takes now, never
+    /// blocking; an error means the worker no longer reads its stdin.
     pub fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        match &mut self.stdin {
-            Some(s) => s.write_all(bytes),
-            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        if self.stdin.is_none() {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
         }
+        self.outbox.extend_from_slice(bytes);
+        self.flush()
     }
 
-    /// Reads what the worker wrote (call when poll says it is readable); false at end of file.
-    pub fn fill(&mut self) -> bool {
+    /// Writes what the pipe takes of the outbox now, never blocking.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        };
+        let mut done = 0;
+        let result = loop {
+            if done == self.outbox.len() {
+                break Ok(());
+            }
+            match stdin.write(&self.outbox[done..]) {
+                Ok(0) => break Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(k) => done += k,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        self.outbox.drain(..done);
+        result
+    }
+
+    /// Bytes written to the worker that it has not read: those still in the outbox and those
+    /// in the pipe (`FIONREAD`, which Linux answers on either end of a pipe).
+    pub fn unread_input(&self) -> usize {
+        let Some(stdin) = self.stdin.as_ref() else {
+            return self.outbox.len();
+        };
+        let mut in_pipe: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through the pointer.
+        let rc = unsafe { libc::ioctl(stdin.as_raw_fd(), libc::FIONREAD, &mut in_pipe) };
+        self.outbox.len() + if rc == 0 { in_pipe.max(0) as usize } else { 0 }
+    }
+
+    /// Reads what the worker wrote, without blocking (at most 64 KiB a call, so one worker
+    /// cannot starve the others).
+    pub fn fill(&mut self) -> Fill {
+        let Some(out) = self.stdout.as_mut() else {
+            return Fill::Closed;
+        };
         let mut buf = [0u8; 8192];
-        match self.stdout.read(&mut buf) {
-            Ok(0) | Err(_) => false,
-            Ok(k) => {
-                self.pending.extend_from_slice(&buf[..k]);
-                true
+        let mut got = false;
+        for _ in 0..8 {
+            match out.read(&mut buf) {
+                Ok(0) => {
+                    self.stdout = None;
+                    return if got { Fill::Data } else { Fill::Closed };
+                }
+                Ok(k) => {
+                    self.lines.push(&buf[..k]);
+                    got = true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => {
+                    self.stdout = None;
+                    return if got { Fill::Data } else { Fill::Closed };
+                }
             }
         }
+        if got { Fill::Data } else { Fill::Empty }
     }
 
-    /// The next complete line the worker wrote, without its line ending.
-    pub fn next_line(&mut self) -> Option<String> {
-        let pos = self.pending.iter().position(|&b| b == b'\n')?;
-        let line: Vec<u8> = self.pending.drain(..=pos).collect();
-        let text = String::from_utf8_lossy(&line);
-        Some(text.trim_end_matches(['\n', '\r']).to_string())
+    /// The next complete line the worker wrote, without its line ending, or `TooLong`.
+    pub fn next_line(&mut self) -> Result<Option<String>, TooLong> {
+        self.lines.next_line()
     }
 
-    /// Sends `quit` and closes stdin; `reap_after_quit` then collects the worker.
-    pub fn ask_quit(&mut self, quit_line: &[u8]) {
+    /// True once the process has ended (checked without reaping; remembered).
+    pub fn has_exited(&mut self) -> bool {
+        if !self.exited && child::has_exited(self.pid) {
+            self.exited = true;
+        }
+        self.exited
+    }
+
+    /// The process has exited: reads what it left in its stdout (up to 1 MiB: a child of it
+    /// may still be writing there) and stops reading it.
+    pub fn drain_after_exit(&mut self) {
+        self.exited = true;
+        for _ in 0..16 {
+            if self.fill() != Fill::Data {
+                break;
+            }
+        }
+        self.stdout = None;
+    }
+
+    /// True when nothing more will come from the worker: its stdout is closed (or, once it
+    /// exited, drained) and every complete line was taken.
+    pub fn is_silent(&self) -> bool {
+        self.stdout.is_none()
+    }
+
+    /// Queues `quit` and closes stdin once the pipe takes it (within `grace`, never blocking
+    /// longer); `reap_after_quit` then collects the worker.
+    pub fn ask_quit(&mut self, quit_line: &[u8], grace: Duration) {
         let _ = self.send(quit_line);
+        let deadline = Instant::now() + grace;
+        while !self.outbox.is_empty() && self.stdin.is_some() && Instant::now() < deadline {
+            if self.flush().is_err() || self.has_exited() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
         self.stdin = None;
     }
 
-    /// Waits up to a grace period for the worker to exit after `ask_quit` (then kills it), and
+    /// Waits until `deadline` for the worker to exit after `ask_quit` (then kills it), and
     /// reaps it: its peak RSS in bytes.
-    pub fn reap_after_quit(&mut self) -> u64 {
-        let deadline = Instant::now() + QUIT_GRACE;
-        while !super::child::has_exited(self.pid) && Instant::now() < deadline {
+    pub fn reap_after_quit(&mut self, deadline: Instant) -> u64 {
+        while !self.has_exited() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        child::kill_group(self.pid);
-        self.reap().map(|(_, u)| u.maxrss_bytes).unwrap_or(0)
+        self.kill_and_reap()
+            .map(|(_, u)| u.maxrss_bytes)
+            .unwrap_or(0)
     }
 
-    fn reap(&mut self) -> Option<(libc::c_int, super::rusage::Usage)> {
+    /// Kills the group (what the worker left running with it) and reaps the worker.
+    fn kill_and_reap(&mut self) -> Option<(libc::c_int, super::rusage::Usage)> {
+        child::kill_group(self.pid);
         if self.reaped {
             return None;
         }
         self.reaped = true;
-        child::reap(self.pid).ok()
+        let r = child::reap(self.pid).ok();
+        super::groups::unregister(self.pid);
+        r
     }
 
-    /// Kills the worker (and its group), reaps it and says how it ended: "exited with status
-    /// 1", "was killed by signal 9 (SIGKILL): the kernel's OOM killer ended it", with the tail
-    /// of its stderr as a separate suffix. `oom_before` is the cgroup's OOM-kill count when
-    /// the batch began.
-    pub fn end_and_describe(&mut self, oom_before: Option<u64>) -> (String, String) {
+    /// Ends the worker (and its group), reaps it and says how it ended: `Some("exited with
+    /// status 1")`, `Some("was killed by signal 9 (SIGKILL): the kernel's OOM killer ended
+    /// it")`, or `None` when it was still running and plateau ended it; with the tail of its
+    /// stderr as a separate suffix. `oom_before` is the cgroup's OOM-kill count when the batch
+    /// began.
+    pub fn end_and_describe(&mut self, oom_before: Option<u64>) -> (Option<String>, String) {
         // Give a worker that is exiting on its own a moment, so its own status is reported.
         let deadline = Instant::now() + Duration::from_millis(200);
-        while !super::child::has_exited(self.pid) && Instant::now() < deadline {
+        while !self.has_exited() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        child::kill_group(self.pid);
-        let how = match self.reap() {
-            Some((status, _)) => {
+        let on_its_own = self.has_exited();
+        let how = match self.kill_and_reap() {
+            Some((status, _)) if on_its_own => {
                 let mut how = child::describe_status(status);
                 let killed = libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL;
                 let oom_now = crate::machine::memory::oom_kill_count();
@@ -159,9 +330,9 @@ impl WorkerProc {
                         ": the kernel's OOM killer ended it (out of memory in plateau's cgroup)",
                     );
                 }
-                how
+                Some(how)
             }
-            None => "ended".to_string(),
+            _ => None,
         };
         (how, stderr_tail(&self.stderr_path))
     }
@@ -170,8 +341,7 @@ impl WorkerProc {
 impl Drop for WorkerProc {
     fn drop(&mut self) {
         if !self.reaped {
-            child::kill_group(self.pid);
-            let _ = self.reap();
+            self.kill_and_reap();
         }
     }
 }
@@ -187,47 +357,4 @@ fn stderr_tail(path: &Path) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn launch(script: &str) -> Launch {
-        Launch {
-            argv: vec!["sh".into(), "-c".into(), script.into()],
-            env: vec![("X".into(), "7".into())],
-            pin_cpu: None,
-        }
-    }
-
-    #[test]
-    fn lines_go_both_ways_and_quit_reaps() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w = WorkerProc::spawn(
-            &launch("echo ready $X; read t; echo got $t; read q"),
-            &dir.path().join("e"),
-        )
-        .unwrap();
-        w.send(b"5\n").unwrap();
-        let mut lines = vec![];
-        while lines.len() < 2 {
-            if let Some(l) = w.next_line() {
-                lines.push(l);
-            } else {
-                assert!(w.fill());
-            }
-        }
-        assert_eq!(lines, ["ready 7", "got 5"]);
-        w.ask_quit(b"quit\n");
-        assert!(w.reap_after_quit() > 0);
-    }
-
-    #[test]
-    fn a_dead_worker_is_described_with_its_stderr() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut w =
-            WorkerProc::spawn(&launch("echo boom >&2; exit 4"), &dir.path().join("e")).unwrap();
-        assert!(!w.fill());
-        let (how, tail) = w.end_and_describe(None);
-        assert_eq!(how, "exited with status 4");
-        assert!(tail.contains("| boom"), "{tail}");
-    }
-}
+mod tests;

@@ -49,17 +49,6 @@ pub fn parse(stat: &str, status: &str) -> Usage {
     }
 }
 
-/// `after - before`, never negative; the peak RSS is left to the caller.
-pub fn delta(before: &Usage, after: &Usage) -> Usage {
-    Usage {
-        user_s: (after.user_s - before.user_s).max(0.0),
-        sys_s: (after.sys_s - before.sys_s).max(0.0),
-        nvcsw: after.nvcsw.saturating_sub(before.nvcsw),
-        nivcsw: after.nivcsw.saturating_sub(before.nivcsw),
-        maxrss_bytes: 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,7 +62,7 @@ mod tests {
         assert_eq!(u.sys_s, 0.3);
         assert_eq!((u.nvcsw, u.nivcsw), (7, 3));
         assert_eq!(parse("", ""), Usage::default());
-        let d = delta(&u, &Usage::default());
+        let d = Usage::default().since(&u);
         assert_eq!(d.user_s, 0.0);
     }
 

@@ -148,6 +148,14 @@ impl FromWorker {
     }
 }
 
+/// The version a `ready N` line claims when N is a whole number too large for any protocol
+/// version (so that line is named as an unknown version, not as output before `ready`).
+pub fn unknown_version(line: &str) -> Option<&str> {
+    let v = line.strip_prefix("ready ")?.trim();
+    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u32>().is_err())
+        .then_some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +214,17 @@ mod tests {
         let e = WorkerSetup::parse(r#"{"workload":{"name":"nope"},"worker":0,"workers":1}"#);
         assert!(e.unwrap_err().starts_with("bad worker setup: "));
         assert!(WorkerSetup::parse("").is_err());
+    }
+
+    #[test]
+    fn an_overflowing_version_is_named_as_a_version() {
+        assert_eq!(
+            unknown_version("ready 99999999999999999999"),
+            Some("99999999999999999999")
+        );
+        assert_eq!(unknown_version("ready 2"), None, "a version, parsed as one");
+        assert_eq!(unknown_version("ready x"), None);
+        assert_eq!(unknown_version("ok"), None);
     }
 
     #[test]

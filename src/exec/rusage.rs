@@ -1,7 +1,5 @@
-//! Resource usage snapshots (getrusage) and their per-batch deltas: CPU time, context
+//! Resource usage snapshots (getrusage, wait4) and their differences: CPU time, context
 //! switches and peak RSS.
-
-use crate::model::Sample;
 
 /// One getrusage reading.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -52,18 +50,15 @@ impl Usage {
         self.maxrss_bytes = self.maxrss_bytes.max(o.maxrss_bytes);
     }
 
-    /// A sample of a batch whose workers were other processes using `self` in all: its CPU
-    /// time and switches are theirs; `peak_rss_bytes` stays this coordinating process's own.
-    pub fn into_sample(self, wall: std::time::Duration, startup: std::time::Duration) -> Sample {
-        Sample {
-            wall_s: wall.as_secs_f64(),
-            startup_s: startup.as_secs_f64(),
-            user_s: self.user_s,
-            sys_s: self.sys_s,
-            voluntary_ctx_switches: self.nvcsw,
-            involuntary_ctx_switches: self.nivcsw,
-            peak_rss_bytes: read(Who::SelfProcess).maxrss_bytes,
-            ..Sample::default()
+    /// The usage from `before` to `self` (a later reading of the same process): CPU time and
+    /// switches as differences, never negative; the peak RSS is the later reading's.
+    pub fn since(&self, before: &Usage) -> Usage {
+        Usage {
+            user_s: (self.user_s - before.user_s).max(0.0),
+            sys_s: (self.sys_s - before.sys_s).max(0.0),
+            nvcsw: self.nvcsw.saturating_sub(before.nvcsw),
+            nivcsw: self.nivcsw.saturating_sub(before.nivcsw),
+            maxrss_bytes: self.maxrss_bytes,
         }
     }
 }
@@ -90,15 +85,6 @@ pub fn read(who: Who) -> Usage {
     }
 }
 
-/// Fills a sample's CPU time and context-switch fields from two readings.
-pub fn fill_delta(sample: &mut Sample, before: &Usage, after: &Usage) {
-    sample.user_s = (after.user_s - before.user_s).max(0.0);
-    sample.sys_s = (after.sys_s - before.sys_s).max(0.0);
-    sample.voluntary_ctx_switches = after.nvcsw.saturating_sub(before.nvcsw);
-    sample.involuntary_ctx_switches = after.nivcsw.saturating_sub(before.nivcsw);
-    sample.peak_rss_bytes = after.maxrss_bytes;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,13 +105,12 @@ mod tests {
             nivcsw: 2,
             maxrss_bytes: 200,
         };
-        let mut s = Sample::default();
-        fill_delta(&mut s, &a, &b);
-        assert_eq!(s.user_s, 0.5);
-        assert_eq!(s.sys_s, 0.0);
-        assert_eq!(s.voluntary_ctx_switches, 5);
-        assert_eq!(s.involuntary_ctx_switches, 0);
-        assert_eq!(s.peak_rss_bytes, 200);
+        let d = b.since(&a);
+        assert_eq!(d.user_s, 0.5);
+        assert_eq!(d.sys_s, 0.0);
+        assert_eq!(d.nvcsw, 5);
+        assert_eq!(d.nivcsw, 0);
+        assert_eq!(d.maxrss_bytes, 200);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! reads the clock, so no task begins before the timing does.
 
 use super::BatchSpec;
-use super::throttle::{self, CpuStat};
+use super::batch_clock::BatchClock;
 use crate::machine::affinity::pin_current_thread;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -50,10 +50,10 @@ impl Gate {
         self.cv.notify_all();
     }
 
-    /// The release of a batch: waits until `started` workers wait at the gate, runs `before`
-    /// (the executor's own per-batch setup and counters), reads the throttling counters and the
-    /// clock, and opens the gate. Only the main thread releases, so no task can begin before
-    /// the clock is read. `spawn_start` is when the first worker was started.
+    /// The release of a batch: waits until `started` workers wait at the gate, starts the
+    /// batch's clock (`BatchClock::start`, which runs `before`, the executor's own per-batch
+    /// setup and counters) and opens the gate. Only the main thread releases, so no task can
+    /// begin before the clock is read. `spawn_start` is when the first worker was started.
     pub(crate) fn release<T>(
         &self,
         started: usize,
@@ -61,39 +61,19 @@ impl Gate {
         before: impl FnOnce() -> T,
     ) -> Released<T> {
         self.await_arrivals(started);
-        // The executor's reading last, nearest the clock's start: the cgroup read's own CPU
-        // time stays out of the batch's.
-        let throttled = throttle::read();
-        let read = before();
-        let at = Instant::now();
+        let (clock, read) = BatchClock::start(spawn_start, before);
         self.open();
-        Released {
-            spawn_start,
-            at,
-            throttled,
-            read,
-        }
+        Released { clock, read }
     }
 }
 
-/// What the main thread read as it opened the gate: the start of the clock, the throttling
-/// counters, and the executor's own reading `T`.
+/// What the main thread read as it opened the gate: the batch's clock, and the executor's own
+/// reading `T`.
 pub(crate) struct Released<T> {
-    /// When the first worker was started (start-up runs from here to `at`).
-    pub(crate) spawn_start: Instant,
-    /// The start of the batch's clock.
-    pub(crate) at: Instant,
-    /// The cgroup's throttling counters just before the clock started.
-    pub(crate) throttled: Option<CpuStat>,
+    /// The batch's clock, started at the release.
+    pub(crate) clock: BatchClock,
     /// What `before` returned.
     pub(crate) read: T,
-}
-
-impl<T> Released<T> {
-    /// Start-up: from the first spawn to the release.
-    pub(crate) fn startup(&self) -> Duration {
-        self.at.saturating_duration_since(self.spawn_start)
-    }
 }
 
 /// Starts a worker thread called `name` that pins itself to `pin` (the children it starts
@@ -166,8 +146,8 @@ mod tests {
                 7
             });
             assert_eq!(released.read, 7);
-            assert!(released.at >= spawn_start);
-            assert_eq!(released.startup(), released.at - spawn_start);
+            assert!(released.clock.at() >= spawn_start);
+            assert_eq!(released.clock.startup(), released.clock.at() - spawn_start);
             handles.into_iter().any(|h| h.join().unwrap())
         });
         assert!(!passed_early);

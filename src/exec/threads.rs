@@ -1,11 +1,11 @@
 //! The threads executor: W OS threads started before timing, held at a barrier, then fed
 //! chunks of tasks from a shared counter (dynamic) or a fixed contiguous share (static).
 
-use super::chunking::TaskQueue;
+use super::chunking::{TaskQueue, static_share};
 use super::rusage::{self, Who};
 use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
-use super::{BatchError, BatchSpec, Executor, Schedule, throttle};
+use super::{BatchError, BatchSpec, Executor, Schedule};
 use crate::model::Sample;
 use crate::workload::SharedWorkload;
 use std::time::Instant;
@@ -13,15 +13,6 @@ use std::time::Instant;
 /// Runs each batch on freshly started OS threads.
 #[derive(Debug, Default)]
 pub struct ThreadsExecutor;
-
-/// The range of tasks worker `i` of `w` owns under the static schedule.
-pub fn static_share(tasks: u64, workers: usize, i: usize) -> std::ops::Range<u64> {
-    let w = workers as u128;
-    let t = u128::from(tasks);
-    let lo = (t * i as u128 / w) as u64;
-    let hi = (t * (i as u128 + 1) / w) as u64;
-    lo..hi
-}
 
 struct Shared {
     queue: TaskQueue,
@@ -48,20 +39,12 @@ impl Executor for ThreadsExecutor {
             let released = release(spec, &shared, workload, spawn_start);
             Ok::<_, BatchError>((join_workers(handles, &shared)?, released))
         })?;
-        let after = rusage::read(Who::SelfProcess);
-        let throttled_after = throttle::read();
+        let used = rusage::read(Who::SelfProcess).since(&released.read);
+        let sample = released.clock.finish(finishes.into_iter().max(), &used);
         shared.stop.outcome(&spec.cancel)?;
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;
-        let last = finishes.into_iter().max().unwrap_or(released.at);
-        let mut sample = Sample {
-            wall_s: last.saturating_duration_since(released.at).as_secs_f64(),
-            startup_s: released.startup().as_secs_f64(),
-            ..Sample::default()
-        };
-        rusage::fill_delta(&mut sample, &released.read, &after);
-        throttle::fill_delta(&mut sample, released.throttled, throttled_after);
         Ok(sample)
     }
 }
@@ -235,13 +218,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn static_shares_are_contiguous_and_cover_all() {
-        let shares: Vec<_> = (0..3).map(|i| static_share(10, 3, i)).collect();
-        assert_eq!(shares, vec![0..3, 3..6, 6..10]);
-        assert_eq!(static_share(2, 4, 0), 0..0);
     }
 
     #[test]

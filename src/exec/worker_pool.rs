@@ -1,16 +1,23 @@
 //! One batch on a pool of long-lived worker processes speaking the worker protocol: start W
-//! workers and wait for each `ready` (start-up, not timed), release the clock, hand out task
-//! numbers (dynamic: `IN_FLIGHT` claims per worker, refilled as they finish; static: one share
-//! each), several lines in flight per worker, read `ok` / `error` answers, enforce the per-task
-//! timeout, then `quit`, reap and report usage and each worker's peak RSS. Used by both the
-//! processes executor (plateau's own workers) and the persistent executor (the user's command).
+//! workers and wait for each `ready` (start-up, not timed), start the batch clock, hand out
+//! task numbers (dynamic: `IN_FLIGHT` claims per worker, refilled as they finish; static: one
+//! share each), several lines in flight per worker, read `ok` / `error` answers, enforce the
+//! per-task timeout, then `quit`, read each worker's output to its end, reap and report usage
+//! and each worker's peak RSS. Nothing here blocks on a worker: writes wait in an outbox, reads
+//! and exits are polled, so `--timeout`, `--ready-timeout` and a stop are always enforced. An
+//! answer for a task that was not in flight, a task answered before it was read, a line past
+//! the cap: each is a bad worker, never a faster batch. Used by both the processes executor
+//! (plateau's own workers) and the persistent executor (the user's command).
 
-use super::chunking::TaskQueue;
+use super::batch_clock::BatchClock;
+use super::chunking::{TaskQueue, static_share};
+use super::lines::MAX_LINE_BYTES;
 use super::pool_proc::{Launch, WorkerProc};
+use super::pool_wait::{self, Gone, Line, POLL_MS};
 use super::protocol::{self, FromWorker, ToWorker};
 use super::rusage::Usage;
-use super::threads::static_share;
-use super::{BatchError, BatchSpec, Schedule, proc_stat, throttle};
+use super::scratch::Scratch;
+use super::{BatchError, BatchSpec, Schedule, proc_stat};
 use crate::model::Sample;
 use crate::numbers::show_duration;
 use crate::workload::TaskError;
@@ -23,8 +30,8 @@ const IN_FLIGHT: usize = 2;
 /// Most task lines sent but unanswered per worker: a few KiB, well inside a pipe's buffer, so
 /// a write never blocks while the worker waits for its answers to be read.
 const WINDOW: u64 = 256;
-/// Milliseconds between cancel checks while waiting for workers.
-const POLL_MS: u64 = 50;
+/// How long the workers get, together, to exit after `quit` before they are killed.
+const QUIT_GRACE: Duration = Duration::from_secs(2);
 
 /// How the pool treats its workers.
 #[derive(Debug, Clone)]
@@ -73,44 +80,31 @@ pub fn run_batch(
 ) -> Result<Sample, BatchError> {
     let n = launches.len();
     // Holds the workers' stderr files until the pool is reaped.
-    let dir = tempfile::Builder::new()
-        .prefix("plateau-workers-")
-        .tempdir()
+    let dir = Scratch::new("plateau-workers-")
         .map_err(|e| BatchError::Setup(format!("cannot make a folder for worker stderr: {e}")))?;
     let spawn_start = Instant::now();
     let mut pool = Pool::spawn(launches, opts, dir.path())?;
     on_pids(&pool.procs.iter().map(|p| p.pid as u32).collect::<Vec<_>>());
     pool.handshake(spec, spawn_start)?;
 
-    let before: Vec<Usage> = pool
-        .procs
-        .iter()
-        .map(|p| proc_stat::read(p.pid as u32))
-        .collect();
     let queue = TaskQueue::new(spec.tasks, n, spec.chunk);
-    let throttled_before = throttle::read();
-    let release = Instant::now();
-    pool.release(spec, &queue, release)?;
+    let (clock, before) = BatchClock::start(spawn_start, || {
+        pool.procs
+            .iter()
+            .map(|p| proc_stat::read(p.pid as u32))
+            .collect::<Vec<Usage>>()
+    });
+    pool.release(spec, &queue, clock.at())?;
     let failed = pool.serve(spec, &queue)?;
-    let throttled_after = throttle::read();
-    let last = pool
-        .lanes
-        .iter()
-        .filter_map(|l| l.finished)
-        .max()
-        .unwrap_or(release);
+    let last = pool.lanes.iter().filter_map(|l| l.finished).max();
     let mut usage = Usage::default();
     for (p, b) in pool.procs.iter().zip(&before) {
-        usage.add(&proc_stat::delta(b, &proc_stat::read(p.pid as u32)));
+        usage.add(&proc_stat::read(p.pid as u32).since(b));
     }
-    let peaks = pool.quit();
-    let mut sample = usage.into_sample(
-        last.saturating_duration_since(release),
-        release.saturating_duration_since(spawn_start),
-    );
-    sample.worker_peak_rss_bytes = peaks;
+    let mut sample = clock.finish(last, &usage);
+    pool.check_all_read()?;
+    sample.worker_peak_rss_bytes = pool.quit()?;
     sample.failed_tasks = opts.keep_going.then_some(failed);
-    throttle::fill_delta(&mut sample, throttled_before, throttled_after);
     Ok(sample)
 }
 
@@ -168,13 +162,73 @@ impl<'a> Pool<'a> {
         Ok(())
     }
 
-    /// Tells every worker to quit first, so they exit side by side, then reaps each; returns
-    /// their peak RSS in bytes.
-    fn quit(&mut self) -> Vec<u64> {
+    /// Tells every worker to quit first, so they exit side by side, reads each one's output
+    /// to its end (an answer after the last task is a bad worker: it answered more tasks
+    /// than it was given), then reaps each; returns their peak RSS in bytes.
+    fn quit(&mut self) -> Result<Vec<u64>, BatchError> {
         let mut quit = vec![];
         ToWorker::Quit.encode_into(&mut quit);
-        self.procs.iter_mut().for_each(|p| p.ask_quit(&quit));
-        self.procs.iter_mut().map(|p| p.reap_after_quit()).collect()
+        let deadline = Instant::now() + QUIT_GRACE;
+        for p in self.procs.iter_mut() {
+            p.ask_quit(&quit, Duration::from_millis(100));
+        }
+        let all: Vec<usize> = (0..self.procs.len()).collect();
+        let mut extra = vec![0u64; self.procs.len()];
+        loop {
+            for &i in &all {
+                while let Ok(Some(line)) = self.procs[i].next_line() {
+                    if matches!(
+                        FromWorker::parse(&line),
+                        Ok(FromWorker::Ok | FromWorker::Error { .. })
+                    ) {
+                        extra[i] += 1;
+                    }
+                }
+            }
+            if let Some(i) = extra.iter().position(|&e| e > 0) {
+                let what = format!(
+                    "answered {} more time{} than it was given tasks (after its last task's answer, before `quit` took effect): each task gets exactly one answer, so its batch's time cannot be trusted (see docs/worker-protocol.md)",
+                    extra[i],
+                    if extra[i] == 1 { "" } else { "s" }
+                );
+                return Err(self.bad(i, what));
+            }
+            let open: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| !self.procs[i].is_silent())
+                .collect();
+            let now = Instant::now();
+            if open.is_empty() || now >= deadline {
+                break;
+            }
+            pool_wait::wait(
+                &mut self.procs,
+                &open,
+                (deadline - now).min(Duration::from_millis(POLL_MS)),
+            )?;
+        }
+        Ok(self
+            .procs
+            .iter_mut()
+            .map(|p| p.reap_after_quit(deadline))
+            .collect())
+    }
+
+    /// After every task was answered: a worker with task lines still unread answered tasks it
+    /// never read (a worker that writes `ok` without reading), which would make the batch
+    /// look faster than the work it did.
+    fn check_all_read(&mut self) -> Result<(), BatchError> {
+        for i in 0..self.procs.len() {
+            let unread = self.procs[i].unread_input();
+            if unread > 0 {
+                let what = format!(
+                    "answered every task it was given, but {unread} bytes of the task lines sent to it were never read: it answers without reading its tasks, so its batch's time cannot be trusted (a worker reads a task line, runs it, then answers; see docs/worker-protocol.md)"
+                );
+                return Err(self.bad(i, what));
+            }
+        }
+        Ok(())
     }
 
     /// "worker 1 of 4 (`cmd`, pid 123)".
@@ -197,34 +251,37 @@ impl<'a> Pool<'a> {
     fn handshake(&mut self, spec: &BatchSpec, started: Instant) -> Result<(), BatchError> {
         let deadline = started + self.opts.ready_timeout;
         let mut ready = vec![false; self.procs.len()];
+        let v = protocol::VERSION;
         while ready.iter().any(|r| !r) {
             let waiting: Vec<usize> = (0..ready.len()).filter(|&i| !ready[i]).collect();
-            match self.next_line(&waiting, spec, Some(deadline))? {
+            match pool_wait::next_line(&mut self.procs, &waiting, &spec.cancel, Some(deadline))? {
                 Line::Text(i, line) => match FromWorker::parse(&line) {
-                    Ok(FromWorker::Ready { version }) if version == protocol::VERSION => {
-                        ready[i] = true
-                    }
+                    Ok(FromWorker::Ready { version }) if version == v => ready[i] = true,
                     Ok(FromWorker::Ready { version }) => {
-                        return Err(self.bad(i, format!("speaks worker protocol version {version}; this plateau speaks version {} (it says `ready {}`)", protocol::VERSION, protocol::VERSION)));
+                        return Err(self.bad(i, format!("speaks worker protocol version {version}; this plateau speaks version {v} (it says `ready {v}`)")));
                     }
                     Ok(FromWorker::Error { message }) => {
                         return Err(self.bad(i, format!("could not start: {message}")));
                     }
                     Ok(FromWorker::Ok) | Err(_) => {
+                        if let Some(claimed) = protocol::unknown_version(&line) {
+                            return Err(self.bad(i, format!("said `ready {claimed}`: protocol version {claimed} does not exist (it is too large to be one); this plateau speaks version {v} (it says `ready {v}`)")));
+                        }
                         let q = protocol::ProtocolError::of(&line).quoted;
-                        return Err(self.bad(i, format!("wrote {q} before it was ready; a worker's first line must be `ready {}` (see docs/worker-protocol.md)", protocol::VERSION)));
+                        return Err(self.bad(i, format!("wrote {q} before it was ready; a worker's first line must be `ready {v}` (see docs/worker-protocol.md)")));
                     }
                 },
-                Line::Closed(i) => {
+                Line::TooLong(i) => return Err(self.too_long(i, " before it was ready")),
+                Line::Gone(i, gone) => {
                     let (how, tail) = self.procs[i].end_and_describe(self.oom_before);
+                    let how = how.unwrap_or_else(|| gone.still_running(""));
                     return Err(BatchError::BadWorker(format!(
-                        "{} {how} before it said `ready {}`{tail}",
-                        self.who(i),
-                        protocol::VERSION
+                        "{} {how} before it said `ready {v}`{tail}",
+                        self.who(i)
                     )));
                 }
                 Line::Timeout(i) => {
-                    return Err(self.bad(i, format!("did not say `ready {}` within --ready-timeout {}: a worker prints it once it is initialised (see docs/worker-protocol.md)", protocol::VERSION, show_duration(self.opts.ready_timeout))));
+                    return Err(self.bad(i, format!("did not say `ready {v}` within --ready-timeout {}: a worker prints it once it is initialised (see docs/worker-protocol.md)", show_duration(self.opts.ready_timeout))));
                 }
             }
         }
@@ -236,7 +293,12 @@ impl<'a> Pool<'a> {
         BatchError::BadWorker(format!("{} {what}{tail}", self.who(i)))
     }
 
-    /// Writes worker `i`'s next unsent tasks, up to the window, in one write.
+    fn too_long(&mut self, i: usize, when: &str) -> BatchError {
+        let cap = MAX_LINE_BYTES / 1024;
+        self.bad(i, format!("wrote a line longer than {cap} KiB{when}; the worker protocol's lines are short (`ready 1`, `ok`, `error MESSAGE`; see docs/worker-protocol.md)"))
+    }
+
+    /// Queues worker `i`'s next unsent tasks, up to the window, in one write.
     fn top_up(&mut self, i: usize, now: Instant) -> Result<(), BatchError> {
         let lane = &mut self.lanes[i];
         if lane.sent >= WINDOW / 2 {
@@ -260,21 +322,25 @@ impl<'a> Pool<'a> {
         }
         lane.front_since.get_or_insert(now);
         if self.procs[i].send(&buf).is_err() {
-            return Err(self.died(i));
+            return Err(self.died(i, Gone::InputClosed));
         }
         Ok(())
     }
 
     /// Worker `i` is gone in the middle of the batch: name it, its task and how it ended.
-    fn died(&mut self, i: usize) -> BatchError {
+    fn died(&mut self, i: usize, gone: Gone) -> BatchError {
         let doing = match self.lanes[i].front() {
             Some(t) if self.lanes[i].sent > 0 => format!(" while running task {t}"),
             _ => String::new(),
         };
         let (how, tail) = self.procs[i].end_and_describe(self.oom_before);
+        let what = match how {
+            Some(how) => format!("{how}{doing}"),
+            None => gone.still_running(&doing),
+        };
         BatchError::WorkerDied {
             worker: i,
-            reason: format!("{} {how}{doing}{tail}", self.pid_of(i)),
+            reason: format!("{} {what}{tail}", self.pid_of(i)),
         }
     }
 
@@ -284,22 +350,22 @@ impl<'a> Pool<'a> {
         let all: Vec<usize> = (0..self.procs.len()).collect();
         while self.lanes.iter().any(|l| !l.claims.is_empty()) {
             let deadline = self.nearest_deadline();
-            let (i, line) = match self.next_line(&all, spec, deadline)? {
-                Line::Text(i, line) => (i, line),
-                Line::Closed(i) => return Err(self.died(i)),
-                Line::Timeout(i) => return Err(self.timed_out(i)),
-            };
-            let msg = FromWorker::parse(&line).ok().filter(|m| {
-                *m != FromWorker::Ready {
-                    version: protocol::VERSION,
+            let (i, line) =
+                match pool_wait::next_line(&mut self.procs, &all, &spec.cancel, deadline)? {
+                    Line::Text(i, line) => (i, line),
+                    Line::Gone(i, gone) => return Err(self.died(i, gone)),
+                    Line::Timeout(i) => return Err(self.timed_out(i)),
+                    Line::TooLong(i) => return Err(self.too_long(i, "")),
+                };
+            let msg = match FromWorker::parse(&line) {
+                Ok(m @ (FromWorker::Ok | FromWorker::Error { .. })) => m,
+                _ => {
+                    let q = protocol::ProtocolError::of(&line).quoted;
+                    return Err(self.bad(i, format!("wrote {q}, which is not an answer of the worker protocol (`ok` or `error MESSAGE`, one per task; see docs/worker-protocol.md)")));
                 }
-            });
-            let (Some(task), Some(msg)) = (
-                self.lanes[i].front().filter(|_| self.lanes[i].sent > 0),
-                msg,
-            ) else {
-                let q = protocol::ProtocolError::of(&line).quoted;
-                return Err(self.bad(i, format!("wrote {q}, which is not an answer of the worker protocol (`ok` or `error MESSAGE`, one per task; see docs/worker-protocol.md)")));
+            };
+            let Some(task) = self.lanes[i].front().filter(|_| self.lanes[i].sent > 0) else {
+                return Err(self.bad(i, "answered a task it was not given (an answer came with no task in flight): each task gets exactly one answer, so its batch's time cannot be trusted (see docs/worker-protocol.md)".to_string()));
             };
             if let FromWorker::Error { message } = msg {
                 if !self.opts.keep_going {
@@ -346,95 +412,5 @@ impl<'a> Pool<'a> {
             task,
             reason: format!("ran longer than --timeout {limit}; {who} was killed{tail}"),
         })
-    }
-
-    /// The next line from one of the `watch` workers, or which one closed its output or passed
-    /// its deadline. Checks the cancel token between polls.
-    fn next_line(
-        &mut self,
-        watch: &[usize],
-        spec: &BatchSpec,
-        deadline: impl Into<Deadline>,
-    ) -> Result<Line, BatchError> {
-        let deadline = deadline.into();
-        loop {
-            for &i in watch {
-                if let Some(l) = self.procs[i].next_line() {
-                    return Ok(Line::Text(i, l));
-                }
-            }
-            if spec.cancel.is_cancelled() {
-                return Err(BatchError::Cancelled);
-            }
-            let now = Instant::now();
-            let mut wait = Duration::from_millis(POLL_MS);
-            if let Some((i, d)) = deadline.at(watch) {
-                if d <= now {
-                    return Ok(Line::Timeout(i));
-                }
-                wait = wait.min(d - now + Duration::from_micros(100));
-            }
-            let mut fds: Vec<libc::pollfd> = watch
-                .iter()
-                .map(|&i| libc::pollfd {
-                    fd: self.procs[i].fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                })
-                .collect();
-            let ms = wait.as_millis().max(1) as i32;
-            // SAFETY: fds is a live array of initialised pollfd of the given length.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-            if rc < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return Err(BatchError::Setup(format!(
-                    "waiting for the workers failed: {}",
-                    std::io::Error::last_os_error()
-                )));
-            }
-            for (&i, fd) in watch.iter().zip(&fds) {
-                if fd.revents != 0 && !self.procs[i].fill() {
-                    if let Some(l) = self.procs[i].next_line() {
-                        return Ok(Line::Text(i, l));
-                    }
-                    return Ok(Line::Closed(i));
-                }
-            }
-        }
-    }
-}
-
-/// What `next_line` found.
-enum Line {
-    Text(usize, String),
-    Closed(usize),
-    Timeout(usize),
-}
-
-/// A deadline for every watched worker (the handshake) or for one (a task's timeout).
-enum Deadline {
-    None,
-    All(Instant),
-    One(usize, Instant),
-}
-
-impl Deadline {
-    fn at(&self, watch: &[usize]) -> Option<(usize, Instant)> {
-        match *self {
-            Deadline::None => None,
-            Deadline::All(d) => watch.first().map(|&i| (i, d)),
-            Deadline::One(i, d) => Some((i, d)),
-        }
-    }
-}
-
-impl From<Option<Instant>> for Deadline {
-    fn from(d: Option<Instant>) -> Self {
-        d.map_or(Deadline::None, Deadline::All)
-    }
-}
-
-impl From<Option<(usize, Instant)>> for Deadline {
-    fn from(d: Option<(usize, Instant)>) -> Self {
-        d.map_or(Deadline::None, |(i, d)| Deadline::One(i, d))
     }
 }

@@ -2,11 +2,12 @@
 //! marker lines (`plateau run --emit-results`), and found again in any log that carries it (a
 //! `kubectl logs` capture, a Slurm `.out` file, a CI log). Pure: text in, text out.
 //!
-//! Log systems may put a prefix before each line (a timestamp, a pod name, `0: ` from
+//! Log systems may put a prefix before each line (a timestamp, a pod name, both, `0: ` from
 //! `srun --label`). Whatever stands before the begin marker on its line is taken as that
-//! prefix: each payload line loses the same text when it starts with it, else its first
-//! space-separated token when the prefix is one token and a space (timestamps vary per line).
-//! JSON ignores the indentation this may cost.
+//! prefix: each payload line loses the same text when it starts with it, else as many
+//! space-separated tokens as the prefix has (timestamps vary per line). JSON ignores the
+//! indentation this may cost. A marker counts only at the end of its line, so the marker's
+//! text inside the JSON (in a label or a command argument) never opens or closes a block.
 
 /// The line before the results.json text.
 pub const BEGIN: &str = "----- BEGIN PLATEAU RESULTS.JSON -----";
@@ -42,39 +43,61 @@ pub enum Block {
 /// Every marked block of `log`, in order. A begin marker inside an open block closes the open
 /// one as truncated (two jobs' logs concatenated, the first cut short).
 pub fn blocks(log: &str) -> Vec<Block> {
-    let mut found = Vec::new();
-    let mut open: Option<Open> = None;
-    for (i, raw) in log.lines().enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if let Some(at) = line.find(BEGIN) {
-            if let Some(o) = open.take() {
-                found.push(o.truncated());
+    let mut scan = Scanner::default();
+    log.lines().for_each(|l| scan.line(l));
+    scan.finish()
+}
+
+/// The blocks of a log read line by line (a log too large to hold whole): feed every line in
+/// order, then `finish`. Only the open block's payload is held.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    found: Vec<Block>,
+    open: Option<Open>,
+    lines: usize,
+}
+
+impl Scanner {
+    /// The log's next line (its `\n` removed; a `\r` before it is ignored).
+    pub fn line(&mut self, raw: &str) {
+        self.lines += 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw).trim_end();
+        // A marker ends its line: the same text inside the JSON (a label, an argument) is
+        // always followed by the string's closing quote.
+        if let Some(prefix) = line.strip_suffix(BEGIN) {
+            if let Some(o) = self.open.take() {
+                self.found.push(o.truncated());
             }
-            open = Some(Open {
-                line: i + 1,
-                prefix: line[..at].to_string(),
+            self.open = Some(Open {
+                line: self.lines,
+                prefix: prefix.to_string(),
                 payload: Vec::new(),
             });
-            continue;
+            return;
         }
-        let Some(o) = open.as_mut() else { continue };
-        if line.contains(END) {
-            let o = open.take().expect("open block");
-            found.push(Block::Complete {
+        let Some(o) = self.open.as_mut() else { return };
+        if line.ends_with(END) {
+            let o = self.open.take().expect("open block");
+            self.found.push(Block::Complete {
                 line: o.line,
                 text: o.payload.join("\n") + "\n",
             });
         } else {
-            let stripped = strip_prefix(line, &o.prefix).to_string();
-            o.payload.push(stripped);
+            let stripped = strip_prefix(raw.strip_suffix('\r').unwrap_or(raw), &o.prefix);
+            o.payload.push(stripped.to_string());
         }
     }
-    if let Some(o) = open {
-        found.push(o.truncated());
+
+    /// Every block found, an open one closed as truncated.
+    pub fn finish(mut self) -> Vec<Block> {
+        if let Some(o) = self.open.take() {
+            self.found.push(o.truncated());
+        }
+        self.found
     }
-    found
 }
 
+#[derive(Debug)]
 struct Open {
     line: usize,
     prefix: String,
@@ -90,7 +113,9 @@ impl Open {
     }
 }
 
-/// `line` without the log's prefix (see the module doc).
+/// `line` without the log's prefix (see the module doc): the prefix itself when the line
+/// starts with it, else as many space-separated tokens as the prefix has (timestamps vary per
+/// line, and `kubectl logs --prefix --timestamps` puts a pod name and a timestamp there).
 fn strip_prefix<'a>(line: &'a str, prefix: &str) -> &'a str {
     if prefix.is_empty() {
         return line;
@@ -98,11 +123,17 @@ fn strip_prefix<'a>(line: &'a str, prefix: &str) -> &'a str {
     if let Some(rest) = line.strip_prefix(prefix) {
         return rest;
     }
-    let one_token = prefix.ends_with(' ') && !prefix.trim_end().contains(char::is_whitespace);
-    match line.split_once(' ') {
-        Some((_, rest)) if one_token => rest,
-        _ => line,
+    if !prefix.ends_with(' ') {
+        return line;
     }
+    let mut rest = line;
+    for _ in 0..prefix.split_whitespace().count() {
+        match rest.split_once(' ') {
+            Some((_, r)) => rest = r,
+            None => return line,
+        }
+    }
+    rest
 }
 
 #[cfg(test)]
@@ -157,5 +188,35 @@ mod tests {
         assert!(matches!(found[0], Block::Truncated { line: 1, .. }));
         assert!(matches!(found[1], Block::Complete { .. }));
         assert!(blocks("no result here\n").is_empty());
+    }
+
+    #[test]
+    fn marker_text_inside_the_json_is_not_a_marker() {
+        let json =
+            format!("{{\n  \"run\": {{\"label\": \"{END}\"}},\n  \"argv\": [\"{BEGIN}\"]\n}}\n");
+        let Block::Complete { text, .. } = &blocks(&wrap(&json))[0] else {
+            panic!()
+        };
+        assert_eq!(text, &json);
+        assert_eq!(blocks(&wrap(&json)).len(), 1);
+    }
+
+    #[test]
+    fn a_pod_prefix_and_a_timestamp_together_are_removed() {
+        let log: String = wrap(JSON)
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                format!(
+                    "[pod/x-1/plateau] 2026-12-01T22:15:4{i}.{}Z {l}\n",
+                    "7".repeat(i + 1)
+                )
+            })
+            .collect();
+        let Block::Complete { text, .. } = &blocks(&log)[0] else {
+            panic!("{log}")
+        };
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(v["run"]["label"], "a");
     }
 }

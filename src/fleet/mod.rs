@@ -5,6 +5,7 @@
 
 pub mod collect;
 pub mod k8s;
+pub mod log_reader;
 pub mod machines;
 pub mod marked;
 pub mod run_flags;

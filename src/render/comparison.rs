@@ -137,7 +137,9 @@ fn check_same_work(runs: &[LoadedRun]) -> anyhow::Result<()> {
     let base = &first.record.config;
     for other in &runs[1..] {
         let c = &other.record.config;
-        if c.workload != base.workload {
+        // Parameters a workload calibrates on its machine (tiny's iterations) may differ.
+        let same = crate::workload::identity::identity;
+        if same(&c.workload) != same(&base.workload) {
             return Err(usage(format!(
                 "cannot compare {} with {}: they ran different workloads ({} in {}, {} in {}); compare runs of the same workload, parameters and command, or report them one at a time",
                 first.source.display(),
@@ -407,6 +409,16 @@ mod tests {
         other_cmd.record.config.workload = serde_json::json!({"name": "command", "argv": ["job2"]});
         let err = compare(vec![cmd, other_cmd], &[]).unwrap_err();
         assert!(err.to_string().contains("different workloads"), "{err}");
+        // tiny's iterations are calibrated on each machine: the same --work-ns compares.
+        let tiny = |n: u64| {
+            let mut r = loaded("t", "t.json", None, 1.0);
+            r.record.config.workload =
+                serde_json::json!({"name": "tiny", "work_ns": 1000, "iterations": n});
+            r
+        };
+        let mut second = tiny(3100);
+        second.record.run.label = "u".into();
+        assert!(compare(vec![tiny(2900), second], &[]).is_ok());
         let err = compare(
             vec![loaded("a", "a.json", None, 1.0)],
             &[PriceOverride {

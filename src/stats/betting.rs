@@ -155,11 +155,18 @@ pub fn rejects(xs: &[f64], clips: &[f64], delta: f64, against: Against, alpha: f
 /// its bettor stakes less and can fail to reject a delta that is further out than one it does
 /// reject. Taking the first rejection met on the way out keeps the bounds where the data are.
 pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
+    // The search reaches past the data by BOUND_RANGE, so no estimate (a 10x or 100x
+    // difference between the sides included) sits at or beyond an edge of it.
+    let range = xs
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0_f64, |m, x| m.max(x.abs()))
+        + BOUND_RANGE;
     let centre = clips
         .last()
         .and_then(|&c| huber_location(xs, c))
         .unwrap_or(0.0)
-        .clamp(-BOUND_RANGE, BOUND_RANGE);
+        .clamp(-range, range);
     let bound = |against: Against| {
         let rejected = |d: f64| rejects(xs, clips, d, against, alpha);
         // AtMost rejects small deltas (the lower bound), AtLeast large ones (the upper).
@@ -167,7 +174,7 @@ pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
             Against::AtMost => -1.0,
             Against::AtLeast => 1.0,
         };
-        let edge = outward * BOUND_RANGE;
+        let edge = outward * range;
         if rejected(centre) {
             // The centre itself is rejected on this side (a stream that moved late): the bound
             // lies inward of it; search the whole range from the far edge's side instead.
@@ -176,7 +183,7 @@ pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
         let mut inside = centre;
         let mut step = FIRST_STEP;
         loop {
-            let probe = (centre + outward * step).clamp(-BOUND_RANGE, BOUND_RANGE);
+            let probe = (centre + outward * step).clamp(-range, range);
             if rejected(probe) {
                 return bisect(inside, probe, &rejected);
             }
@@ -193,7 +200,7 @@ pub fn confidence_bounds(xs: &[f64], clips: &[f64], alpha: f64) -> Ci {
     }
 }
 
-/// Bounds are searched within [-BOUND_RANGE, BOUND_RANGE] in log units.
+/// Bounds are searched within this many log units beyond the largest observation.
 const BOUND_RANGE: f64 = 2.0;
 /// The first step out from the centre, in log units (1%).
 const FIRST_STEP: f64 = 0.01;
@@ -286,6 +293,24 @@ mod tests {
             lo > 0.0 && hi < 0.5,
             "bounds {lo} {hi} are the search range, not the data's"
         );
+    }
+
+    #[test]
+    fn tenfold_and_hundredfold_differences_get_bounds_around_their_estimate() {
+        // Seeded: sides 10x and 100x apart (log wall-time ratios of 2.3 and 4.6), either way
+        // round. The search range grows with the data, so the bounds are never its edges
+        // (once e^-2 and e^2, a throughput ratio of 0.135 to 7.389) and always hold the
+        // estimate.
+        for (seed, truth) in [(1, 10f64.ln()), (2, -10f64.ln()), (3, 100f64.ln())] {
+            let mut rng = SplitMix64::new(seed);
+            let xs: Vec<f64> = (0..12).map(|_| truth + 0.05 * noise(&mut rng)).collect();
+            let clips = clip_scales(&xs);
+            let Ci { lo, hi } = confidence_bounds(&xs, &clips, 0.05);
+            let est = huber_location(&xs, *clips.last().unwrap()).unwrap();
+            assert!(lo <= est && est <= hi, "{lo} {est} {hi}");
+            assert!(lo < truth && truth < hi, "{lo} {truth} {hi}");
+            assert!(hi - lo < 1.0, "bounds {lo} {hi} are the search range");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod contended;
 pub mod cpu;
+pub mod identity;
 pub mod io;
 pub mod memory;
 pub mod setup;
