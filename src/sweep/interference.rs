@@ -153,9 +153,8 @@ mod tests {
 
     /// Readings 1 s apart in which the machine was busy `busy_s` and plateau used `own_s`.
     fn span(busy_s: f64, own_s: f64) -> (Reading, Reading) {
-        let at = Instant::now();
         let read = |t: f64, busy: f64, own: f64| Reading {
-            at: at + std::time::Duration::from_secs_f64(t),
+            at_s: t,
             machine: Some(CpuTimes {
                 busy_s: busy,
                 steal_s: 0.0,
@@ -173,11 +172,14 @@ mod tests {
         }
     }
 
-    const USER: Watch = Watch {
-        capacity_cpus: 2.0,
-        cpu_bound: false,
-        learn: true,
-    };
+    fn user() -> Watch {
+        Watch {
+            capacity_cpus: 2.0,
+            cpu_bound: false,
+            learn: true,
+            meter: Meter::Machine,
+        }
+    }
     const TWO: NonZeroUsize = NonZeroUsize::new(2).unwrap();
 
     #[test]
@@ -185,7 +187,7 @@ mod tests {
         let at_one = [batch(0.02)];
         let mut s = batch(0.04);
         let (b, a) = span(0.05, 0.04);
-        USER.mark(&mut s, (&b, &a), TWO, &at_one);
+        user().mark(&mut s, (&b, &a), TWO, &at_one);
         assert!(!s.disturbed && s.cpu_share.is_none(), "{s:?}");
     }
 
@@ -195,15 +197,15 @@ mod tests {
         // guest cannot see): share 0.5 of what they use at 1 worker.
         let (b, a) = span(1.0, 0.95);
         let mut before_known = batch(0.95);
-        USER.mark(&mut before_known, (&b, &a), TWO, &[]);
+        user().mark(&mut before_known, (&b, &a), TWO, &[]);
         assert!(before_known.cpu_share.is_none(), "no 1-worker batch yet");
         let mut s = batch(0.95);
-        USER.mark(&mut s, (&b, &a), TWO, &[batch(0.95)]);
+        user().mark(&mut s, (&b, &a), TWO, &[batch(0.95)]);
         assert!(s.disturbed, "{s:?}");
         assert!((s.cpu_share.unwrap() - 0.5).abs() < 0.01, "{s:?}");
         let (b, a) = span(1.9, 1.9);
         let mut clean = batch(1.9);
-        USER.mark(&mut clean, (&b, &a), TWO, &[batch(0.95)]);
+        user().mark(&mut clean, (&b, &a), TWO, &[batch(0.95)]);
         assert!(!clean.disturbed && (clean.cpu_share.unwrap() - 1.0).abs() < 0.01);
     }
 }
