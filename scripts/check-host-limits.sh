@@ -31,8 +31,9 @@ peak() {
 soft() {
     local name=$1 out="$tmp/$1" pid most rc
     shift
-    ( ulimit -Sn 1024; exec "$bin" run "$@" --workers "1,$workers" --tasks "$tasks" -r 1 \
-        --warmup 0 --force --quiet --out "$out" ) >/dev/null 2>"$tmp/$name.err" &
+    # The mode's flags go last: a command after `--` takes every word after it.
+    ( ulimit -Sn 1024; exec "$bin" run --workers "1,$workers" --tasks "$tasks" -r 1 \
+        --warmup 0 --force --quiet --out "$out" "$@" ) >/dev/null 2>"$tmp/$name.err" &
     pid=$!
     most=$(peak "$pid")
     rc=0; wait "$pid" || rc=$?
@@ -55,8 +56,8 @@ PY
 hard() {
     local name=$1 out="$tmp/$1-hard" rc=0 err
     shift
-    err=$( (ulimit -n 1024; "$bin" run "$@" --workers "1,$workers" --tasks "$tasks" -r 1 \
-        --force --out "$out") 2>&1 >/dev/null ) || rc=$?
+    err=$( (ulimit -n 1024; "$bin" run --workers "1,$workers" --tasks "$tasks" -r 1 \
+        --force --out "$out" "$@") 2>&1 >/dev/null ) || rc=$?
     if [ "$rc" -eq 2 ] && [ ! -e "$out" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] \
         && printf '%s' "$err" | grep -q "RLIMIT_NOFILE) is 1024"; then
         echo "ok   $name, hard limit 1024: exit 2, nothing written: $err"
