@@ -200,8 +200,11 @@ pub fn check(kind: PoolKind, workers: usize, r: &Readings) -> Result<Fit, Refusa
         return Err(refuse(tasks, Limit::Pids(p.clone()), allows));
     }
     let raise = r.open_files.soft.filter(|&s| needed_files > s);
-    let soft_after = match raise {
-        Some(_) => r.open_files.hard,
+    // To the hard limit; under an unlimited hard limit (not on Linux, whose is at most
+    // fs.nr_open), to what the pool needs.
+    let raise_to = raise.map(|_| r.open_files.hard.unwrap_or(needed_files));
+    let soft_after = match raise_to {
+        Some(to) => Some(to),
         None => r.open_files.soft,
     };
     Ok(Fit {
@@ -217,7 +220,7 @@ pub fn check(kind: PoolKind, workers: usize, r: &Readings) -> Result<Fit, Refusa
             pids_max: r.pids.as_ref().map(|p| p.max),
             pids_current: r.pids.as_ref().map(|p| p.current),
         },
-        raise_open_files_to: raise.and(r.open_files.hard),
+        raise_open_files_to: raise_to,
     })
 }
 

@@ -148,6 +148,16 @@ fn unlimited_limits_always_fit() {
 }
 
 #[test]
+fn under_an_unlimited_hard_limit_the_soft_one_is_raised_to_the_need() {
+    let mut r = readings(64, 0);
+    r.open_files.hard = None;
+    let fit = check(PoolKind::Processes, 100, &r).unwrap();
+    assert_eq!(fit.raise_open_files_to, Some(10 + 32 + 205));
+    assert_eq!(fit.record.open_files_soft, Some(247));
+    assert_eq!(fit.record.open_files_raised_from, Some(64));
+}
+
+#[test]
 fn largest_finds_the_last_count_that_fits() {
     assert_eq!(largest(10, |w| w <= 7), 7);
     assert_eq!(largest(10, |w| w <= 20), 10);
