@@ -3,7 +3,8 @@
 # console message (a script error, a Content-Security-Policy violation, a failed load: the
 # reports run no script, so any message is a fault), or a chart is missing from the DOM or
 # invisible on screen. Checked pages: the report a tiny real `plateau run` writes, a single-run
-# report and a three-run comparison from tests/fixtures/. It first proves it can fail: a page
+# report, the simulated 192-CPU run's report (20 counts up to 768 workers) and a three-run
+# comparison from tests/fixtures/. It first proves it can fail: a page
 # with an injected script error, one with its chart hidden, and a blank page must all be caught.
 #
 # Usage: scripts/check-report-in-browser.sh            (CI calls it from .ci/run)
@@ -88,6 +89,9 @@ echo "== generating reports"
 "$bin" run --workers 1,2 --tasks 8 --iterations 100000 --repetitions 2 --warmup 0 --seed 1 \
     --quiet --label "browser-check" --out "$work/run" </dev/null
 "$bin" report tests/fixtures/small-2cpu.json --out "$work/single" >/dev/null </dev/null
+# The simulated 192-CPU machine (20 counts up to 768 workers), analysed as `plateau analyze`
+# does: the charts and tables at scale.
+"$bin" analyze tests/fixtures/xlarge-192cpu-simulated.json --out "$work/xlarge" >/dev/null </dev/null
 "$bin" report tests/fixtures/small-2cpu.json tests/fixtures/medium-4cpu.json \
     tests/fixtures/large-8cpu.json --out "$work/comparison" >/dev/null </dev/null
 
@@ -115,6 +119,7 @@ echo "== checking reports"
 failed=0
 check_page run-report "$work/run/report.html" 1 || failed=1
 check_page single-report "$work/single/report.html" 1 || failed=1
+check_page xlarge-report "$work/xlarge/report.html" 1 || failed=1
 check_page comparison-report "$work/comparison/report.html" 2 || failed=1
 echo "== browser check took $((SECONDS - started)) s"
 if [ "$failed" -ne 0 ]; then

@@ -18,7 +18,7 @@ pub use decision::{
 mod fits;
 pub use fits::{AmdahlFit, KarpFlatt, UslConstraint, UslFit};
 mod machine;
-pub use machine::{BindingLimit, MachineInfo, MemoryLimitKind};
+pub use machine::{BindingLimit, HostLimits, MachineInfo, MemoryLimitKind};
 mod memory;
 pub use memory::{MemoryAnalysis, MemoryBinds, MemoryPoint};
 mod origin;

@@ -145,7 +145,7 @@ fn a_tiny_sweep_keeps_each_points_measured_samples_and_a_summary() {
 }
 
 #[test]
-fn a_tiny_sweep_draws_a_chart_with_a_marker_per_worker_count_and_two_panels() {
+fn a_tiny_sweep_draws_a_chart_with_a_marker_per_worker_count_and_three_panels() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     tiny_run(&out, &[]).success();
@@ -155,12 +155,20 @@ fn a_tiny_sweep_draws_a_chart_with_a_marker_per_worker_count_and_two_panels() {
         .descendants()
         .filter(|n| n.has_tag_name("circle"))
         .count();
-    assert_eq!(circles, 3, "one throughput marker per worker count");
+    assert_eq!(
+        circles,
+        2 * 3,
+        "one throughput and one speedup marker per worker count"
+    );
     assert!(
         svg.contains("physical cores"),
         "the core-count line is labelled"
     );
-    assert!(svg.contains("Wall time"), "the second panel exists");
+    assert!(
+        svg.contains("Speedup over 1 worker"),
+        "the second panel exists"
+    );
+    assert!(svg.contains("Wall time"), "the third panel exists");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! bandwidth or contention; past them: SMT or waiting), where it falls and by how much, the USL's
 //! reading, and the recommendation.
 
+mod smt;
+
 use super::shape::{Shape, drop};
 use super::{AnalysisOptions, Obs, Provenance};
 use crate::model::{MachineInfo, UslFit};
@@ -40,6 +42,7 @@ pub fn write(f: &Facts<'_>) -> String {
     if let Some(fall) = where_it_falls(f) {
         s.push(fall);
     }
+    s.extend(smt::SmtGain::of(f).map(|g| g.to_string()));
     s.push(recommendation(f));
     if let Some(u) = f.usl {
         s.push(usl_reading(u));

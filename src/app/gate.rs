@@ -33,6 +33,8 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
     let now = UtcTime::now();
     let config = GateConfig::from_args(args, &machine, &now.folder_stamp(), step_summary)?;
+    let runs = [&config.baseline.run, &config.candidate.run];
+    let machine = super::host_limits::checked(&runs, machine)?;
     let out = OutputDir::prepare(&config.out)?;
     let cancel = signals::install();
     // Both sides measure the machine: one measurement at a time, as `plateau run` does.

@@ -10,6 +10,7 @@ pub mod executor;
 pub mod fleet;
 pub mod gate;
 pub mod gate_rounds;
+pub mod host_limits;
 pub mod info;
 pub mod machine_lock;
 pub mod noise;

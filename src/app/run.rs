@@ -25,6 +25,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
     let started = UtcTime::now();
     let (config, resumed) = configure(args, &machine, &started, &command_line)?;
+    // Before the folder, the calibration or any batch: the largest pool must fit the host.
+    let machine = super::host_limits::checked(&[&config], machine)?;
     // Whether this run makes the folder: then a refusal found while calibrating removes it.
     let fresh = config.out.dated || !config.out.path.exists();
     let out = save::claim_folder(&config)?;

@@ -4,6 +4,7 @@
 
 pub mod affinity;
 pub mod cgroup;
+pub mod host_limits;
 pub mod load;
 pub mod memory;
 pub mod procstat;
@@ -121,6 +122,7 @@ pub fn detect() -> MachineInfo {
         busy_cpus_at_start: None,
         memory_limit_bytes: mem.as_ref().map(|m| m.bytes),
         memory_limit_binding: mem.map(|m| m.binding),
+        host_limits: None,
     }
 }
 

@@ -57,6 +57,45 @@ pub struct MachineInfo {
     /// Which limit sets memory_limit_bytes.
     #[serde(default)]
     pub memory_limit_binding: Option<MemoryLimitKind>,
+    /// The host's limits on open files and processes, checked for the largest planned worker
+    /// count before anything was measured (absent in older files, imports and `plateau info`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_limits: Option<HostLimits>,
+}
+
+/// The host's limits a run's largest pool was checked against before its first batch, and
+/// whether plateau raised the soft open-files limit to fit it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HostLimits {
+    /// The largest planned worker count, the one the limits were checked for.
+    pub workers: usize,
+    /// Open files that count needs at most: plateau's own (those open at the check, plus a
+    /// margin) and the pool's (pipes, stderr files, the guard).
+    pub open_files_needed: u64,
+    /// The soft limit on open files (RLIMIT_NOFILE) the run measured under, after any raise;
+    /// null when unlimited.
+    pub open_files_soft: Option<u64>,
+    /// The hard limit on open files; null when unlimited.
+    pub open_files_hard: Option<u64>,
+    /// The soft limit before plateau raised it to the hard one (as the Go runtime does); null
+    /// when it was already enough.
+    #[serde(default)]
+    pub open_files_raised_from: Option<u64>,
+    /// Processes and threads the largest count starts at most (plateau's own margin included).
+    pub tasks_needed: u64,
+    /// This user's limit on processes and threads (RLIMIT_NPROC); null when unlimited or not
+    /// enforced (root, CAP_SYS_ADMIN or CAP_SYS_RESOURCE).
+    #[serde(default)]
+    pub process_limit: Option<u64>,
+    /// Processes and threads this user ran at the check, when `process_limit` applies.
+    #[serde(default)]
+    pub processes_in_use: Option<u64>,
+    /// The tightest cgroup `pids.max` above plateau (v2 or v1), null when none is set.
+    #[serde(default)]
+    pub pids_max: Option<u64>,
+    /// That cgroup's `pids.current` at the check.
+    #[serde(default)]
+    pub pids_current: Option<u64>,
 }
 
 named_enum! {

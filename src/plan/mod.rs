@@ -96,6 +96,7 @@ mod tests {
             busy_cpus_at_start: None,
             memory_limit_bytes: None,
             memory_limit_binding: None,
+            host_limits: None,
         }
     }
 

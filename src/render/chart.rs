@@ -1,8 +1,9 @@
-//! chart.svg: two panels sharing the workers axis. Top: throughput with CI error bars, the
-//! ideal line W x X(1), and labelled lines at the physical cores and effective CPUs (plus the
-//! plateau band, oversubscribed region, USL curve and recommendation when analysed). Bottom:
-//! wall time per batch with error bars (the top panel is drawn by `chart_throughput`). Pure:
-//! record in, SVG text out.
+//! chart.svg: three panels over the workers. Top: throughput with CI error bars, the ideal
+//! line W x X(1), and labelled lines at the physical cores and effective CPUs (plus the plateau
+//! band, oversubscribed region, USL curve and recommendation when analysed), drawn by
+//! `chart_throughput`. Middle: the speedup on log-log axes with the ideal diagonal
+//! (`chart_speedup`), legible at 1..32 workers on a plan up to 768. Bottom: wall time per batch
+//! with error bars. Pure: record in, SVG text out.
 
 use crate::model::RunRecord;
 use crate::render::plot::{self, DrawResult, Panel, XAxis, axis_top, draw_mesh};
@@ -11,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 1000;
-const HEIGHT: u32 = 760;
+const HEIGHT: u32 = 1100;
 pub(super) const BLUE: RGBColor = RGBColor(31, 102, 181);
 pub(super) const GREY: RGBColor = RGBColor(120, 120, 120);
 pub(super) const ORANGE: RGBColor = RGBColor(214, 110, 20);
@@ -60,7 +61,8 @@ fn title(record: &RunRecord) -> String {
 fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> DrawResult<()> {
     root.fill(&WHITE)?;
     let root = root.titled(&title(record), ("sans-serif", 20))?;
-    let (top, bottom) = root.split_vertically(440);
+    let (top, rest) = root.split_vertically(430);
+    let (middle, bottom) = rest.split_vertically(360);
     let pts: Vec<Pt> = record
         .points
         .iter()
@@ -77,6 +79,7 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> Dr
     let max_w = pts.iter().map(|p| p.w as usize).max().unwrap_or(1);
     let axis = XAxis::new(max_w);
     super::chart_throughput::draw_throughput(&top, record, &pts, axis)?;
+    super::chart_speedup::draw_speedup(&middle, record, &pts)?;
     if super::provenance_text::has_wall_times(record) {
         draw_wall(&bottom, &pts, axis, &disturbed(record))?;
     } else {

@@ -154,7 +154,7 @@ fn draw_ideal<'a, 'b: 'a>(chart: &mut Panel<'a, 'b>, x1: f64, frame: Frame<'_>) 
 
 /// The machine's limits as (workers, label), so a reader of the picture alone can say why it
 /// plateaus; none for imported data without a machine, whose analysing machine would mislead.
-fn machine_limits(record: &RunRecord) -> Vec<(usize, String)> {
+pub(super) fn machine_limits(record: &RunRecord) -> Vec<(usize, String)> {
     let m = &record.machine;
     if !Provenance::of(record).machine_recorded {
         return Vec::new();

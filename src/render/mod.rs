@@ -3,6 +3,7 @@
 //! bytes go is `outdir`'s business, and the terminal's text is `term`'s.
 
 pub mod chart;
+mod chart_speedup;
 mod chart_throughput;
 pub mod compare_fmt;
 pub mod compare_md;

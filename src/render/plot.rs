@@ -1,5 +1,6 @@
 //! What chart.svg and the comparison chart share: the workers axis (linear to 32 workers,
-//! log2 beyond), the top of a value axis, the SVG canvas, and the mesh and legend styles.
+//! log2 beyond), the log2 axis of the speedup panel, the top of a value axis, the SVG canvas,
+//! and the mesh and legend styles.
 
 use anyhow::anyhow;
 use plotters::coord::types::RangedCoordf64;
@@ -120,6 +121,62 @@ impl XAxis {
     }
 }
 
+/// A log2 axis over positive values (speedups, worker counts): a value's position is its
+/// log2, with ticks at powers of two, so a doubling is the same length anywhere on the axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Log2Axis {
+    lo: f64,
+    hi: f64,
+}
+
+impl Log2Axis {
+    /// The axis from `min` to `max` (positive values; others, and values beyond 2^±1000, are
+    /// clamped), always spanning at least 1 to 2.
+    pub fn spanning(min: f64, max: f64) -> Self {
+        let lo = Self::position(min).min(0.0);
+        let hi = Self::position(max).max(lo + 1.0);
+        Self { lo, hi }
+    }
+
+    fn position(v: f64) -> f64 {
+        if v.is_nan() || v <= 0.0 {
+            return 0.0;
+        }
+        v.log2().clamp(-1000.0, 1000.0)
+    }
+
+    /// Position of a value on the axis.
+    pub fn pos(&self, v: f64) -> f64 {
+        Self::position(v)
+    }
+
+    /// The extent in positions, with a margin either side.
+    pub fn range(&self) -> std::ops::Range<f64> {
+        self.lo - 0.25..self.hi + 0.25
+    }
+
+    /// The plotters coordinate: positions, ticks at the powers of two in range (every other
+    /// one past 12 ticks).
+    pub fn coord(&self) -> WorkerCoord {
+        let (first, last) = (self.lo.ceil() as i64, self.hi.floor() as i64);
+        let step = if last - first >= 12 { 2 } else { 1 };
+        WorkerCoord {
+            range: self.range(),
+            ticks: (first..=last).step_by(step).map(|k| k as f64).collect(),
+        }
+    }
+
+    /// The label of a tick position: "8", or "1/4" below 1.
+    pub fn label(pos: f64) -> String {
+        let k = pos.round();
+        if k >= 0.0 {
+            format!("{}", 2f64.powf(k))
+        } else {
+            format!("1/{}", 2f64.powf(-k))
+        }
+    }
+}
+
 /// A linear coordinate over axis positions whose key points are the axis's ticks.
 #[derive(Debug, Clone)]
 pub struct WorkerCoord {
@@ -185,5 +242,29 @@ mod tests {
         assert_eq!(big.label(3.0), "8");
         assert!(big.ticks().len() <= 11);
         assert!(XAxis::new(32).ticks().len() <= 17);
+    }
+
+    #[test]
+    fn a_log2_axis_has_a_tick_per_doubling_and_never_breaks() {
+        let a = Log2Axis::spanning(1.0, 768.0);
+        assert_eq!(a.pos(8.0), 3.0);
+        let ticks = a.coord().ticks;
+        assert_eq!(ticks, (0..=9).map(f64::from).collect::<Vec<_>>());
+        assert_eq!(Log2Axis::label(9.0), "512");
+        assert_eq!(Log2Axis::label(-2.0), "1/4");
+        // Below 1 the axis reaches down; past 12 doublings every other one is ticked.
+        assert_eq!(
+            Log2Axis::spanning(0.3, 4.0).coord().ticks,
+            vec![-1.0, 0.0, 1.0, 2.0]
+        );
+        assert!(Log2Axis::spanning(1e-9, 1e9).coord().ticks.len() <= 31);
+        for (lo, hi) in [
+            (f64::NAN, f64::INFINITY),
+            (0.0, -1.0),
+            (f64::MAX, f64::MIN_POSITIVE),
+        ] {
+            let r = Log2Axis::spanning(lo, hi).range();
+            assert!(r.start.is_finite() && r.end > r.start, "{lo} {hi}: {r:?}");
+        }
     }
 }
