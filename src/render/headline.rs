@@ -110,8 +110,9 @@ measured."
 }
 
 /// A verdict cut into its sentences, for a list of reasons. A sentence ends at a full stop
-/// (or a full stop inside a closing parenthesis) followed by a space and a capital letter, so
-/// "e.g. a lock", decimals and a parenthesised remark starting "(A pool" stay whole.
+/// (or a full stop inside a closing parenthesis) followed by a space and a capital letter or a
+/// digit ("42 batches ..."), so "e.g. a lock", decimals and a parenthesised remark starting
+/// "(A pool" stay whole.
 pub fn sentences(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -122,7 +123,10 @@ pub fn sentences(text: &str) -> Vec<String> {
             ('.', Some(')')) if chars.get(i + 2) == Some(&' ') => i + 2,
             _ => continue,
         };
-        if chars.get(end + 1).is_some_and(|c| c.is_uppercase()) {
+        if chars
+            .get(end + 1)
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        {
             out.push(
                 chars[start..end]
                     .iter()
@@ -150,7 +154,7 @@ mod tests {
     fn sentences_keep_decimals_abbreviations_and_remarks_whole() {
         let v = "Throughput peaks at 2 workers (90.5 tasks/s), e.g. a lock. Recommended: 2 \
 workers. (A pool sized by os.cpu_count() = 4 gets 97% of the peak.) The USL fit (r² 0.990; \
-sigma 0.0100) says so. Amdahl gives 0.021.";
+sigma 0.0100) says so. Amdahl gives 0.021. 42 batches were left out.";
         assert_eq!(
             sentences(v),
             vec![
@@ -158,6 +162,7 @@ sigma 0.0100) says so. Amdahl gives 0.021.";
                 "Recommended: 2 workers. (A pool sized by os.cpu_count() = 4 gets 97% of the peak.)",
                 "The USL fit (r² 0.990; sigma 0.0100) says so.",
                 "Amdahl gives 0.021.",
+                "42 batches were left out.",
             ]
         );
         assert_eq!(sentences(""), Vec::<String>::new());
