@@ -13,8 +13,15 @@ use crate::render::facts::shell_join;
 use crate::render::html;
 use crate::render::markdown;
 
-/// The renderings of results.json, in the order they are written.
-pub const RENDERINGS: [&str; 3] = ["chart.svg", "report.html", "summary.md"];
+/// A writer of one file from the record.
+type Render = fn(&RunRecord) -> anyhow::Result<String>;
+
+/// The renderings of results.json and their writers, in the order they are written.
+pub const RENDERINGS: [(&str, Render); 3] = [
+    ("chart.svg", chart::render),
+    ("report.html", html::render_single),
+    ("summary.md", markdown::render_single),
+];
 
 /// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
 pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
@@ -26,13 +33,8 @@ pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> 
 /// that fails stops the rest, with a sentence saying what the folder holds and how to finish it.
 pub fn write_renderings(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
     let mut written = Vec::new();
-    for name in RENDERINGS {
-        let bytes = match name {
-            "chart.svg" => chart::render(record).map(String::into_bytes),
-            "report.html" => html::render_single(record).map(String::into_bytes),
-            _ => markdown::render_single(record).map(String::into_bytes),
-        };
-        match bytes.and_then(|b| out.write(name, &b)) {
+    for (name, render) in RENDERINGS {
+        match render(record).and_then(|text| out.write(name, text.as_bytes())) {
             Ok(_) => written.push(name),
             Err(e) => return Err(RunFailed(incomplete(out, name, &e, &written)).into()),
         }
@@ -41,7 +43,8 @@ pub fn write_renderings(out: &OutputDir, record: &RunRecord) -> anyhow::Result<(
 }
 
 /// "could not write DIR/report.html (CAUSE); results.json is complete and chart.svg was
-/// written; once there is room, `plateau report ...` renders report.html and summary.md again".
+/// written; once there is room, `plateau report ...` renders report.html and summary.md from
+/// it".
 fn incomplete(out: &OutputDir, failed: &str, e: &anyhow::Error, written: &[&str]) -> String {
     let dir = out.path();
     let others = match written {
