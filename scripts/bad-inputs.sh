@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 if [[ $# -ge 1 ]]; then
   bin=$(realpath "$1")
 else
-  cargo build --quiet || exit 1
-  bin=$PWD/target/debug/plateau
+  . scripts/lib/binary.sh
+  plateau_build debug || exit 1
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-cargo build --release --quiet
-bin=$PWD/target/release/plateau
+. scripts/lib/binary.sh
+plateau_build release
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

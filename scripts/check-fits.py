@@ -2,7 +2,7 @@
 """Compare plateau's Amdahl and USL fits with scipy.optimize.least_squares (bounded, several
 starting points, tight tolerances) on public scalability data sets.
 
-Usage: scripts/check-fits.py [results.json ...]   (builds target/release/plateau if needed)
+Usage: scripts/check-fits.py [results.json ...]   (builds plateau in release, in $CARGO_TARGET_DIR when set)
        PLATEAU=path/to/plateau scripts/check-fits.py
 Any results.json given is added as a data set (its median throughput per worker count).
 Needs: python3 with numpy and scipy (pip install numpy scipy).
@@ -51,10 +51,13 @@ DATA = [
 
 
 def plateau_binary():
-    path = os.environ.get("PLATEAU") or os.path.join(ROOT, "target", "release", "plateau")
-    if not os.path.exists(path):
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    return path
+    if os.environ.get("PLATEAU"):
+        return os.environ["PLATEAU"]
+    # Where cargo builds (CARGO_TARGET_DIR when set), as scripts/lib/binary.sh finds it.
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return os.path.join(json.loads(meta)["target_directory"], "release", "plateau")
 
 
 def plateau_fit(binary, n, x, tmp, name):

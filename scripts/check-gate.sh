@@ -21,8 +21,8 @@ cd "$(dirname "$0")/.."
 pairs="${1:-10}"
 forms="${2:-gate cmd stored}"
 cases="${3:-same slower10 slower5}"
-cargo build --release --quiet
-bin=target/release/plateau
+. scripts/lib/binary.sh
+plateau_build release
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 base_iter=3000000

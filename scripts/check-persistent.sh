@@ -12,7 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-5}"
 . scripts/measure-env.sh
-bin="$PWD/$bin"
 iterations="${ITERATIONS:-400000}"
 max=$((2 * eff))
 tasks=$((12 * max))

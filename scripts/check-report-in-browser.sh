@@ -23,8 +23,8 @@ if ! command -v chromium >/dev/null 2>&1; then
     $sudo apt-get install -y -qq chromium </dev/null
 fi
 
-cargo build --quiet
-bin=target/debug/plateau
+. scripts/lib/binary.sh
+plateau_build debug
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shots="${PLATEAU_SHOTS:-$work/shots}"

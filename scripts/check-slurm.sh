@@ -24,8 +24,8 @@ if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1
     $sudo apt-get install -y -qq slurm-wlm munge </dev/null >/dev/null
 fi
 
-cargo build --release --quiet
-bin=$(pwd)/target/release/plateau
+. scripts/lib/binary.sh
+plateau_build release
 cpus=$(nproc)
 if [ "$cpus" -lt 2 ]; then
     echo "check-slurm: needs 2 CPUs, this machine has $cpus" >&2

@@ -7,7 +7,7 @@
 #          [--compare-args "ARGS"] [--out DIR] [-- RUN ARGS...]
 #   --baseline FILE      the stored baseline (default .plateau/baseline.json)
 #   --update-baseline    run the sweep and store it as the new baseline; no comparison
-#   --plateau BIN        the plateau binary (default: build target/release/plateau)
+#   --plateau BIN        the plateau binary (default: a release build, in $CARGO_TARGET_DIR when set)
 #   --compare-args ARGS  extra `plateau compare` flags, e.g. "--threshold 10% --json"
 #   --out DIR            where the current run and compare.md go (default .plateau/current)
 #   RUN ARGS             `plateau run` flags, e.g. --workers 1,2,4 --repetitions 10
@@ -32,8 +32,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 if [[ -z "$bin" ]]; then
-    cargo build --release --quiet
-    bin=target/release/plateau
+    . "$(dirname "$0")/lib/binary.sh"
+    plateau_build release
 fi
 if [[ "$update" == 0 && ! -f "$baseline" ]]; then
     echo "error: no baseline at $baseline; create it with: $0 --update-baseline [-- RUN ARGS]" >&2

@@ -8,7 +8,8 @@
 #
 # Usage: scripts/interleave-runs.sh [--baseline-bin BIN] [--candidate-bin BIN] [--rounds N]
 #          [--out DIR] [--baseline-args "ARGS"] [--candidate-args "ARGS"] [-- RUN ARGS...]
-#   --baseline-bin/--candidate-bin  the plateau binaries (default: target/release/plateau)
+#   --baseline-bin/--candidate-bin  the plateau binaries (default: the release build in
+#                                   $CARGO_TARGET_DIR when set, else target/)
 #   --rounds N                      interleaved rounds = samples per worker count (default 5)
 #   --out DIR                       where baseline.json and candidate.json go (default .plateau)
 #   --baseline-args/--candidate-args  extra `plateau run` flags for one side only
@@ -16,8 +17,9 @@
 # Writes DIR/baseline.json and DIR/candidate.json; exits with the first failing run's code.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-base_bin=target/release/plateau
-cand_bin=target/release/plateau
+. "$here/lib/binary.sh"
+base_bin=""
+cand_bin=""
 rounds=5
 out=.plateau
 base_args=""
@@ -37,6 +39,11 @@ done
 if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then
     echo "error: --rounds must be a positive whole number, not '$rounds'" >&2
     exit 2
+fi
+if [[ -z "$base_bin" || -z "$cand_bin" ]]; then
+    release=$(cd "$here/.." && plateau_target_dir)/release/plateau
+    base_bin=${base_bin:-$release}
+    cand_bin=${cand_bin:-$release}
 fi
 for bin in "$base_bin" "$cand_bin"; do
     if [[ ! -x "$bin" ]]; then

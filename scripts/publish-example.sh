@@ -25,8 +25,8 @@ for arg in "$@"; do
     previous="$arg"
 done
 
-cargo build --release --quiet
-bin=target/release/plateau
+. scripts/lib/binary.sh
+plateau_build release
 dir="reports/$(date -u +%Y-%m-%d_%H%M%S)_${workload}"
 if [ -e "$dir" ]; then
     echo "error: $dir already exists; wait a second and run again" >&2
@@ -35,7 +35,8 @@ fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 info=$("$bin" info)
 
-"$bin" run --out "$dir" "$@"
+# Run through PATH, so the recorded command line reads `plateau run ...` wherever the build is.
+PATH="$(dirname "$bin"):$PATH" plateau run --out "$dir" "$@"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)

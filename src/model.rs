@@ -192,6 +192,19 @@ impl Point {
     pub fn tasks_or(&self, config_tasks: u64) -> u64 {
         self.tasks.unwrap_or(config_tasks)
     }
+
+    /// How many batches its summary is computed from: the undisturbed ones while there are
+    /// any, else all of them (as `summary::summarize_points` chooses).
+    pub fn summarised_batches(&self) -> usize {
+        let clean = self.samples.iter().filter(|s| !s.disturbed).count();
+        if clean > 0 { clean } else { self.samples.len() }
+    }
+
+    /// True when its intervals are intervals: at least two batches behind them. A count with
+    /// one batch has none, and every output shows "—" rather than a zero-width interval.
+    pub fn has_interval(&self) -> bool {
+        self.summarised_batches() >= 2
+    }
 }
 
 /// One batch: T tasks run by W workers.

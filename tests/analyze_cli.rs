@@ -359,3 +359,59 @@ fn run_writes_the_analysis_with_every_schema_field() {
     let rec = a["recommended_workers"].as_u64().unwrap();
     assert!((1..=4).contains(&rec));
 }
+
+/// Every `[lo, hi]` in `text` whose two ends are written the same: a zero-width interval.
+fn zero_width_intervals(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(']') else { break };
+        if let Some((lo, hi)) = rest[..close].split_once(", ") {
+            let lo = lo.trim_start_matches('\\');
+            let hi = hi.trim_end_matches('\\');
+            if lo == hi && lo.chars().any(|c| c.is_ascii_digit()) {
+                found.push(rest[..close].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn one_sample_per_count_shows_no_interval_anywhere_only_a_dash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a");
+    let o = plateau()
+        .arg("analyze")
+        .arg(fixture("writeup.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let terminal = String::from_utf8_lossy(&o.stdout).into_owned();
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for (name, text) in [
+        ("terminal", &terminal),
+        ("summary.md", &md),
+        ("report.html", &html),
+    ] {
+        assert_eq!(zero_width_intervals(text), Vec::<String>::new(), "{name}");
+    }
+    // The row of 1 worker: a dash where the interval would be, in each output.
+    let row = terminal
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap();
+    assert!(row.contains(" — "), "{row}");
+    assert!(md.contains("| 1 | 32.000 s | — |"), "{md}");
+    assert!(html.contains("<td>1</td><td>32.000 s</td><td>—</td><td>—</td>"));
+    // The check itself sees a zero-width interval where there is one.
+    assert_eq!(
+        zero_width_intervals("[32.000 s, 32.000 s]"),
+        vec!["32.000 s, 32.000 s"]
+    );
+    assert!(zero_width_intervals("[1.0 s, 2.0 s]").is_empty());
+}

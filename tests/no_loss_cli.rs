@@ -1,6 +1,7 @@
 //! Nothing lost, through the real binary: a SIGKILLed run resumes to a complete one (and says
 //! what it found), no folder holding a result is overwritten without `--force`, a failed save
-//! is retried, and a final save that fails puts the whole record where the error says.
+//! is retried, a final save that fails puts the whole record where the error says, and a
+//! report that fails after it says results.json is complete and how to render the rest.
 
 pub mod common;
 
@@ -287,6 +288,79 @@ fn a_failed_final_save_rescues_the_whole_record_to_the_temp_folder() {
     assert_eq!(sample_counts(&v), vec![3, 3], "every sample is in it");
     assert_ne!(v["run"]["finished_at"], Value::Null);
     assert_eq!(v["run"]["stop_reason"], "completed");
+}
+
+#[test]
+fn a_report_that_does_not_fit_says_results_json_is_complete_and_how_to_render_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = tiny(&out)
+        .env("PLATEAU_TEST_FAIL_WRITES", "report.html")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    let last = err.lines().last().unwrap();
+    let results_path = out.join("results.json");
+    assert!(
+        last.contains(&format!(
+            "could not write {}",
+            out.join("report.html").display()
+        )),
+        "{last}"
+    );
+    assert!(last.contains("No space left on device"), "{last}");
+    assert!(
+        last.contains("results.json is complete and chart.svg was written"),
+        "{last}"
+    );
+    let command = format!(
+        "`plateau report {} --out {}`",
+        results_path.display(),
+        out.display()
+    );
+    assert!(last.contains(&command), "{last}");
+    // What it says is true: the record is whole, the chart is there, the report is not.
+    let v = read_json(&results_path);
+    assert_eq!(sample_counts(&v), vec![3, 3]);
+    assert_ne!(v["run"]["finished_at"], Value::Null);
+    assert!(out.join("chart.svg").is_file() && !out.join("report.html").exists());
+    // And the command it gives renders the rest.
+    plateau()
+        .args(["report"])
+        .arg(&results_path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("report.html").is_file() && out.join("summary.md").is_file());
+}
+
+#[test]
+fn a_summary_that_does_not_fit_gives_the_command_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = tiny(&out)
+        .env("PLATEAU_TEST_FAIL_WRITES", "summary.md")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.contains("results.json is complete, and chart.svg and report.html were written"),
+        "{last}"
+    );
+    assert!(last.contains(" --force`"), "{last}");
+    plateau()
+        .args(["report"])
+        .arg(out.join("results.json"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(out.join("summary.md").is_file());
 }
 
 #[test]

@@ -48,10 +48,15 @@ fn one_file_gives_the_single_run_report_and_summary() {
         ]
     );
     assert_eq!(html.matches("<tr class=\"chosen\">").count(), 1);
-    assert!(html.contains("Run 2 workers"));
+    // The answer leads, in one sentence; the verdict's sentences follow as the reasons.
+    let lead = html
+        .find("<p class=\"lead\">Use 2 workers on this machine: ")
+        .unwrap();
+    let reasons = html.find("<li>Run 2 workers: throughput plateaus").unwrap();
+    assert!(lead < reasons);
     assert!(!html.contains("<script") && !html.contains("<link"));
     let md = read(out.join("summary.md"));
-    assert!(md.starts_with("### plateau: c7i.large"));
+    assert!(md.starts_with("### plateau: c7i.large\n\n**Use 2 workers on this machine: "));
     assert!(md.contains("| 2 | "));
 }
 

@@ -283,7 +283,9 @@ fn target_ci_records_why_it_stopped_and_samples_per_point() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("note: --target-ci 50%: stopped ("));
+        .stdout(predicate::str::contains(
+            "note: --target-ci 50% on the within-round CI: stopped (",
+        ));
     let v = results(&out);
     assert_eq!(v["config"]["adaptive"]["target_ci"], 0.5);
     assert_eq!(v["config"]["adaptive"]["max_time_s"], 20.0);

@@ -1,6 +1,6 @@
 //! The subcommands' orchestration: each file wires config, measurement, analysis and writers
 //! for one subcommand. This file dispatches a parsed command line to them, and holds what
-//! several share: `write_outputs` (the four output files), `print_stdout`, the `--markdown`
+//! several share: `write_outputs` (the four output files, in `outputs`), `print_stdout`, the `--markdown`
 //! copy and the `$GITHUB_STEP_SUMMARY` append.
 
 pub mod analyze;
@@ -14,6 +14,7 @@ pub mod host_limits;
 pub mod info;
 pub mod machine_lock;
 pub mod noise;
+pub mod outputs;
 pub mod report;
 pub mod resume;
 pub mod resume_found;
@@ -26,13 +27,11 @@ pub mod sweep_setup;
 #[doc(hidden)]
 pub mod test_hooks;
 
+pub use outputs::write_outputs;
+
 use crate::cli::{Cli, Command};
 use crate::model::RunRecord;
-use crate::model::json;
 use crate::outdir::{OutputDir, write_atomic};
-use crate::render::chart;
-use crate::render::html;
-use crate::render::markdown;
 use crate::term::table;
 use std::io::Write;
 
@@ -106,15 +105,6 @@ pub fn append_step_summary(path: Option<&std::path::Path>, markdown: &str) {
             path.display()
         );
     }
-}
-
-/// Writes results.json, chart.svg, report.html and summary.md from the record as it stands.
-pub fn write_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> {
-    out.write("results.json", &json::render(record))?;
-    out.write("chart.svg", chart::render(record)?.as_bytes())?;
-    out.write("report.html", html::render_single(record)?.as_bytes())?;
-    out.write("summary.md", markdown::render_single(record)?.as_bytes())?;
-    Ok(())
 }
 
 #[cfg(test)]

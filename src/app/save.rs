@@ -156,7 +156,7 @@ pub fn final_outputs(out: &OutputDir, record: &RunRecord) -> anyhow::Result<()> 
         ))
         .into());
     }
-    super::write_outputs(out, record)
+    super::outputs::write_renderings(out, record)
 }
 
 /// Writes the record somewhere else and says where: a new file in the system temp folder, or

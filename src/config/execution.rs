@@ -86,9 +86,14 @@ impl Execution {
         }
     }
 
-    /// The workload's name in the default dated folder: a built-in's, or "command".
+    /// The default dated folder's suffix: a built-in workload's name, else the mode
+    /// (`command` or `persistent`).
     pub fn folder_name(&self) -> &'static str {
-        self.built_in().map_or("command", BuiltIn::name)
+        match self {
+            Execution::Threads(b) | Execution::Processes(b) => b.name(),
+            Execution::Command(_) => "command",
+            Execution::Persistent(_) => "persistent",
+        }
     }
 }
 
@@ -155,6 +160,16 @@ mod tests {
         assert_eq!(command.built_in(), None);
         assert_eq!(command.folder_name(), "command");
         assert_eq!(command.build().describe()["name"], "command");
+        // A warmed pool's folder is named by its mode, not `_command` (changed on purpose).
+        let persistent = Execution::Persistent(PersistentSpec {
+            argv: vec!["true".into()],
+            shell: false,
+            ready_timeout: std::time::Duration::from_secs(1),
+            timeout: None,
+            keep_going: false,
+        });
+        assert_eq!(persistent.recorded_mode(), RunMode::Persistent);
+        assert_eq!(persistent.folder_name(), "persistent");
     }
 
     #[test]

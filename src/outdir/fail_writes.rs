@@ -1,8 +1,9 @@
 //! Hidden fault injection for tests of what a run keeps when the disk fills up, off unless a
 //! test sets the environment variable: `PLATEAU_TEST_FAIL_WRITES` lists which writes of
 //! results.json fail, counted from 1 in this process, as numbers and ranges (`2`, `2-3`,
-//! `4-`). Only builds with the `testing` feature (the crate's own tests) carry the hook;
-//! elsewhere `injected` never fails and reads no variable.
+//! `4-`), and which other outputs fail at every write, by name (`report.html`). Only builds
+//! with the `testing` feature (the crate's own tests) carry the hook; elsewhere `injected`
+//! never fails and reads no variable.
 
 /// The variable that lists the failing writes.
 #[cfg(any(test, feature = "testing"))]
@@ -15,17 +16,19 @@ static RESULTS_WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::Atomi
 /// The injected "No space left on device" for this write of `name`, when the hook lists it.
 #[cfg(any(test, feature = "testing"))]
 pub(super) fn injected(name: &str) -> anyhow::Result<()> {
-    if name != "results.json" {
-        return Ok(());
-    }
     let Ok(spec) = std::env::var(FAIL_WRITES_ENV) else {
         return Ok(());
     };
-    let n = RESULTS_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-    if write_listed(&spec, n) {
+    let fails = if name == "results.json" {
+        let n = RESULTS_WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        write_listed(&spec, n)
+    } else {
+        spec.split(',').any(|part| part.trim() == name)
+    };
+    if fails {
         return Err(
             anyhow::Error::new(std::io::Error::from_raw_os_error(libc::ENOSPC))
-                .context(format!("could not write results.json ({FAIL_WRITES_ENV})")),
+                .context(format!("could not write {name} ({FAIL_WRITES_ENV})")),
         );
     }
     Ok(())
@@ -69,5 +72,7 @@ mod tests {
         assert!(!write_listed("3-4", 5));
         assert!(write_listed("5-", 500));
         assert!(!write_listed("x", 1));
+        // A named output is not a results.json write number.
+        assert!(!write_listed("report.html", 1));
     }
 }

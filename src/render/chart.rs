@@ -28,11 +28,11 @@ pub fn render(record: &RunRecord) -> anyhow::Result<String> {
 pub(super) struct Pt {
     pub(super) w: f64,
     pub(super) x: f64,
-    /// The throughput's 95% CI.
-    pub(super) x_ci: Ci,
+    /// The throughput's 95% CI (none from a single batch: no error bar).
+    pub(super) x_ci: Option<Ci>,
     t: f64,
-    /// The wall time's 95% CI.
-    t_ci: Ci,
+    /// The wall time's 95% CI (none from a single batch).
+    t_ci: Option<Ci>,
 }
 
 fn title(record: &RunRecord) -> String {
@@ -70,9 +70,9 @@ fn draw<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, record: &RunRecord) -> Dr
             p.summary.as_ref().map(|s| Pt {
                 w: p.workers as f64,
                 x: s.tasks_per_sec,
-                x_ci: Ci::from_array(s.tasks_per_sec_ci95),
+                x_ci: super::intervals::throughput_ci(p),
                 t: s.median_s,
-                t_ci: Ci::from_array(s.ci95_s),
+                t_ci: super::intervals::median_ci(p),
             })
         })
         .collect();
@@ -108,16 +108,19 @@ pub(super) fn panel<'a, 'b>(
         .build_cartesian_2d(axis.coord(), 0.0..y_max)
 }
 
-/// A measured series as (workers, median, CI): its error bars and the line through it.
+/// A measured series as (workers, median, CI): its error bars (where it has a CI) and the line
+/// through it.
 pub(super) fn draw_measured(
     chart: &mut Panel<'_, '_>,
-    series: impl Iterator<Item = (f64, f64, Ci)> + Clone,
+    series: impl Iterator<Item = (f64, f64, Option<Ci>)> + Clone,
     axis: XAxis,
     color: RGBColor,
 ) -> DrawResult<()> {
     draw_error_bars(
         chart,
-        series.clone().map(|(w, _, ci)| (axis.pos(w), ci)),
+        series
+            .clone()
+            .filter_map(|(w, _, ci)| ci.map(|ci| (axis.pos(w), ci))),
         color,
     )?;
     chart.draw_series(LineSeries::new(
@@ -170,7 +173,7 @@ fn draw_wall<'a>(
 ) -> DrawResult<()> {
     let y_max = axis_top(
         pts.iter()
-            .map(|p| p.t_ci.hi.max(p.t))
+            .map(|p| p.t_ci.map_or(p.t, |c| c.hi.max(p.t)))
             .chain(disturbed.iter().map(|d| d.1))
             .fold(0.0, f64::max),
     );

@@ -46,10 +46,17 @@ pub(super) fn draw_speedup(
         .map(|p| Spot {
             w: p.w,
             s: p.x / x1,
-            ci: Ci {
-                lo: p.x_ci.lo / x1,
-                hi: p.x_ci.hi / x1,
-            },
+            // A count with one batch has no interval: its bar has no length.
+            ci: p.x_ci.map_or(
+                Ci {
+                    lo: p.x / x1,
+                    hi: p.x / x1,
+                },
+                |c| Ci {
+                    lo: c.lo / x1,
+                    hi: c.hi / x1,
+                },
+            ),
         })
         .collect();
     let max_w = pts.iter().map(|p| p.w).fold(1.0, f64::max);

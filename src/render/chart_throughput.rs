@@ -18,7 +18,10 @@ pub(super) fn draw_throughput<'a>(
     axis: XAxis,
 ) -> DrawResult<()> {
     let unit = Provenance::of(record).unit;
-    let data_max = pts.iter().map(|p| p.x_ci.hi.max(p.x)).fold(0.0, f64::max);
+    let data_max = pts
+        .iter()
+        .map(|p| p.x_ci.map_or(p.x, |c| c.hi.max(p.x)))
+        .fold(0.0, f64::max);
     // The ideal line is drawn up to twice the measured peak, so it shows the gap without
     // flattening the data on a 192-core axis.
     let y_max = axis_top(data_max);

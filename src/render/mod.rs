@@ -15,6 +15,7 @@ pub mod gate_fmt;
 pub mod gate_md;
 pub mod headline;
 pub mod html;
+pub mod intervals;
 pub mod markdown;
 pub mod overlay_chart;
 pub mod pick;

@@ -9,6 +9,7 @@ use crate::render::facts::{
 };
 use crate::render::fits_text::{self, FitLine};
 use crate::render::headline;
+use crate::render::intervals;
 use crate::render::pick::{self, Chosen};
 use crate::words::workers;
 use serde::Serialize;
@@ -20,8 +21,10 @@ pub struct PointRow {
     pub workers: usize,
     /// Median wall time of a batch.
     pub median: String,
-    /// 95% CI of the median.
+    /// The bootstrap 95% CI of the median batch time, or "—" from a single batch.
     pub ci: String,
+    /// The decision's within-round CI (`±1.2%`), or "—" (see `intervals`).
+    pub within_rounds: String,
     /// Median tasks/s.
     pub tasks_per_sec: String,
     /// Speedup over one worker.
@@ -56,6 +59,10 @@ pub struct RunView {
     pub subtitle: String,
     /// The analysis's verdict, or the measured peak in one sentence without analysis.
     pub verdict: String,
+    /// The answer in one sentence (`headline::answer`), or the measured peak without analysis.
+    pub answer: String,
+    /// The verdict's sentences, the reasons under the answer (empty without analysis).
+    pub reasons: Vec<String>,
     /// The recommendation in one sentence.
     pub recommendation: String,
     /// The recommended (or peak) worker count; None when nothing was measured.
@@ -93,6 +100,10 @@ pub fn run_view(record: &RunRecord) -> RunView {
         Some(a) => a.verdict.clone(),
         None => headline::peak_line(record),
     };
+    let answer = headline::answer(record).unwrap_or_else(|| headline::peak_line(record));
+    let reasons = analysis
+        .map(|a| headline::sentences(&a.verdict))
+        .unwrap_or_default();
     let recommendation = recommendation(chosen.as_ref(), record);
     let here = crate::analysis::Provenance::of(record).machine_recorded;
     let cost = match (record.run.price_per_hour, chosen) {
@@ -125,6 +136,8 @@ pub fn run_view(record: &RunRecord) -> RunView {
         },
         subtitle: super::provenance_text::subtitle(record),
         verdict,
+        answer,
+        reasons,
         recommendation,
         chosen_workers: chosen.map(|c| c.workers),
         has_analysis: analysis.is_some(),
@@ -226,8 +239,9 @@ fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
     PointRow {
         workers: p.workers,
         median: s.map(|s| secs(s.median_s)).unwrap_or_else(dash),
-        ci: s
-            .map(|s| format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])))
+        ci: s.map(|_| intervals::of_median(p)).unwrap_or_else(dash),
+        within_rounds: s
+            .map(|_| intervals::within_rounds(record, p))
             .unwrap_or_else(dash),
         tasks_per_sec: s.map(|s| rate(s.tasks_per_sec)).unwrap_or_else(dash),
         speedup: s.map(|s| format!("{:.2}x", s.speedup)).unwrap_or_else(dash),

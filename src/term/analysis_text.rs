@@ -1,14 +1,19 @@
-//! The analysis as terminal text: the verdict as a wrapped paragraph, then one wrapped
-//! `warning:` paragraph per warning. Pure: analysis in, text out.
+//! The analysis as terminal text: the reasons as a wrapped list (a lead-in such as the peak,
+//! then each sentence of the verdict), then one wrapped `warning:` paragraph per warning. Pure:
+//! analysis in, text out.
 
 use crate::model::Analysis;
+use crate::render::headline::sentences;
 
 /// Terminal width the paragraphs are wrapped to.
 pub const WIDTH: usize = 100;
 
-/// The verdict and warnings, wrapped.
-pub fn render(a: &Analysis) -> String {
-    let mut parts = vec![wrap(&a.verdict, "", WIDTH)];
+/// `first` (when not empty) and the verdict's sentences as a list, then the warnings, wrapped.
+pub fn render(a: &Analysis, first: &str) -> String {
+    let reasons = std::iter::once(first.to_string())
+        .filter(|f| !f.is_empty())
+        .chain(sentences(&a.verdict));
+    let mut parts: Vec<String> = reasons.map(|r| wrap(&r, "- ", WIDTH)).collect();
     parts.extend(a.warnings.iter().map(|w| wrap(w, "warning: ", WIDTH)));
     parts.join("\n")
 }

@@ -76,12 +76,12 @@ fn adaptive_note(record: &RunRecord, a: &crate::model::AdaptiveConfig) -> String
     };
     let how = if a.by_default {
         format!(
-            "adaptive (the default: until certain, within {:.0} s), target ±{}%",
+            "adaptive (the default: until certain, within {:.0} s), target ±{}% on the within-round CI",
             a.max_time_s,
             target * 100.0
         )
     } else {
-        format!("--target-ci {}%", target * 100.0)
+        format!("--target-ci {}% on the within-round CI", target * 100.0)
     };
     let open = if open.is_empty() {
         "every count is within it".to_string()
@@ -139,7 +139,7 @@ mod tests {
         r.run.stop_reason = Some(StopReason::MaxTime);
         let note = render(&r).pop().unwrap();
         assert!(
-            note.contains("--target-ci 2%: stopped (max time)"),
+            note.contains("--target-ci 2% on the within-round CI: stopped (max time)"),
             "{note}"
         );
         assert!(note.contains("1w "), "{note}");

@@ -1,10 +1,13 @@
-//! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency)
-//! and the one-line summary under it. Pure: record in, text out.
+//! The terminal table of a run (workers, median time, the decision's within-round CI, tasks/s,
+//! speedup, efficiency) and what is said under it: the answer in one sentence, then the
+//! reasons. Pure: record in, text out.
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
 use crate::numbers::{rate, secs};
 use crate::render::headline;
+use crate::render::intervals;
+use crate::term::analysis_text::{WIDTH, wrap};
 use std::fmt::Write;
 
 /// The table, one row per measured worker count, with notes at the machine's core counts.
@@ -15,8 +18,14 @@ pub fn render(record: &RunRecord) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}  note",
-        "workers", "median", "95% CI of median", prov.unit, "speedup", "efficiency", "cv"
+        "{:>7}  {:>10}  {:>15}  {:>11}  {:>7}  {:>10}  {:>5}  note",
+        "workers",
+        "median",
+        intervals::WITHIN_ROUNDS,
+        prov.unit,
+        "speedup",
+        "efficiency",
+        "cv"
     );
     for p in &record.points {
         let Some(s) = &p.summary else { continue };
@@ -42,12 +51,9 @@ pub fn render(record: &RunRecord) -> String {
                 notes.push("oversubscribed".into());
             }
             if let Some(d) = &a.decision {
+                // Its interval is in the within-round CI column.
                 if d.unconverged.contains(&p.workers) && d.method.resampled() {
-                    let hw = d.counts.iter().find(|c| c.workers == p.workers);
-                    notes.push(match hw.map(|c| c.ci_half_width).filter(|w| *w >= 0.0) {
-                        Some(w) => format!("unconverged ±{:.1}%", w * 100.0),
-                        None => "unconverged".into(),
-                    });
+                    notes.push("unconverged".into());
                 }
             }
         }
@@ -57,10 +63,10 @@ pub fn render(record: &RunRecord) -> String {
         }
         let _ = writeln!(
             out,
-            "{:>7}  {:>10}  {:>23}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
+            "{:>7}  {:>10}  {:>15}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
             p.workers,
             secs(s.median_s),
-            format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])),
+            intervals::within_rounds(record, p),
             rate(s.tasks_per_sec),
             s.speedup,
             s.efficiency * 100.0,
@@ -71,12 +77,18 @@ pub fn render(record: &RunRecord) -> String {
     out
 }
 
-/// One line under the table: the peak, its speedup, and the machine's effective CPUs; then the
-/// verdict and warnings when the record has been analysed.
+/// What is said under the table. With an analysis: the answer in one sentence, then the
+/// reasons as a list (the peak, then the verdict's sentences), then the warnings. Without one:
+/// the peak in one sentence.
 pub fn summary_line(record: &RunRecord) -> String {
-    let line = headline::peak_line(record);
-    match &record.analysis {
-        Some(a) => format!("{line}\n{}", super::analysis_text::render(a)),
-        None => line,
+    let peak = headline::peak_line(record);
+    match (&record.analysis, headline::answer(record)) {
+        (Some(a), Some(answer)) => format!(
+            "{}\n{}",
+            wrap(&answer, "", WIDTH),
+            super::analysis_text::render(a, &peak)
+        ),
+        (Some(a), None) => format!("{peak}\n{}", super::analysis_text::render(a, "")),
+        (None, _) => peak,
     }
 }

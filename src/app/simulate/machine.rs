@@ -186,6 +186,7 @@ impl MachineModel {
             busy_cpus_at_start: None,
             memory_limit_bytes: None,
             memory_limit_binding: None,
+            host_limits: None,
         }
     }
 }
