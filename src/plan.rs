@@ -94,6 +94,7 @@ mod tests {
             busy_cpus_at_start: None,
             memory_limit_bytes: None,
             memory_limit_binding: None,
+            emulated: None,
         }
     }
 

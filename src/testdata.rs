@@ -38,6 +38,7 @@ pub fn machine(cores: usize) -> MachineInfo {
         busy_cpus_at_start: None,
         memory_limit_bytes: None,
         memory_limit_binding: None,
+        emulated: None,
     }
 }
 

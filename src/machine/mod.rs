@@ -121,6 +121,7 @@ pub fn detect() -> MachineInfo {
         busy_cpus_at_start: None,
         memory_limit_bytes: mem.as_ref().map(|m| m.bytes),
         memory_limit_binding: mem.map(|m| m.binding),
+        emulated: None,
     }
 }
 

@@ -57,6 +57,10 @@ pub struct MachineInfo {
     /// Which limit sets memory_limit_bytes.
     #[serde(default)]
     pub memory_limit_binding: Option<MemoryLimitKind>,
+    /// Set when this machine is one size emulated on a larger host (`plateau run --sizes`):
+    /// the figures above are the size's, this says how it was made (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emulated: Option<super::Emulation>,
 }
 
 named_enum! {
