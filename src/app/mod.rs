@@ -19,6 +19,7 @@ pub mod resume_found;
 pub mod run;
 pub mod save;
 pub mod signals;
+pub mod sizes;
 pub mod sweep_setup;
 #[doc(hidden)]
 pub mod test_hooks;

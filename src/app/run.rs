@@ -23,6 +23,9 @@ use crate::term::progress::Progress;
 /// Runs a sweep from the command line's flags.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
+    if let Some(plan) = super::sizes::plan(args, &machine)? {
+        return super::sizes::run(args, plan, machine, command_line);
+    }
     let started = UtcTime::now();
     let (config, resumed) = configure(args, &machine, &started, &command_line)?;
     // Whether this run makes the folder: then a refusal found while calibrating removes it.
@@ -217,7 +220,7 @@ fn budget_rounds(config: &RunConfig, design: &Design, planned: &[usize], capacit
 }
 
 /// Why the sweep ended, as results.json records it.
-fn stop_reason(end: SweepEnd) -> StopReason {
+pub(super) fn stop_reason(end: SweepEnd) -> StopReason {
     match end {
         SweepEnd::Completed => StopReason::Completed,
         SweepEnd::Stopped => StopReason::Interrupted,

@@ -39,6 +39,8 @@ fn on_signal() {
     if HITS.fetch_add(1, Ordering::SeqCst) >= 1 {
         // Commands run in their own process groups, out of reach of the terminal's Ctrl-C.
         crate::exec::groups::kill_all();
+        // A --sizes run's cgroup: plateau leaves it and removes it before exiting.
+        crate::sizes::cgroup::remove_all_now();
         eprintln!(
             "\nplateau: second interrupt, exiting now; results.json holds the rounds saved so far"
         );

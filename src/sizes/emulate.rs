@@ -124,7 +124,12 @@ impl Confinement {
 
 /// The machine a size reports: the host's description with the size's CPUs (logical, cores,
 /// affinity, quota, effective and which binds), its memory limit, and how it was emulated.
-pub fn emulated_machine(host: &MachineInfo, slot: &Slot, confine: &Confinement) -> MachineInfo {
+pub fn emulated_machine(
+    host: &MachineInfo,
+    slot: &Slot,
+    method: EmulationMethod,
+    fallback_reason: Option<&str>,
+) -> MachineInfo {
     let logical = slot.cpus.len();
     let eff = crate::machine::effective_cpus(logical, logical, slot.quota);
     // A fractional size's quota binds even when its ceiling equals the cpuset (0.5 on 1 CPU).
@@ -132,7 +137,6 @@ pub fn emulated_machine(host: &MachineInfo, slot: &Slot, confine: &Confinement) 
         Some(_) => crate::model::BindingLimit::CgroupQuota,
         None => eff.binding,
     };
-    let method = confine.method();
     let (memory_limit_bytes, memory_limit_binding) = match slot.memory {
         Some(m) if host.memory_limit_bytes.is_none_or(|h| m <= h) => (
             Some(m),
@@ -161,7 +165,7 @@ pub fn emulated_machine(host: &MachineInfo, slot: &Slot, confine: &Confinement) 
                 SizeShape::Cores => EmulatedShape::Cores,
             },
             method,
-            fallback_reason: confine.fallback_reason().map(str::to_string),
+            fallback_reason: fallback_reason.map(str::to_string),
             host_cpu_ids: slot.cpus.clone(),
             host_logical_cpus: host.logical_cpus,
             host_physical_cores: host.physical_cores,
@@ -205,9 +209,9 @@ mod tests {
         let mut host = crate::testdata::machine(16);
         host.physical_cores = 8;
         host.memory_limit_bytes = Some(64 << 30);
-        let fallback = Confinement::Affinity("no cgroup here".into());
+        let fallback = (EmulationMethod::Affinity, Some("no cgroup here"));
         let s = Slot::new(size("4"), SizeShape::Threads, &t, &all, None).unwrap();
-        let m = emulated_machine(&host, &s, &fallback);
+        let m = emulated_machine(&host, &s, fallback.0.clone(), fallback.1);
         assert_eq!(
             (m.logical_cpus, m.physical_cores, m.threads_per_core),
             (4, 2, 2)
@@ -224,7 +228,7 @@ mod tests {
         assert_eq!((e.host_logical_cpus, e.host_physical_cores), (16, 8));
         let gib = Some(MemoryPerVcpu(1 << 30));
         let s = Slot::new(size("0.5"), SizeShape::Threads, &t, &all, gib).unwrap();
-        let m = emulated_machine(&host, &s, &fallback);
+        let m = emulated_machine(&host, &s, fallback.0.clone(), fallback.1);
         assert_eq!(
             (m.effective_cpus, m.binding_limit),
             (1, BindingLimit::CgroupQuota)

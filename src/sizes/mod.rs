@@ -4,6 +4,7 @@
 
 pub mod cgroup;
 pub mod emulate;
+pub mod plan;
 pub mod size;
 mod test_hook;
 pub mod topology;

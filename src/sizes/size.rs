@@ -40,6 +40,14 @@ impl Vcpus {
         self.0.get().div_ceil(1000) as usize
     }
 
+    /// The size in words: "1 vCPU", "0.5 vCPUs", "4 vCPUs".
+    pub fn words(self) -> String {
+        match self.0.get() {
+            1000 => "1 vCPU".to_string(),
+            _ => format!("{self} vCPUs"),
+        }
+    }
+
     /// Reads `4`, `0.5` or `1.25`: a decimal number above 0 with at most three decimals, at
     /// most `MAX_VCPUS`; `None` for anything else.
     pub fn parse(text: &str) -> Option<Vcpus> {
@@ -168,6 +176,16 @@ fn parse_bytes(text: &str) -> Option<u64> {
     (1.0..1e18).contains(&bytes).then_some(bytes.round() as u64)
 }
 
+/// A clap value parser for `--price-per-vcpu-hour`.
+pub fn price_per_vcpu_hour(text: &str) -> Result<Price, FlagError> {
+    Price::parse(text).ok_or_else(|| {
+        FlagError(format!(
+            "--price-per-vcpu-hour {} is not a price: give a number of USD per vCPU-hour above 0, such as 0.0425",
+            crate::visible::excerpt(text, 40)
+        ))
+    })
+}
+
 /// A price for one size (`--price 4=0.17`): USD per hour of that size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SizePrice {
@@ -216,6 +234,10 @@ mod tests {
         assert_eq!(v("1.25").to_string(), "1.25");
         assert_eq!(v("1.50").to_string(), "1.5");
         assert_eq!(v("16").to_string(), "16");
+        assert_eq!(
+            (v("1").words(), v("0.5").words()),
+            ("1 vCPU".into(), "0.5 vCPUs".into())
+        );
         assert!(v("1.5").is_fraction() && !v("2").is_fraction());
         assert_eq!(v("1.5").cpus_needed(), 2);
         assert_eq!(v("0.5").cpus_needed(), 1);
