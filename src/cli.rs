@@ -100,27 +100,22 @@ pub struct RunArgs {
     #[command(flatten)]
     pub batch: BatchArgs,
 
-    /// Kept batches per worker count: a fixed design of N rounds (e.g. -r 5). Without it (and
-    /// without --target-ci) the run is adaptive: rounds are added until the recommendation is
-    /// certain or the time budget (--max-time) is spent.
-    /// From 1 to 10000.
     #[arg(
         long,
         short = 'r',
         value_name = "N",
         allow_negative_numbers = true,
-        value_parser = limits::REPETITIONS.parser_nonzero_u32()
+        value_parser = limits::REPETITIONS.parser_nonzero_u32(),
+        help = crate::plan::defaults::help::repetitions()
     )]
     pub repetitions: Option<NonZeroU32>,
 
-    /// Discarded batches per worker count, run first (warms caches and frequency). Default 1;
-    /// 0 in an adaptive run whose task count was calibrated (the calibration warmed up).
-    /// From 0 to 1000.
     #[arg(
         long,
         value_name = "N",
         allow_negative_numbers = true,
-        value_parser = limits::WARMUP.parser_u32()
+        value_parser = limits::WARMUP.parser_u32(),
+        help = crate::plan::defaults::help::warmup()
     )]
     pub warmup: Option<u32>,
 
@@ -167,17 +162,10 @@ pub struct RunArgs {
     /// How the analysis judges the curve.
     #[command(flatten)]
     pub analysis: AnalysisArgs,
-    /// Adaptive rounds until certain: every count's 95% CI half-width (slowdowns common to a
-    /// round taken out) within this share of its level (2% or the fraction 0.02), and the
-    /// recommendation stable in 95% of bootstrap resamples of rounds. Default 2% when neither
-    /// --repetitions nor --target-ci is given.
-    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true, value_parser = limits::TARGET_CI.parser())]
+    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true, value_parser = limits::TARGET_CI.parser(), help = crate::plan::defaults::help::target_ci())]
     pub target_ci: Option<Percent>,
 
-    /// Time budget of adaptive rounds, counted in batches (e.g. 90s, 10m, 1h; at least one
-    /// round). Default: 8.5 s per planned worker count (51 s for the 6 counts of a 2-CPU
-    /// machine), or 10m with --target-ci.
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::MAX_TIME.parser())]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = limits::MAX_TIME.parser(), help = crate::plan::defaults::help::max_time())]
     pub max_time: Option<Duration>,
 
     /// Before measuring, wait until the machine is quiet, for at most TIMEOUT (e.g. 90s, 5m; at

@@ -172,6 +172,10 @@ pub struct Point {
     /// projected to need, from the RSS measured at smaller counts, over the usable memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_for_memory: Option<u64>,
+    /// Tasks of every batch at this count, when batches are sized per count (k tasks per
+    /// worker); absent when every count ran `config.tasks` (a fixed job, or an older file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<u64>,
 }
 
 impl Point {
@@ -182,7 +186,13 @@ impl Point {
             samples: vec![],
             summary: None,
             skipped_for_memory: None,
+            tasks: None,
         }
+    }
+
+    /// Tasks of this count's batches: its own, else the record's `config.tasks`.
+    pub fn tasks_or(&self, config_tasks: u64) -> u64 {
+        self.tasks.unwrap_or(config_tasks)
     }
 }
 

@@ -57,9 +57,11 @@ pub fn measured_peak(points: &[Point]) -> Option<Measured<'_>> {
     measured(points).max_by(|a, b| a.summary.tasks_per_sec.total_cmp(&b.summary.tasks_per_sec))
 }
 
-/// Recomputes every point's summary (from its undisturbed batches, while it has any), then speedup and efficiency relative to the
-/// one-worker point. Without a one-worker point, speedups are relative to the smallest
-/// worker count measured, scaled as if it had scaled perfectly up to there.
+/// Recomputes every point's summary (from its undisturbed batches, while it has any), then
+/// speedup and efficiency relative to the one-worker point. A point's throughput counts its
+/// own tasks per batch (`Point::tasks`), else `tasks`, the record's `config.tasks`. Without a
+/// one-worker point, speedups are relative to the smallest worker count measured, scaled as
+/// if it had scaled perfectly up to there.
 pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
     for p in points.iter_mut() {
         // Disturbed batches are left out while the count has clean ones (see `decision`).
@@ -71,7 +73,8 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
             .map(|s| s.wall_s)
             .collect();
         // A seed per worker count keeps each CI independent of the others' sample counts.
-        p.summary = summarize_walls(&walls, tasks, derive(seed, Stream::Count(p.workers)));
+        let own = p.tasks_or(tasks);
+        p.summary = summarize_walls(&walls, own, derive(seed, Stream::Count(p.workers)));
     }
     let base = points
         .iter()
@@ -137,6 +140,18 @@ mod tests {
         let mut pts = vec![point(1, &[1.0]), point(2, &[])];
         summarize_points(&mut pts, 8, 1);
         assert!(pts[1].summary.is_none());
+    }
+
+    #[test]
+    fn each_point_counts_its_own_tasks() {
+        // 10 tasks per worker: 1 worker 10 tasks in 1 s, 2 workers 20 tasks in 1 s.
+        let mut pts = vec![point(1, &[1.0]), point(2, &[1.0])];
+        pts[0].tasks = Some(10);
+        pts[1].tasks = Some(20);
+        summarize_points(&mut pts, 10, 1);
+        let s2 = pts[1].summary.as_ref().unwrap();
+        assert!((s2.tasks_per_sec - 20.0).abs() < 1e-12);
+        assert!((s2.speedup - 2.0).abs() < 1e-12);
     }
 
     proptest! {

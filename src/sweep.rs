@@ -7,11 +7,13 @@ pub mod adaptive;
 pub mod interference;
 pub mod rounds;
 
+use crate::analysis::AnalysisOptions;
+use crate::config::design::Design;
 use crate::exec::{BatchSpec, Executor, Schedule};
 use crate::model::{RunRecord, Sample};
 use crate::summary::summarize_points;
 use crate::workload::SharedWorkload;
-use adaptive::{AdaptiveSpec, AdaptiveStop, Next};
+use adaptive::{AdaptiveStop, Next, Policy};
 use rounds::OrderStream;
 use std::num::NonZeroUsize;
 use std::time::Duration;
@@ -21,12 +23,13 @@ use std::time::Duration;
 pub struct SweepSpec {
     /// Worker counts, ascending.
     pub workers: Vec<NonZeroUsize>,
-    /// Tasks per batch.
-    pub tasks: u64,
-    /// Discarded rounds, run first.
-    pub warmup: u32,
-    /// Measured rounds.
-    pub repetitions: u32,
+    /// Tasks per batch at each count, rounds, and when adaptive rounds stop.
+    pub design: Design,
+    /// The decision's options, which adaptive rounds steer by.
+    pub analysis: AnalysisOptions,
+    /// CPUs a CPU-bound built-in workload can use, for the adaptive physics check; `None`
+    /// for other workloads.
+    pub capacity_cpus: Option<f64>,
     /// Seed of the round shuffles (and, through the record, of the bootstrap).
     pub seed: u64,
     /// How tasks are handed out.
@@ -35,8 +38,6 @@ pub struct SweepSpec {
     pub pin_cpus: Vec<usize>,
     /// Stops the sweep (and the batch in flight) when cancelled.
     pub cancel: crate::cancel::CancelToken,
-    /// Rounds added after the planned ones until every CI is narrow enough (`--target-ci`).
-    pub adaptive: Option<AdaptiveSpec>,
     /// Tasks per claim under the dynamic schedule.
     pub chunk: crate::exec::chunking::Chunking,
     /// Whether and how to judge interference around every batch (`None` for fake executors,
@@ -47,7 +48,16 @@ pub struct SweepSpec {
 impl SweepSpec {
     /// Rounds in all, warmup included.
     pub fn rounds(&self) -> u32 {
-        self.warmup + self.repetitions
+        self.design.warmup + self.design.repetitions.get()
+    }
+
+    /// The adaptive policy, when the design adds rounds.
+    pub fn policy(&self) -> Option<Policy<'_>> {
+        self.design.adaptive.as_ref().map(|adaptive| Policy {
+            adaptive,
+            analysis: &self.analysis,
+            capacity_cpus: self.capacity_cpus,
+        })
     }
 
     /// The visiting order of every round: a fresh shuffle per round from one seeded stream
@@ -142,7 +152,7 @@ pub fn run_sweep(
     record: &mut RunRecord,
     observer: &mut dyn SweepObserver,
 ) -> Result<SweepEnd, SweepError> {
-    let adaptive = spec.adaptive.is_some();
+    let adaptive = spec.design.adaptive.is_some();
     let plan = &spec.workers;
     let mut batches = Batches {
         spec,
@@ -153,8 +163,8 @@ pub fn run_sweep(
         total: rounds::planned_batches(
             &record.points,
             plan,
-            spec.warmup,
-            spec.repetitions,
+            spec.design.warmup,
+            spec.design.repetitions.get(),
             adaptive,
         )
         .len() as u64,
@@ -165,10 +175,10 @@ pub fn run_sweep(
     if batches.planned_rounds(record, &mut orders)? {
         return Ok(SweepEnd::Stopped);
     }
-    let Some(policy) = &spec.adaptive else {
+    let Some(policy) = spec.policy() else {
         return Ok(SweepEnd::Completed);
     };
-    batches.adaptive_rounds(record, &mut orders, policy)
+    batches.adaptive_rounds(record, &mut orders, &policy)
 }
 
 /// Seconds the kept samples already cost (start-up plus wall): the budget a resumed
@@ -215,23 +225,25 @@ impl Batches<'_> {
     ) -> Result<bool, SweepError> {
         let spec = self.spec;
         let plan = &spec.workers;
-        let adaptive = spec.adaptive.is_some();
-        let warm = rounds::warmup_visit(&record.points, plan, spec.repetitions, adaptive);
-        for round in 0..spec.warmup {
+        let adaptive = spec.design.adaptive.is_some();
+        let repetitions = spec.design.repetitions.get();
+        let warmup = spec.design.warmup;
+        let warm = rounds::warmup_visit(&record.points, plan, repetitions, adaptive);
+        for round in 0..warmup {
             let order = orders.next_visit(&warm);
             if self.round(record, round, &order, true)? {
                 return Ok(true);
             }
         }
-        let first = rounds::first_open_round(&record.points, plan, spec.repetitions);
-        for k in 0..spec.repetitions {
+        let first = rounds::first_open_round(&record.points, plan, repetitions);
+        for k in 0..repetitions {
             if k < first {
                 // Drawn anyway, so every later round gets the order it had in the first session.
                 orders.next_order();
                 continue;
             }
             let order = orders.next_visit(&rounds::base_visit(&record.points, plan, k));
-            if self.round(record, spec.warmup + k, &order, false)? {
+            if self.round(record, warmup + k, &order, false)? {
                 return Ok(true);
             }
         }
@@ -244,7 +256,7 @@ impl Batches<'_> {
         &mut self,
         record: &mut RunRecord,
         orders: &mut OrderStream,
-        policy: &AdaptiveSpec,
+        policy: &Policy<'_>,
     ) -> Result<SweepEnd, SweepError> {
         summarize_points(&mut record.points, record.config.tasks, record.config.seed);
         let mut round = self.spec.rounds();
@@ -304,7 +316,8 @@ impl Batches<'_> {
         workers: NonZeroUsize,
     ) -> Result<Batch, SweepError> {
         let s = &self.spec;
-        let batch = BatchSpec::new(workers, s.tasks, s.schedule, s.chunk, &s.cancel)
+        let tasks = s.design.tasks_at(workers.get());
+        let batch = BatchSpec::new(workers, tasks, s.schedule, s.chunk, &s.cancel)
             .pinned(s.pin_cpus.clone());
         let before = interference::Reading::now();
         let mut sample = match self.executor.run_batch(&batch, self.workload) {

@@ -95,9 +95,9 @@ impl RecordSpec {
     /// The tasks, repetitions, warmup and seed of `sweep`.
     pub fn for_sweep(sweep: &SweepSpec) -> Self {
         Self {
-            tasks: sweep.tasks,
-            repetitions: sweep.repetitions,
-            warmup: sweep.warmup,
+            tasks: sweep.design.tasks.recorded(),
+            repetitions: sweep.design.repetitions.get(),
+            warmup: sweep.design.warmup,
             seed: sweep.seed,
             ..Self::default()
         }

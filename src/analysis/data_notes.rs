@@ -46,7 +46,8 @@ fn failed_tasks(record: &RunRecord) -> Option<Warning> {
     for p in &record.points {
         let f = total(&p.samples, |s| s.failed_tasks);
         failed = failed.saturating_add(f);
-        run = run.saturating_add(tasks.saturating_mul(p.samples.len() as u64));
+        let own = p.tasks_or(tasks);
+        run = run.saturating_add(own.saturating_mul(p.samples.len() as u64));
         if f > 0 {
             workers.push(p.workers);
         }

@@ -8,9 +8,6 @@ use super::{AnalysisOptions, Obs, Provenance};
 use crate::decision::{self, Decision, RuleOptions};
 use crate::model::{CountDecision, DecisionMethod, DecisionRecord, DisturbedBatch, RunRecord};
 
-/// Default target of adaptive runs: every count's CI within ±2%.
-pub const DEFAULT_TARGET_CI: f64 = 0.02;
-
 /// The decision on `record`, with the full number of resamples.
 pub fn decide(record: &RunRecord, opts: &AnalysisOptions) -> Option<Decision> {
     decision::on_points(
@@ -66,7 +63,7 @@ pub fn record_of(d: &Decision, record: &RunRecord, cpu_bound: bool) -> DecisionR
         .config
         .adaptive
         .as_ref()
-        .map_or(DEFAULT_TARGET_CI, |a| a.target_ci);
+        .map_or(crate::plan::defaults::TARGET_CI, |a| a.target_ci);
     let p = d.standing.peak;
     // results.json holds numbers only: a value that cannot be had is written as -1.
     let finite = |x: f64| if x.is_finite() { x } else { -1.0 };

@@ -23,7 +23,8 @@ pub fn collect(record: &RunRecord, obs: &[Obs], prov: &Provenance) -> Vec<Warnin
         out.extend(busy_start(m));
         out.extend(governor(m));
     }
-    if prov.tasks_known {
+    // Batches sized per count hold a multiple of their workers: no imbalance to warn of.
+    if prov.tasks_known && record.config.per_worker().is_none() {
         out.extend(uneven_tasks(record.config.tasks, obs));
     }
     out.extend(binding_quota(m));

@@ -5,21 +5,22 @@
 
 use crate::cancel::CancelToken;
 use crate::config::RunConfig;
-use crate::config::batch_time::{self, Sizing};
-use crate::config::design::Design;
+use crate::config::batch_time;
+use crate::config::design::{Budget, Design, Sizing};
 use crate::error::usage;
 use crate::exec::{BatchSpec, Executor};
 use crate::model::{MachineInfo, TasksChoice, TasksMethod};
 use crate::workload::SharedWorkload;
-use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
+use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 /// A calibration batch this long gives the time of one task.
 const LONG_ENOUGH_S: f64 = 0.25;
 
-/// The design the sweep follows: `config`'s own, or, when its task count is calibrated, the
-/// settled task count and the default adaptive design fitted to it: a budget the user chose
-/// (`robust.max_time_given`) is refused when one round does not fit, a default one raised.
+/// The design the sweep follows: `config`'s own, or, when its task plan is calibrated, the
+/// settled per-count plan with the adaptive budget fitted to it: a budget the user chose is
+/// refused when one round does not fit, plateau's default is set from the rounds it should
+/// hold (`--target-ci`'s default only raised to one round and a half when below one round).
 pub fn settle(
     config: &RunConfig,
     machine: &MachineInfo,
@@ -27,8 +28,8 @@ pub fn settle(
     workload: &SharedWorkload,
     cancel: &CancelToken,
 ) -> anyhow::Result<Design> {
-    let planned = Design::planned(config);
-    if config.sizing != Sizing::Calibrate {
+    let planned = config.design.clone();
+    if planned.sizing != Sizing::Calibrate {
         return Ok(planned);
     }
     let capacity = crate::machine::capacity(machine);
@@ -36,69 +37,58 @@ pub fn settle(
     let target = batch_time::target_batch_s(period);
     let started = Instant::now();
     let task_s = time_one_task(config, executor, workload, cancel)?;
+    let tasks = batch_time::per_count_plan(task_s, target, capacity).map_err(usage)?;
     let plan = config.worker_counts();
-    let tasks = batch_time::calibrated_tasks(task_s, target, capacity, &plan).map_err(usage)?;
     let calibrated = Design {
-        tasks: NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN),
+        tasks,
+        sizing: Sizing::Settled,
         tasks_choice: Some(TasksChoice {
             method: TasksMethod::Calibrated,
             task_s: Some(task_s),
             target_batch_s: Some(target),
             capacity_cpus: Some(capacity),
             calibration_s: Some(started.elapsed().as_secs_f64()),
-            max_imbalance: batch_time::max_imbalance(tasks, &plan),
+            max_imbalance: 0.0,
+            per_worker: tasks.per_worker(),
         }),
         ..planned
     };
-    let round_s = batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
-    fit_budget(
-        calibrated,
-        round_s,
-        plan.len(),
-        config.warmup,
-        config.robust.max_time_given,
-    )
+    let round_s = batch_time::round_estimate_s(&tasks, task_s, &plan, capacity);
+    fit_budget(calibrated, round_s, plan.len())
 }
 
-/// The adaptive budget and base rounds fitted to one round of `round_s` seconds over `counts`
-/// worker counts: a default budget below one round (warmup included) is raised, a given one
-/// refused; the default design gets as many base rounds as the budget holds, up to
-/// `DEFAULT_BASE_ROUNDS`.
-fn fit_budget(
-    design: Design,
-    round_s: f64,
-    counts: usize,
-    warmup: u32,
-    max_time_given: bool,
-) -> anyhow::Result<Design> {
+/// The adaptive budget fitted to one round of `round_s` seconds over `counts` worker counts
+/// (warmup rounds included in what one round needs).
+fn fit_budget(design: Design, round_s: f64, counts: usize) -> anyhow::Result<Design> {
     let Some(mut a) = design.adaptive else {
         return Ok(design);
     };
-    let budget = a.max_time.as_secs_f64();
-    let need = round_s * f64::from(warmup + 1);
-    if need > budget {
-        if max_time_given {
+    let need = round_s * f64::from(design.warmup + 1);
+    a.budget = match a.budget {
+        Budget::Given(d) if need > d.as_secs_f64() => {
             return Err(usage(format!(
-                "--max-time {:.0}s is below what one round needs here (about {need:.0} s for {} worker counts at {} tasks per batch); give at least {:.0}s, or fewer --workers",
-                budget,
-                counts,
-                design.tasks,
+                "--max-time {:.0}s is below what one round needs here (about {need:.0} s for {counts} worker counts of {} tasks per worker); give at least {:.0}s, or fewer --workers",
+                d.as_secs_f64(),
+                design.tasks.per_worker().unwrap_or(1),
                 need.ceil() + 1.0
             )));
         }
-        a.max_time = Duration::from_secs_f64(need * 1.5);
-    }
-    let mut repetitions = design.repetitions;
-    if a.by_default {
-        let fit = ((a.max_time.as_secs_f64() / round_s).floor() as u32).saturating_sub(warmup);
-        let base = fit.clamp(1, batch_time::DEFAULT_BASE_ROUNDS);
-        repetitions = NonZeroU32::new(base).unwrap_or(NonZeroU32::MIN);
-    }
+        Budget::Default(_) if a.by_default => {
+            let rounds = round_s * f64::from(design.warmup);
+            Budget::Default(batch_time::default_budget(round_s) + secs(rounds))
+        }
+        Budget::Default(d) if need > d.as_secs_f64() => Budget::Default(secs(need * 1.5)),
+        kept => kept,
+    };
     Ok(Design {
         adaptive: Some(a),
-        repetitions,
         ..design
     })
+}
+
+/// `s` seconds as a duration (saturating).
+fn secs(s: f64) -> Duration {
+    Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(Duration::MAX)
 }
 
 /// Seconds of one task on one worker: batches of 1, 2, 4, ... tasks until one lasts
@@ -138,6 +128,7 @@ fn time_one_task(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::defaults;
     use crate::exec::fake::FakeExecutor;
 
     fn config(argv: &[&str]) -> (RunConfig, MachineInfo) {
@@ -154,47 +145,42 @@ mod tests {
     }
 
     #[test]
-    fn the_default_is_sized_by_time_and_fits_the_budget() {
-        let c = settle_with(&[], 0.004).unwrap();
-        let tasks = c.tasks.get();
-        // The shortest batch (2 workers on 2 CPUs) lasts at least half a second.
-        assert!(
-            tasks as f64 * 0.004 / 2.0 >= batch_time::MIN_BATCH_S,
-            "{tasks}"
-        );
-        let choice = c.tasks_choice.unwrap();
+    fn the_default_is_sized_per_count_and_budgeted_by_rounds() {
+        let d = settle_with(&[], 0.004).unwrap();
+        // 0.5 s at 4 ms a task: 125 tasks per worker, so every batch lasts half a second.
+        assert_eq!(d.tasks.per_worker(), Some(125));
+        assert_eq!(d.tasks_at(1), 125);
+        assert_eq!(d.tasks_at(2), 250);
+        assert_eq!(d.tasks_at(8) % 8, 0);
+        let choice = d.tasks_choice.clone().unwrap();
         assert_eq!(choice.method, TasksMethod::Calibrated);
         assert!((choice.task_s.unwrap() - 0.004).abs() < 1e-9);
-        assert!(choice.max_imbalance <= 0.05 + 1e-12);
-        assert_eq!(c.repetitions.get(), batch_time::DEFAULT_BASE_ROUNDS);
+        assert_eq!(choice.per_worker, Some(125));
+        assert_eq!(d.repetitions.get(), defaults::BASE_ROUNDS);
+        // Six counts of half-second batches: 3 s a round, and the budget holds 12 of them.
+        let budget = d.adaptive.unwrap().budget;
+        assert!(!budget.given());
+        let s = budget.limit().as_secs_f64();
+        assert!((s - 36.0).abs() < 1.0, "{s}");
     }
 
     #[test]
-    fn a_default_budget_below_one_round_is_raised_to_fit() {
-        let (c, _) = config(&[]);
-        let planned = c.robust.adaptive.unwrap().max_time;
-        // Tasks of half a second: one round of the 6 counts takes over a minute.
+    fn long_tasks_raise_the_default_budget_with_the_round() {
+        // Tasks of half a second: one per worker, and 8 workers on 2 CPUs take four.
         let d = settle_with(&[], 0.5).unwrap();
-        let round = batch_time::round_estimate_s(d.tasks.get(), 0.5, &c.worker_counts(), 2.0);
-        let raised = d.adaptive.unwrap().max_time;
-        assert!(raised > planned, "{raised:?} <= {planned:?}");
-        assert!(
-            (raised.as_secs_f64() - 1.5 * round).abs() < 1e-6,
-            "{raised:?}"
-        );
-        assert_eq!(d.repetitions.get(), 1);
+        assert_eq!(d.tasks.per_worker(), Some(1));
+        let round = 0.5 * (1.0 + 1.0 + 1.5 + 2.0 + 3.0 + 4.0);
+        let s = d.adaptive.unwrap().budget.limit().as_secs_f64();
+        assert!((s - 12.0 * round).abs() < 1e-6, "{s}");
     }
 
     #[test]
     fn given_tasks_and_fixed_designs_are_left_alone() {
         let (c, _) = config(&["--tasks", "40", "-r", "4"]);
-        assert_eq!(
-            settle_with(&["--tasks", "40", "-r", "4"], 0.004).unwrap(),
-            Design::planned(&c)
-        );
-        let c = settle_with(&["--tasks", "40", "-r", "4"], 0.004).unwrap();
-        assert_eq!((c.tasks.get(), c.repetitions.get()), (40, 4));
-        assert_eq!(c.tasks_choice.unwrap().method, TasksMethod::Given);
+        let d = settle_with(&["--tasks", "40", "-r", "4"], 0.004).unwrap();
+        assert_eq!(d, c.design);
+        assert_eq!((d.tasks_at(3), d.repetitions.get()), (40, 4));
+        assert_eq!(d.tasks_choice.unwrap().method, TasksMethod::Given);
     }
 
     #[test]

@@ -59,12 +59,14 @@ pub fn guard_for(config: &RunConfig) -> Option<crate::exec::guard::Guard> {
 
 /// True when tasks ran and every one of them failed (`--keep-going` recorded them all).
 pub fn every_task_failed(record: &crate::model::RunRecord) -> bool {
-    let tasks = record.config.tasks;
     let mut any = false;
-    for s in record.points.iter().flat_map(|p| &p.samples) {
-        any = true;
-        if s.failed_tasks.unwrap_or(0) < tasks {
-            return false;
+    for p in &record.points {
+        let tasks = p.tasks_or(record.config.tasks);
+        for s in &p.samples {
+            any = true;
+            if s.failed_tasks.unwrap_or(0) < tasks {
+                return false;
+            }
         }
     }
     any

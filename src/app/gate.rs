@@ -45,7 +45,15 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
     };
     let mut measured = [measures(&config.baseline)?, measures(&config.candidate)?];
     let run = &config.baseline.run;
-    let (first, tasks) = (run.workers[0], run.tasks.get());
+    // The gate runs one fixed job at every count: `--tasks`, else the smallest balanced count,
+    // which its pilot batch then sizes by time.
+    let tasks = match run.design.tasks {
+        crate::config::design::TaskPlan::Fixed(n) => n.get(),
+        crate::config::design::TaskPlan::PerWorker { .. } => {
+            crate::plan::default_tasks(&run.worker_counts())
+        }
+    };
+    let first = run.workers[0];
     let template = BatchSpec::new(first, tasks, run.schedule, run.chunk, &cancel)
         .pinned(run.pin_cpus(&machine.allowed_cpu_ids));
     let mut rounds = Rounds::new(run.workers.clone(), template, config.seed);
@@ -55,7 +63,7 @@ pub fn gate(args: &CompareArgs) -> anyhow::Result<()> {
         let design = Design {
             tasks: settled.tasks,
             tasks_choice: settled.tasks_choice.clone(),
-            ..Design::planned(&s.run)
+            ..s.run.design.clone()
         };
         let record = new_record(&s.run, &design, machine.clone(), &now);
         SideRunner {
@@ -115,7 +123,10 @@ fn calibrate(
     out: &OutputDir,
 ) -> anyhow::Result<Design> {
     let run = &config.baseline.run;
-    let planned = Design::planned(run);
+    let planned = Design {
+        tasks: crate::config::design::fixed(rounds.tasks),
+        ..run.design.clone()
+    };
     if !config.calibrate_tasks {
         return Ok(planned);
     }
@@ -132,7 +143,7 @@ fn calibrate(
     };
     let target_s = config.batch_time.as_secs_f64();
     let design = calibrated_design(planned, &run.worker_counts(), &pilot, target_s);
-    rounds.tasks = design.tasks.get();
+    rounds.tasks = design.tasks.recorded();
     Ok(design)
 }
 

@@ -12,7 +12,7 @@ use crate::model::{RunRecord, Sample, TasksChoice, TasksMethod};
 use crate::rng::{SplitMix64, Stream, derive};
 use crate::workload::SharedWorkload;
 use serde::Serialize;
-use std::num::{NonZeroU64, NonZeroUsize};
+use std::num::NonZeroUsize;
 
 /// What runs one side's batches.
 pub struct Measures {
@@ -199,7 +199,8 @@ pub fn calibrated_design(planned: Design, plan: &[usize], pilot: &Pilot, target_
     let largest = plan.last().copied().unwrap_or(1);
     let tasks = calibrated_tasks(pilot.tasks, pilot.wall_s, target_s, largest);
     Design {
-        tasks: NonZeroU64::new(tasks).unwrap_or(NonZeroU64::MIN),
+        tasks: crate::config::design::fixed(tasks),
+        sizing: crate::config::design::Sizing::Settled,
         tasks_choice: Some(TasksChoice {
             method: TasksMethod::Calibrated,
             // The time of one task on one worker, when the pilot ran on one.
@@ -208,6 +209,7 @@ pub fn calibrated_design(planned: Design, plan: &[usize], pilot: &Pilot, target_
             capacity_cpus: None,
             calibration_s: Some(pilot.calibration_s),
             max_imbalance: max_imbalance(tasks, plan),
+            per_worker: None,
         }),
         ..planned
     }
@@ -250,9 +252,9 @@ mod tests {
             wall_s: 0.1,
             calibration_s: 0.12,
         };
-        let planned = Design::planned(&run);
+        let planned = run.design.clone();
         let d = calibrated_design(planned.clone(), &[1, 2, 3], &pilot, 0.4);
-        assert_eq!(d.tasks.get(), 129);
+        assert_eq!(d.tasks, crate::config::design::fixed(129));
         let choice = d.tasks_choice.unwrap();
         assert_eq!(choice.method, TasksMethod::Calibrated);
         assert_eq!(choice.task_s, Some(0.1 / 32.0));

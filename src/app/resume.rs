@@ -7,7 +7,6 @@ use super::sweep_setup::config_record;
 use crate::cli::Cli;
 use crate::clock::UtcTime;
 use crate::config::RunConfig;
-use crate::config::design::Design;
 use crate::config::resumed::cannot_replay;
 use crate::error::usage;
 use crate::model::json;
@@ -194,7 +193,7 @@ struct Settings<'a> {
 
 /// One phrase per explicit flag that disagrees with the record or cannot be changed.
 fn flag_differences(current: &RunConfig, record: &RunRecord, explicit: &[String]) -> Vec<String> {
-    let requested = config_record(current, &Design::planned(current));
+    let requested = config_record(current, &current.design);
     let given = Settings {
         config: &requested,
         label: &current.label,
@@ -263,7 +262,7 @@ fn rebuild(
     machine: &MachineInfo,
 ) -> anyhow::Result<RunConfig> {
     let config = RunConfig::resumed(record, dir, current, machine)?;
-    let rebuilt = serde_json::to_value(config_record(&config, &Design::planned(&config)))?;
+    let rebuilt = serde_json::to_value(config_record(&config, &config.design))?;
     let recorded = serde_json::to_value(&record.config)?;
     if rebuilt != recorded {
         let field = rebuilt
@@ -333,7 +332,7 @@ mod tests {
         let ran = config(&["--workers", "1,2", "--tasks", "6", "--label", "a"]);
         let record = super::super::sweep_setup::new_record(
             &ran,
-            &Design::planned(&ran),
+            &ran.design,
             machine.clone(),
             &UtcTime::now(),
         );

@@ -208,10 +208,10 @@ fn budget_rounds(config: &RunConfig, design: &Design, planned: &[usize], capacit
         return 0;
     };
     let plan = config.worker_counts();
-    let tasks = design.tasks.get();
+    let tasks = &design.tasks;
     let round = crate::config::batch_time::round_estimate_s(tasks, task_s, &plan, capacity);
     let done = crate::config::batch_time::round_estimate_s(tasks, task_s, planned, capacity);
-    let left = a.max_time.as_secs_f64() - done;
+    let left = a.budget.limit().as_secs_f64() - done;
     if round > 0.0 && left > round {
         (left / round).floor() as u32
     } else {
@@ -294,14 +294,14 @@ impl<'a> RunObserver<'a> {
         capacity: f64,
         out: &'a OutputDir,
     ) -> Self {
-        let mut saver = save::Saver::new(out, record, config.warmup + design.repetitions.get());
+        let mut saver = save::Saver::new(out, record, design.warmup + design.repetitions.get());
         saver.initial(record);
         let mut planned = rounds::planned_batches(
             &record.points,
             &spec.workers,
-            spec.warmup,
-            spec.repetitions,
-            spec.adaptive.is_some(),
+            spec.design.warmup,
+            spec.design.repetitions.get(),
+            spec.design.adaptive.is_some(),
         );
         // The bar spans the adaptive budget too: as many more full rounds as it should hold.
         let padded = budget_rounds(config, design, &planned, capacity);
@@ -311,7 +311,7 @@ impl<'a> RunObserver<'a> {
         Self {
             progress: Progress::for_batches(&planned, record.machine.effective_cpus, !config.quiet),
             planned_rounds: spec.rounds() + padded,
-            warmup: spec.warmup,
+            warmup: spec.design.warmup,
             saver,
         }
     }

@@ -7,10 +7,9 @@ use crate::clock::UtcTime;
 use crate::config::RunConfig;
 use crate::config::design::Design;
 use crate::model::{
-    AdaptiveConfig, ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
+    ConfigRecord, MachineInfo, Point, RunInfo, RunRecord, SCHEMA_VERSION, ToolInfo,
 };
 use crate::sweep::SweepSpec;
-use crate::sweep::adaptive::AdaptiveSpec;
 use crate::sweep::interference::Watch;
 
 /// The sweep of `config` under `design`. Workers are pinned to `allowed_cpu_ids` under
@@ -26,17 +25,13 @@ pub fn sweep_spec(
     let cpu_bound = crate::config::batch_time::cpu_bound(&config.execution);
     SweepSpec {
         workers: config.workers.clone(),
-        tasks: design.tasks.get(),
-        warmup: config.warmup,
-        repetitions: design.repetitions.get(),
+        design: design.clone(),
+        analysis: config.analysis,
+        capacity_cpus: cpu_bound.then_some(capacity),
         seed: config.seed,
         schedule: config.schedule,
         pin_cpus: config.pin_cpus(allowed_cpu_ids),
         cancel: cancel.clone(),
-        adaptive: design.adaptive.map(|a| AdaptiveSpec {
-            capacity_cpus: cpu_bound.then_some(capacity),
-            ..a
-        }),
         chunk: config.chunk,
         watch: Some(Watch {
             capacity_cpus: capacity,
@@ -51,18 +46,14 @@ pub fn config_record(config: &RunConfig, design: &Design) -> ConfigRecord {
     ConfigRecord {
         workload: workload.describe(),
         mode: config.execution.recorded_mode(),
-        tasks: design.tasks.get(),
+        tasks: design.tasks.recorded(),
         workers: config.worker_counts(),
         repetitions: design.repetitions.get(),
-        warmup: config.warmup,
+        warmup: design.warmup,
         schedule: config.schedule.recorded(),
         pin: config.pin,
         seed: config.seed,
-        adaptive: design.adaptive.map(|a| AdaptiveConfig {
-            target_ci: a.target,
-            max_time_s: a.max_time.as_secs_f64(),
-            by_default: a.by_default,
-        }),
+        adaptive: design.adaptive.map(|a| a.recorded()),
         tasks_choice: design.tasks_choice.clone(),
     }
 }
@@ -95,7 +86,10 @@ pub fn new_record(
         points: config
             .worker_counts()
             .into_iter()
-            .map(Point::unmeasured)
+            .map(|w| Point {
+                tasks: design.tasks.point_tasks(w),
+                ..Point::unmeasured(w)
+            })
             .collect(),
         analysis: None,
     }
@@ -114,15 +108,15 @@ mod tests {
     fn the_sweep_and_the_record_follow_the_settled_design() {
         let c = config(&["--workers", "1,2", "--pin", "--seed", "4"]);
         let design = Design {
-            tasks: std::num::NonZeroU64::new(77).unwrap(),
+            tasks: crate::config::design::fixed(77),
             repetitions: std::num::NonZeroU32::new(2).unwrap(),
-            ..Design::planned(&c)
+            ..c.design.clone()
         };
         let spec = sweep_spec(&c, &design, &[5, 6], 2.0, &CancelToken::new());
-        assert_eq!((spec.tasks, spec.repetitions, spec.seed), (77, 2, 4));
-        assert_eq!((spec.warmup, spec.pin_cpus.clone()), (c.warmup, vec![5, 6]));
+        assert_eq!(spec.design, design);
+        assert_eq!((spec.seed, spec.pin_cpus.clone()), (4, vec![5, 6]));
         // The cpu workload is CPU-bound: the adaptive policy knows the capacity.
-        assert_eq!(spec.adaptive.unwrap().capacity_cpus, Some(2.0));
+        assert_eq!(spec.capacity_cpus, Some(2.0));
         let r = config_record(&c, &design);
         assert_eq!(
             (r.tasks, r.repetitions, r.workers.clone()),
@@ -136,13 +130,16 @@ mod tests {
     fn a_resumed_config_records_what_the_run_recorded() {
         let c = config(&["--workers", "1,2,4", "--tasks", "24", "-r", "3"]);
         let machine = crate::testdata::machine(2);
-        let record = new_record(&c, &Design::planned(&c), machine.clone(), &UtcTime::now());
+        let record = new_record(&c, &c.design, machine.clone(), &UtcTime::now());
         let current = config(&["--resume", "d"]);
         let resumed = RunConfig::resumed(&record, Path::new("d"), &current, &machine).unwrap();
+        assert_eq!(config_record(&resumed, &resumed.design), record.config);
         assert_eq!(
-            config_record(&resumed, &Design::planned(&resumed)),
-            record.config
+            Design {
+                sizing: c.design.sizing,
+                ..resumed.design.clone()
+            },
+            c.design
         );
-        assert_eq!(Design::planned(&resumed), Design::planned(&c));
     }
 }

@@ -9,12 +9,7 @@ use std::num::NonZeroU64;
 /// How many tasks a batch runs, and how long a cpu task loops.
 #[derive(Debug, Clone, Default, Args)]
 pub struct BatchArgs {
-    /// Tasks per batch. Default for cpu and memory: sized by time from a short calibration, so
-    /// the shortest batch lasts 0.5 s (2 s, 20 quota periods, under a CPU quota) with load
-    /// imbalance at most 5%; for other workloads the smallest such count from 32. With a
-    /// command, choose it: each task is one run of your command (e.g. --tasks 64).
-    /// From 1 to 10000000.
-    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero())]
+    #[arg(long, short = 't', value_name = "N", allow_negative_numbers = true, value_parser = limits::TASKS.parser_nonzero(), help = crate::plan::defaults::help::tasks())]
     pub tasks: Option<NonZeroU64>,
 
     /// cpu workload: loop iterations per task (time per task grows linearly with it), from 1

@@ -21,10 +21,10 @@ impl<'a> Side<'a> {
     pub fn new(record: &'a RunRecord) -> Self {
         let mut points = record.points.clone();
         summarize_points(&mut points, record.config.tasks, record.config.seed);
-        let tasks = record.config.tasks as f64;
         let throughput = points
             .iter()
             .map(|p| {
+                let tasks = p.tasks_or(record.config.tasks) as f64;
                 let xs = p
                     .samples
                     .iter()

@@ -1,46 +1,26 @@
-//! Batches sized by time, and the default adaptive design: the calibration target (the shortest
-//! batch lasts at least 0.5 s, and 20 quota periods under a CPU quota, so scheduler quanta,
-//! quota bursts and short host hiccups average out), the task count that reaches it with at
-//! most 5% load imbalance, the default time budget and the estimate of one round. Pure; the
-//! timed calibration itself is `app::calibrate`.
+//! Batches sized by time, per worker count: the target batch time (0.5 s, and 20 quota periods
+//! under a CPU quota, so scheduler quanta, quota bursts and short host hiccups average out),
+//! the task plan that reaches it at every count (a multiple of W tasks, so no load imbalance),
+//! the cost of one round and the default budget, which follows from the rounds it should
+//! hold. Pure; the timed calibration itself is `app::calibrate`.
 
+use super::defaults;
+use super::design::{Sizing, TaskPlan};
 use super::execution::{BuiltIn, Execution};
 use crate::model::{TasksChoice, TasksMethod};
-use crate::plan::{MAX_IMBALANCE, MIN_TASKS, imbalance};
+use crate::plan::imbalance;
+use std::num::NonZeroU64;
 use std::time::Duration;
 
-/// The shortest batch a calibrated default aims for, seconds.
-pub const MIN_BATCH_S: f64 = 0.5;
-/// Quota periods the shortest batch spans under a binding CPU quota: a period's burst at the
-/// start and the end of a batch then moves its throughput by a few percent at most.
-pub const QUOTA_PERIODS: f64 = 20.0;
 /// Most tasks a calibrated batch may hold.
 pub const MAX_TASKS: u64 = 10_000_000;
-/// Planned rounds of a default adaptive run before the decision steers (fewer when the budget
-/// holds fewer).
-pub const DEFAULT_BASE_ROUNDS: u32 = 3;
-/// Default budget per planned worker count: 51 s for the 6 counts of a 2-CPU machine.
-pub const BUDGET_PER_COUNT_S: f64 = 8.5;
 
-/// How the task count is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sizing {
-    /// `--tasks` gave it.
-    Given,
-    /// A short calibration sizes it by time (cpu and memory workloads).
-    Calibrate,
-    /// The smallest balanced count from 32 (workloads whose tasks are not sized by time).
-    CountDefault,
-    /// A resumed run's: the count (and design) it recorded, kept as they were.
-    Recorded,
-}
-
-/// The sizing of a run: given, or calibrated for the CPU-bound built-ins.
-pub fn sizing(given: bool, execution: &Execution) -> Sizing {
-    match (given, cpu_bound(execution)) {
-        (true, _) => Sizing::Given,
-        (false, true) => Sizing::Calibrate,
-        (false, false) => Sizing::CountDefault,
+/// The sizing of a run: given with `--tasks`, else calibrated by time.
+pub fn sizing(given: bool) -> Sizing {
+    if given {
+        Sizing::Given
+    } else {
+        Sizing::Calibrate
     }
 }
 
@@ -53,14 +33,12 @@ pub fn cpu_bound(execution: &Execution) -> bool {
     )
 }
 
-/// The default time budget of an adaptive run with `counts` planned worker counts.
-pub fn default_budget(counts: usize) -> Duration {
-    Duration::from_secs_f64(BUDGET_PER_COUNT_S * counts.max(1) as f64)
-}
-
-/// The shortest batch to aim for: `MIN_BATCH_S`, or `QUOTA_PERIODS` periods of a binding quota.
+/// The batch time to aim for at every count: `MIN_BATCH_S`, or `QUOTA_PERIODS` periods of a
+/// binding quota.
 pub fn target_batch_s(quota_period_s: Option<f64>) -> f64 {
-    quota_period_s.map_or(MIN_BATCH_S, |p| (QUOTA_PERIODS * p).max(MIN_BATCH_S))
+    quota_period_s.map_or(defaults::MIN_BATCH_S, |p| {
+        (defaults::QUOTA_PERIODS * p).max(defaults::MIN_BATCH_S)
+    })
 }
 
 /// Largest load imbalance of `tasks` over the plan.
@@ -70,66 +48,55 @@ pub fn max_imbalance(tasks: u64, plan: &[usize]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The smallest count of at least `from` with at most 5% imbalance at every planned count
-/// (it exists: from 20 x the largest count on, the imbalance is below 5%).
-pub fn balanced_from(from: u64, plan: &[usize]) -> u64 {
-    let mut t = from.max(1);
-    while max_imbalance(t, plan) > MAX_IMBALANCE + 1e-12 {
-        t += 1;
-    }
-    t
-}
-
-/// The fastest a batch can run relative to one worker: the capacity, or the largest count.
-fn best_speed(plan: &[usize], capacity: f64) -> f64 {
-    let top = plan.iter().copied().max().unwrap_or(1) as f64;
-    top.min(capacity).max(1.0)
-}
-
-/// The task count whose shortest batch lasts `target_s`, given a task's time on one worker;
-/// an error sentence naming the flags when it would exceed `MAX_TASKS`.
-pub fn calibrated_tasks(
-    task_s: f64,
-    target_s: f64,
-    capacity: f64,
-    plan: &[usize],
-) -> Result<u64, String> {
-    let need = (target_s * best_speed(plan, capacity) / task_s.max(1e-12)).ceil();
+/// The per-count plan whose batches last about `target_s` at every count, given a task's time
+/// on one worker: k tasks per worker up to the capacity, fewer per worker past it (the W
+/// workers share the capacity's CPUs), never fewer than one, and at most `MAX_TASKS` in a
+/// batch. An error sentence naming the flags when even the 1-worker batch would exceed
+/// `MAX_TASKS`.
+pub fn per_count_plan(task_s: f64, target_s: f64, capacity: f64) -> Result<TaskPlan, String> {
+    let need = (target_s / task_s.max(1e-12)).ceil();
     if !need.is_finite() || need > MAX_TASKS as f64 {
         return Err(format!(
             "--tasks: the calibration cannot reach {target_s:.1} s batches within {MAX_TASKS} tasks (one task takes {:.0} ns); give --tasks, or more --iterations",
             task_s * 1e9
         ));
     }
-    let t = balanced_from((need as u64).max(MIN_TASKS), plan);
-    if t > MAX_TASKS {
-        return Err(format!(
-            "--tasks: the calibration cannot balance batches within {MAX_TASKS} tasks; give --tasks"
-        ));
-    }
-    Ok(t)
+    Ok(TaskPlan::PerWorker {
+        per_worker: NonZeroU64::new(need.max(1.0) as u64).unwrap_or(NonZeroU64::MIN),
+        capacity_milli: (capacity.max(0.001) * 1000.0).round() as u64,
+    })
 }
 
-/// Seconds one round of `plan` should take: each count's batch at its ideal speed.
-pub fn round_estimate_s(tasks: u64, task_s: f64, plan: &[usize], capacity: f64) -> f64 {
-    plan.iter()
-        .map(|&w| tasks as f64 * task_s / (w as f64).min(capacity).max(1.0))
+/// Seconds the batch at `workers` should take, given a task's time on one worker.
+pub fn batch_estimate_s(plan: &TaskPlan, task_s: f64, workers: usize, capacity: f64) -> f64 {
+    plan.tasks_at(workers) as f64 * task_s / (workers as f64).min(capacity).max(1.0)
+}
+
+/// Seconds one round of `counts` should take: each count's batch at its ideal speed.
+pub fn round_estimate_s(plan: &TaskPlan, task_s: f64, counts: &[usize], capacity: f64) -> f64 {
+    counts
+        .iter()
+        .map(|&w| batch_estimate_s(plan, task_s, w, capacity))
         .sum()
 }
 
-/// How a task count not calibrated was chosen.
-pub fn count_choice(given: bool, tasks: u64, plan: &[usize]) -> TasksChoice {
+/// The default budget: `BUDGET_ROUNDS` rounds of `round_s`, so the run can add rounds where
+/// the decision is unsure after its `BASE_ROUNDS`.
+pub fn default_budget(round_s: f64) -> Duration {
+    Duration::try_from_secs_f64(round_s * f64::from(defaults::BUDGET_ROUNDS))
+        .unwrap_or(Duration::MAX)
+}
+
+/// How a task plan not calibrated was chosen.
+pub fn given_choice(tasks: u64, plan: &[usize]) -> TasksChoice {
     TasksChoice {
-        method: if given {
-            TasksMethod::Given
-        } else {
-            TasksMethod::CountDefault
-        },
+        method: TasksMethod::Given,
         task_s: None,
         target_batch_s: None,
         capacity_cpus: None,
         calibration_s: None,
         max_imbalance: max_imbalance(tasks, plan),
+        per_worker: None,
     }
 }
 
@@ -141,14 +108,39 @@ mod tests {
     const PLAN: [usize; 6] = [1, 2, 3, 4, 6, 8];
 
     #[test]
-    fn four_ms_tasks_on_two_cpus_make_half_second_batches() {
-        let t = calibrated_tasks(0.004, 0.5, 2.0, &PLAN).unwrap();
-        assert!(t as f64 * 0.004 / 2.0 >= 0.5, "{t}");
-        assert!(max_imbalance(t, &PLAN) <= MAX_IMBALANCE + 1e-12);
-        assert!(t < 300, "{t}");
+    fn twenty_ms_tasks_on_two_cpus_make_half_second_batches_at_every_count() {
+        let plan = per_count_plan(0.02, 0.5, 2.0).unwrap();
+        for w in PLAN {
+            let t = plan.tasks_at(w);
+            assert_eq!(t % w as u64, 0, "{w} workers, {t} tasks");
+            let s = batch_estimate_s(&plan, 0.02, w, 2.0);
+            assert!((0.5..0.7).contains(&s), "{w} workers: {s} s");
+        }
         // Under a 1-CPU quota every batch spans 20 periods.
-        let q = calibrated_tasks(0.004, target_batch_s(Some(0.1)), 1.0, &[1, 2, 3, 4]).unwrap();
-        assert!(q as f64 * 0.004 >= 2.0);
+        let q = per_count_plan(0.004, target_batch_s(Some(0.1)), 1.0).unwrap();
+        assert!(batch_estimate_s(&q, 0.004, 1, 1.0) >= 2.0);
+        assert!(batch_estimate_s(&q, 0.004, 4, 1.0) >= 2.0);
+    }
+
+    #[test]
+    fn a_round_costs_the_same_whatever_the_core_count() {
+        // 20 counts of half-second batches up to 4x the CPUs, on 2 CPUs or on 192.
+        for cpus in [2usize, 192] {
+            let counts: Vec<usize> = (1..=20).map(|i| (i * 4 * cpus).div_ceil(20)).collect();
+            let plan = per_count_plan(0.02, 0.5, cpus as f64).unwrap();
+            let round = round_estimate_s(&plan, 0.02, &counts, cpus as f64);
+            assert!((9.9..11.0).contains(&round), "{cpus} CPUs: {round} s");
+            assert!(default_budget(round) <= Duration::from_secs(132));
+        }
+    }
+
+    #[test]
+    fn tasks_longer_than_the_target_run_one_per_worker() {
+        let plan = per_count_plan(2.0, 0.5, 4.0).unwrap();
+        assert_eq!(plan.tasks_at(1), 1);
+        assert_eq!(plan.tasks_at(16), 16);
+        // 16 workers on 4 CPUs: four task times.
+        assert!((batch_estimate_s(&plan, 2.0, 16, 4.0) - 8.0).abs() < 1e-9);
     }
 
     #[test]
@@ -166,17 +158,7 @@ mod tests {
 
     #[test]
     fn tasks_too_short_to_reach_the_batch_time_are_refused() {
-        let e = calibrated_tasks(1e-9, 0.5, 2.0, &PLAN).unwrap_err();
+        let e = per_count_plan(1e-9, 0.5, 2.0).unwrap_err();
         assert!(e.starts_with("--tasks"), "{e}");
-    }
-
-    #[test]
-    fn budget_and_round_estimates() {
-        assert!(default_budget(6).as_secs_f64() <= 60.0);
-        assert_eq!(default_budget(12), default_budget(6) * 2);
-        // 1 worker 1 s, five more counts at 2x: 3.5 s.
-        let r = round_estimate_s(250, 0.004, &PLAN, 2.0);
-        assert!((r - 3.5).abs() < 1e-9, "{r}");
-        assert_eq!(balanced_from(21, &[1, 8]), 23);
     }
 }

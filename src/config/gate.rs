@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// `--max-time` when not given.
-pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(120);
+pub const DEFAULT_MAX_TIME: Duration = crate::plan::defaults::GATE_MAX_TIME;
 /// `--batch-time` when not given: long enough that a batch averages out scheduler quanta
 /// and short bursts, short enough for about 45 rounds of counts 1 and 2 in the budget.
 pub const DEFAULT_BATCH_TIME: Duration = Duration::from_millis(400);
@@ -144,7 +144,7 @@ fn sides(
             "the two sides must measure the same worker counts: give --workers once, not in --baseline-args or --candidate-args",
         ));
     }
-    if baseline.run.tasks != candidate.run.tasks {
+    if baseline.run.design.tasks != candidate.run.design.tasks {
         return Err(usage(
             "the two sides must run the same number of tasks per batch: give --tasks once, not in --baseline-args or --candidate-args",
         ));

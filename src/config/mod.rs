@@ -7,6 +7,7 @@ pub mod batch_time;
 pub mod command;
 pub mod compare;
 pub mod design;
+pub use crate::plan::defaults;
 pub mod execution;
 pub mod gate;
 pub mod persistent;
@@ -21,7 +22,7 @@ use crate::exec::Schedule;
 use crate::exec::chunking::Chunking;
 use crate::model::MachineInfo;
 pub use execution::{BuiltIn, Execution};
-use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 
 /// Where the outputs go.
@@ -41,12 +42,9 @@ pub struct RunConfig {
     pub execution: Execution,
     /// The worker counts, ascending, always including 1.
     pub workers: Vec<NonZeroUsize>,
-    /// Tasks per batch, before any calibration.
-    pub tasks: NonZeroU64,
-    /// Kept batches per worker count, before any calibration.
-    pub repetitions: NonZeroU32,
-    /// Discarded batches per worker count.
-    pub warmup: u32,
+    /// The planned design: tasks per batch, rounds and the adaptive policy, before any
+    /// calibration settles it.
+    pub design: design::Design,
     /// How tasks are handed out.
     pub schedule: Schedule,
     /// Pin worker i to allowed CPU i modulo their count.
@@ -72,12 +70,8 @@ pub struct RunConfig {
     pub command_line: Vec<String>,
     /// How the analysis judges the curve.
     pub analysis: crate::analysis::AnalysisOptions,
-    /// Adaptive repetitions, waiting for quiet, resuming.
+    /// Waiting for quiet, resuming, replacing, the lock.
     pub robust: robust::RobustSettings,
-    /// How `tasks` is (to be) chosen; `app::calibrate` settles a `Calibrate` before measuring.
-    pub sizing: batch_time::Sizing,
-    /// How `tasks` was chosen, for results.json.
-    pub tasks_choice: Option<crate::model::TasksChoice>,
 }
 
 impl RunConfig {
@@ -90,32 +84,20 @@ impl RunConfig {
     ) -> anyhow::Result<Self> {
         let workers = worker_plan(args, machine);
         let analysis = analyze::analysis_options(&args.analysis);
-        let robust = robust::validate(args, machine, &workers, &analysis)?;
-        let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
-        let tasks = task_count(args, &plain);
+        let robust = robust::validate(args, machine, &workers)?;
         let iterations = args
             .batch
             .iterations
             .unwrap_or(crate::workload::cpu::DEFAULT_ITERATIONS);
-        let adaptive_default = robust.adaptive.is_some_and(|a| a.by_default);
-        let repetitions = repetitions(args, adaptive_default);
         let execution = workload::execution(args, machine, iterations)?;
-        let sizing = batch_time::sizing(args.batch.tasks.is_some(), &execution);
-        let tasks_choice =
-            batch_time::count_choice(args.batch.tasks.is_some(), tasks.get(), &plain);
+        let design = planned_design(args, &workers, machine)?;
         workload::check_memory_fits(&execution, &workers, machine)?;
         let chunk = workload::chunking(args, &execution)?;
-        // A calibrated adaptive default needs no warmup round: the calibration warmed up.
-        let calibrated_default = adaptive_default && sizing == batch_time::Sizing::Calibrate;
         Ok(Self {
             out: out_dir(args, now_stamp, &execution),
             execution,
             workers,
-            tasks,
-            repetitions,
-            warmup: args
-                .warmup
-                .unwrap_or(if calibrated_default { 0 } else { 1 }),
+            design,
             schedule: args.schedule,
             pin: args.pin,
             chunk,
@@ -131,8 +113,6 @@ impl RunConfig {
             command_line,
             analysis,
             robust,
-            sizing,
-            tasks_choice: Some(tasks_choice),
         })
     }
 
@@ -167,22 +147,51 @@ fn worker_plan(args: &RunArgs, machine: &MachineInfo) -> Vec<NonZeroUsize> {
     workers
 }
 
-/// `--tasks`, or the smallest balanced count for the plan.
-fn task_count(args: &RunArgs, plan: &[usize]) -> NonZeroU64 {
-    args.batch.tasks.unwrap_or_else(|| {
-        NonZeroU64::new(crate::plan::default_tasks(plan)).unwrap_or(NonZeroU64::MIN)
-    })
-}
-
-/// `--repetitions`, or a few base rounds under the adaptive default, else 5.
-fn repetitions(args: &RunArgs, adaptive_default: bool) -> NonZeroU32 {
-    let default = if adaptive_default {
-        batch_time::DEFAULT_BASE_ROUNDS
-    } else {
-        5
+/// The design the flags plan, before any calibration: `--tasks` as one fixed job at every
+/// count, else a plan the calibration sizes per count (until then, its estimate: one task per
+/// worker at the target batch time); `--repetitions`, or the base rounds of the adaptive
+/// default; no warmup round after a calibration, which warmed up.
+fn planned_design(
+    args: &RunArgs,
+    workers: &[NonZeroUsize],
+    machine: &MachineInfo,
+) -> anyhow::Result<design::Design> {
+    let plain: Vec<usize> = workers.iter().map(|w| w.get()).collect();
+    let capacity = crate::machine::capacity(machine);
+    let sizing = batch_time::sizing(args.batch.tasks.is_some());
+    let (tasks, tasks_choice) = match args.batch.tasks {
+        Some(n) => (
+            design::TaskPlan::Fixed(n),
+            Some(batch_time::given_choice(n.get(), &plain)),
+        ),
+        None => (design::per_worker(1, capacity), None),
     };
-    args.repetitions
-        .unwrap_or_else(|| NonZeroU32::new(default).unwrap_or(NonZeroU32::MIN))
+    let period = crate::machine::quota_period(machine).map(|p| p.as_secs_f64());
+    let target_s = batch_time::target_batch_s(period);
+    // Before a calibration, a round is estimated at one target batch time per count.
+    let round_s = target_s * plain.len() as f64;
+    let adaptive = robust::adaptive(args, round_s)?;
+    let by_default = adaptive.is_some_and(|a| a.by_default);
+    let base = if by_default {
+        defaults::BASE_ROUNDS
+    } else {
+        defaults::REPETITIONS
+    };
+    let calibrated_default = by_default && sizing == design::Sizing::Calibrate;
+    Ok(design::Design {
+        tasks,
+        sizing,
+        tasks_choice,
+        warmup: args.warmup.unwrap_or(if calibrated_default {
+            0
+        } else {
+            defaults::WARMUP
+        }),
+        repetitions: args
+            .repetitions
+            .unwrap_or_else(|| NonZeroU32::new(base).unwrap_or(NonZeroU32::MIN)),
+        adaptive,
+    })
 }
 
 /// `--out`, or a new dated folder under reports/ named after the workload.
@@ -235,17 +244,22 @@ mod tests {
     fn defaults_follow_the_machine() {
         let c = config(&[]).unwrap();
         assert_eq!(c.worker_counts(), vec![1, 2, 3, 4, 6, 8]);
-        assert!(c.tasks.get() >= 32);
-        // Adaptive by default: a few base rounds, no warmup round after a calibration.
-        assert_eq!(c.repetitions.get(), batch_time::DEFAULT_BASE_ROUNDS);
-        assert_eq!(c.warmup, 0);
-        assert_eq!(c.sizing, batch_time::Sizing::Calibrate);
-        let a = c.robust.adaptive.unwrap();
-        assert!(a.by_default && (a.target - 0.02).abs() < 1e-12);
-        assert!(a.max_time.as_secs_f64() <= 60.0);
-        let fixed = config(&["-r", "5"]).unwrap();
-        assert!(fixed.robust.adaptive.is_none());
-        assert_eq!((fixed.repetitions.get(), fixed.warmup), (5, 1));
+        // Adaptive by default: the base rounds, no warmup round after a calibration.
+        let d = &c.design;
+        assert_eq!(d.repetitions.get(), defaults::BASE_ROUNDS);
+        assert_eq!(d.warmup, 0);
+        assert_eq!(d.sizing, design::Sizing::Calibrate);
+        assert!(d.tasks.per_worker().is_some());
+        let a = d.adaptive.unwrap();
+        assert!(a.by_default && (a.target - defaults::TARGET_CI).abs() < 1e-12);
+        assert!(!a.budget.given() && a.budget.limit().as_secs_f64() <= 60.0);
+        let fixed = config(&["-r", "5", "--tasks", "40"]).unwrap();
+        assert!(fixed.design.adaptive.is_none());
+        assert_eq!(fixed.design.tasks, design::fixed(40));
+        assert_eq!(
+            (fixed.design.repetitions.get(), fixed.design.warmup),
+            (5, 1)
+        );
         assert_eq!(c.label, "box");
         assert!(c.out.dated);
         assert!(c.out.path.starts_with("reports"));
@@ -254,10 +268,14 @@ mod tests {
     #[test]
     fn emit_results_and_a_chosen_budget_are_carried_from_the_flags() {
         let c = config(&[]).unwrap();
-        assert!(!c.emit_results && !c.robust.max_time_given);
+        assert!(!c.emit_results && !c.design.adaptive.unwrap().budget.given());
         let c = config(&["--emit-results", "--max-time", "30s"]).unwrap();
-        assert!(c.emit_results && c.robust.max_time_given);
-        assert_eq!(c.robust.adaptive.unwrap().max_time.as_secs(), 30);
+        let budget = c.design.adaptive.unwrap().budget;
+        assert!(c.emit_results);
+        assert_eq!(
+            budget,
+            design::Budget::Given(std::time::Duration::from_secs(30))
+        );
     }
 
     #[test]

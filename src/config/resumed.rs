@@ -4,12 +4,12 @@
 //! this session's own output and waiting flags. `app::resume` checks the record before, and
 //! that the rebuilt settings match it after.
 
+use super::design::{Adaptive, Budget, Design, Sizing, TaskPlan};
 use super::robust::RobustSettings;
 use super::{OutDir, RunConfig};
 use crate::cli::{Cli, Command};
 use crate::error::usage;
 use crate::model::{AdaptiveConfig, MachineInfo, RunRecord};
-use crate::sweep::adaptive::AdaptiveSpec;
 use clap::Parser;
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::Path;
@@ -42,15 +42,8 @@ impl RunConfig {
         let replayed = RunConfig::from_args(&args, machine, "resume", argv.clone())
             .map_err(|e| cannot(e.to_string()))?;
         let recorded = &record.config;
-        let tasks = NonZeroU64::new(recorded.tasks).ok_or_else(|| cannot("tasks is 0".into()))?;
-        // A calibrated run keeps the design its calibration settled.
-        let repetitions = NonZeroU32::new(recorded.repetitions)
-            .ok_or_else(|| cannot("repetitions is 0".into()))?;
+        let design = recorded_design(&replayed.design, record).map_err(|w| cannot(w.into()))?;
         let robust = RobustSettings {
-            adaptive: recorded_budget(replayed.robust.adaptive, recorded.adaptive.as_ref()),
-            // The budget is the recorded run's (never calibrated again), and so is whether it
-            // was chosen.
-            max_time_given: replayed.robust.max_time_given,
             wait_idle: current.robust.wait_idle,
             lock: current.robust.lock,
             replace: false,
@@ -63,10 +56,7 @@ impl RunConfig {
                 .iter()
                 .filter_map(|&w| NonZeroUsize::new(w))
                 .collect(),
-            tasks,
-            repetitions,
-            warmup: recorded.warmup,
-            tasks_choice: recorded.tasks_choice.clone(),
+            design,
             out: OutDir {
                 path: dir.to_path_buf(),
                 dated: false,
@@ -77,23 +67,51 @@ impl RunConfig {
             quiet: current.quiet,
             emit_results: current.emit_results,
             robust,
-            sizing: super::batch_time::Sizing::Recorded,
             ..replayed
         })
     }
 }
 
+/// The design `record` ran: its task plan (per count when its calibration said so), rounds
+/// and budget, settled (a recorded design is never calibrated again); the replayed command
+/// line gives the rest (the target, and whether the budget was chosen).
+fn recorded_design(replayed: &Design, record: &RunRecord) -> Result<Design, &'static str> {
+    let recorded = &record.config;
+    let tasks = NonZeroU64::new(recorded.tasks).ok_or("tasks is 0")?;
+    let repetitions = NonZeroU32::new(recorded.repetitions).ok_or("repetitions is 0")?;
+    let choice = recorded.tasks_choice.as_ref();
+    let plan = match (
+        choice.and_then(|c| c.per_worker),
+        choice.and_then(|c| c.capacity_cpus),
+    ) {
+        (Some(k), Some(capacity)) => super::design::per_worker(k, capacity),
+        _ => TaskPlan::Fixed(tasks),
+    };
+    Ok(Design {
+        tasks: plan,
+        sizing: Sizing::Settled,
+        tasks_choice: recorded.tasks_choice.clone(),
+        warmup: recorded.warmup,
+        repetitions,
+        adaptive: recorded_budget(replayed.adaptive, recorded.adaptive.as_ref()),
+    })
+}
+
 /// The replayed adaptive policy with the budget the run recorded (a calibration may have
-/// raised it).
+/// set it), still given or default as the command line says.
 fn recorded_budget(
-    replayed: Option<AdaptiveSpec>,
+    replayed: Option<Adaptive>,
     recorded: Option<&AdaptiveConfig>,
-) -> Option<AdaptiveSpec> {
+) -> Option<Adaptive> {
     let a = replayed?;
-    let max_time = recorded
-        .and_then(|r| Duration::try_from_secs_f64(r.max_time_s).ok())
-        .unwrap_or(a.max_time);
-    Some(AdaptiveSpec { max_time, ..a })
+    let Some(d) = recorded.and_then(|r| Duration::try_from_secs_f64(r.max_time_s).ok()) else {
+        return Some(a);
+    };
+    let budget = match a.budget {
+        Budget::Given(_) => Budget::Given(d),
+        Budget::Default(_) => Budget::Default(d),
+    };
+    Some(Adaptive { budget, ..a })
 }
 
 #[cfg(test)]
@@ -145,6 +163,7 @@ mod tests {
             capacity_cpus: Some(2.0),
             calibration_s: Some(0.3),
             max_imbalance: 0.0,
+            per_worker: None,
         });
         r
     }
@@ -155,12 +174,17 @@ mod tests {
         let current = from(&["--resume", "d", "--quiet", "--json"]);
         let c = RunConfig::resumed(&r, Path::new("d"), &current, &r.machine).unwrap();
         assert_eq!(c.worker_counts(), vec![1, 2, 4]);
-        assert_eq!((c.tasks.get(), c.repetitions.get(), c.warmup), (96, 4, 0));
+        let d = &c.design;
+        assert_eq!((d.tasks_at(4), d.repetitions.get(), d.warmup), (96, 4, 0));
         assert_eq!(c.seed, 3);
-        assert_eq!(c.tasks_choice, r.config.tasks_choice);
+        assert_eq!(d.tasks_choice, r.config.tasks_choice);
         // Recorded, so never calibrated again.
-        assert_eq!(c.sizing, crate::config::batch_time::Sizing::Recorded);
-        assert_eq!(c.robust.adaptive.unwrap().max_time.as_secs(), 90);
+        assert_eq!(d.sizing, Sizing::Settled);
+        // The budget, and whether it was chosen, are the recorded run's.
+        assert_eq!(
+            d.adaptive.unwrap().budget,
+            Budget::Given(Duration::from_secs(90))
+        );
         assert_eq!(
             (c.label.as_str(), c.price_per_hour),
             ("recorded", Some(1.5))
@@ -171,8 +195,20 @@ mod tests {
         assert_eq!(c.robust.resume.as_deref(), Some(Path::new("d")));
         // How this session prints is its own.
         assert!(c.quiet && c.json && !c.emit_results);
-        // The budget, and whether it was chosen, are the recorded run's.
-        assert!(c.robust.max_time_given);
+    }
+
+    #[test]
+    fn a_per_count_plan_is_resumed_as_it_was_sized() {
+        let mut r = record();
+        r.config.tasks = 125;
+        if let Some(c) = r.config.tasks_choice.as_mut() {
+            c.per_worker = Some(125);
+        }
+        let current = from(&["--resume", "d"]);
+        let c = RunConfig::resumed(&r, Path::new("d"), &current, &r.machine).unwrap();
+        assert_eq!(c.design.tasks, crate::config::design::per_worker(125, 2.0));
+        // 4 workers share the 2 CPUs: 63 tasks each keep the batch at its length.
+        assert_eq!(c.design.tasks_at(4), 252);
     }
 
     #[test]

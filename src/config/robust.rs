@@ -3,11 +3,12 @@
 //! ceiling that keeps a typo from starting a run that never ends. Their values arrive typed and
 //! range-checked (`crate::limits`). Each error is one sentence naming the flag.
 
+use super::defaults;
+use super::design::{Adaptive, Budget};
 use crate::cli::RunArgs;
 use crate::error::usage;
 use crate::model::MachineInfo;
 use crate::numbers::show_duration;
-use crate::sweep::adaptive::AdaptiveSpec;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,17 +17,9 @@ use std::time::Duration;
 /// oversubscription, and a likely typo (`1..1000` for `1..100`).
 pub const MAX_WORKERS_PER_CPU: usize = 64;
 
-/// `--max-time` when `--target-ci` is given without it.
-pub const DEFAULT_MAX_TIME: Duration = Duration::from_secs(600);
-
 /// The validated robustness settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobustSettings {
-    /// Adaptive repetitions, when `--target-ci` is given.
-    pub adaptive: Option<AdaptiveSpec>,
-    /// `--max-time` was given: a budget the user chose, which a calibration refuses when one
-    /// round does not fit in it (a default budget is raised to fit).
-    pub max_time_given: bool,
     /// How long `--wait-idle` waits at most for a quiet machine.
     pub wait_idle: Option<Duration>,
     /// The interrupted run to continue.
@@ -52,7 +45,6 @@ pub fn validate(
     args: &RunArgs,
     machine: &MachineInfo,
     workers: &[NonZeroUsize],
-    analysis: &crate::analysis::AnalysisOptions,
 ) -> anyhow::Result<RobustSettings> {
     if args.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
         return Err(usage(
@@ -60,11 +52,8 @@ pub fn validate(
         ));
     }
     check_worker_ceiling(workers, machine.logical_cpus, args.force)?;
-    let adaptive = adaptive(args, workers.len(), analysis)?;
     check_combinations(args)?;
     Ok(RobustSettings {
-        adaptive,
-        max_time_given: args.max_time.is_some(),
         wait_idle: args.wait_idle,
         resume: args.resume.clone(),
         replace: args.force,
@@ -75,20 +64,13 @@ pub fn validate(
     })
 }
 
-/// The adaptive design of `--target-ci` and `--max-time`, adaptive by default unless
-/// `--repetitions` fixes the design; `counts` is the number of planned worker counts.
-fn adaptive(
-    args: &RunArgs,
-    counts: usize,
-    analysis: &crate::analysis::AnalysisOptions,
-) -> anyhow::Result<Option<AdaptiveSpec>> {
-    let spec = |target: f64, max_time: Duration, by_default: bool| AdaptiveSpec {
-        target,
-        max_time,
-        by_default,
-        tolerance: analysis.tolerance,
-        threshold: analysis.retrograde_threshold,
-        capacity_cpus: None,
+/// The adaptive policy of `--target-ci` and `--max-time`, adaptive by default unless
+/// `--repetitions` fixes the design; a default budget holds `defaults::BUDGET_ROUNDS` rounds of
+/// `round_s` (the calibration sets it again from what it measured).
+pub fn adaptive(args: &RunArgs, round_s: f64) -> anyhow::Result<Option<Adaptive>> {
+    let budget = |given: Option<Duration>, default: Duration| match given {
+        Some(d) => Budget::Given(d),
+        None => Budget::Default(default),
     };
     Ok(match (args.target_ci, args.max_time, args.repetitions) {
         (None, Some(m), Some(_)) => {
@@ -98,16 +80,16 @@ fn adaptive(
             )));
         }
         (None, None, Some(_)) => None,
-        (None, m, None) => Some(spec(
-            crate::analysis::decided::DEFAULT_TARGET_CI,
-            m.unwrap_or_else(|| super::batch_time::default_budget(counts)),
-            true,
-        )),
-        (Some(target), m, _) => Some(spec(
-            target.fraction(),
-            m.unwrap_or(DEFAULT_MAX_TIME),
-            false,
-        )),
+        (None, m, None) => Some(Adaptive {
+            target: defaults::TARGET_CI,
+            budget: budget(m, super::batch_time::default_budget(round_s)),
+            by_default: true,
+        }),
+        (Some(target), m, _) => Some(Adaptive {
+            target: target.fraction(),
+            budget: budget(m, defaults::TARGET_CI_MAX_TIME),
+            by_default: false,
+        }),
     })
 }
 

@@ -17,7 +17,8 @@ pub struct Cell {
     pub row: usize,
     /// Column: index of the worker count in `Table::workers`.
     pub col: usize,
-    /// ln(1 / wall_s): the log of throughput up to the constant ln(tasks).
+    /// ln(tasks / wall_s): the log of throughput, with the point's own task count when it
+    /// has one (else up to the constant ln(config.tasks) every count then shares).
     pub y: f64,
 }
 
@@ -58,7 +59,11 @@ impl Table {
             }
             let col = workers.len();
             workers.push(p.workers);
-            raw.extend(keep.iter().map(|s| (s.round, col, -s.wall_s.ln())));
+            let ln_tasks = p.tasks.map_or(0.0, |t| (t.max(1) as f64).ln());
+            raw.extend(
+                keep.iter()
+                    .map(|s| (s.round, col, ln_tasks - s.wall_s.ln())),
+            );
         }
         let blocked = !raw.is_empty() && raw.iter().all(|c| c.0.is_some());
         let mut ids: Vec<u32> = raw.iter().filter_map(|c| c.0).collect();
@@ -206,6 +211,7 @@ mod tests {
                     .collect(),
                 summary: None,
                 skipped_for_memory: None,
+                tasks: None,
             })
             .collect()
     }

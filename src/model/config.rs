@@ -49,6 +49,29 @@ pub struct AdaptiveConfig {
 }
 
 impl ConfigRecord {
+    /// Tasks per worker when batches were sized per count (each point then records its own
+    /// task count); `None` for one fixed job at every count.
+    pub fn per_worker(&self) -> Option<u64> {
+        self.tasks_choice.as_ref().and_then(|c| c.per_worker)
+    }
+
+    /// How big a batch was, in words: "40 tasks per batch", or "batches sized per count (25
+    /// tasks per worker)".
+    pub fn batch_words(&self) -> String {
+        match self.per_worker() {
+            Some(k) => format!("batches sized per count ({k} tasks per worker)"),
+            None => format!("{} tasks per batch", self.tasks),
+        }
+    }
+
+    /// The task count of a comparison's column: "40", or "25 per worker".
+    pub fn tasks_column(&self) -> String {
+        match self.per_worker() {
+            Some(k) => format!("{k} per worker"),
+            None => self.tasks.to_string(),
+        }
+    }
+
     /// Where the numbers came from: the typed reading of `workload`.
     pub fn origin(&self) -> Origin {
         Origin::of(&self.workload)

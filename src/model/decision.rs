@@ -36,8 +36,13 @@ pub struct TasksChoice {
     /// Seconds the calibration took.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_s: Option<f64>,
-    /// Largest load imbalance of the chosen count over the planned worker counts.
+    /// Largest load imbalance of the chosen count over the planned worker counts (0 when
+    /// batches are sized per count: each holds a multiple of its workers).
     pub max_imbalance: f64,
+    /// Tasks per worker up to the capacity, when batches are sized per count (each point then
+    /// records its own `tasks`); absent for one fixed job at every count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_worker: Option<u64>,
 }
 
 /// The decision behind peak, plateau and recommendation, and how certain it is.

@@ -51,9 +51,9 @@ fn title(record: &RunRecord) -> String {
         return format!("{} (imported), {batch}, {machine}", record.run.label);
     }
     format!(
-        "{} workload, {} tasks per batch, {machine}",
+        "{} workload, {}, {machine}",
         origin.workload_name().unwrap_or("workload"),
-        record.config.tasks
+        record.config.batch_words()
     )
 }
 

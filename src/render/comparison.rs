@@ -203,7 +203,7 @@ pub struct CompareRow {
     /// Effective CPUs.
     pub effective: usize,
     /// Tasks per batch of this run's sweep.
-    pub tasks: u64,
+    pub tasks: String,
     /// Peak median tasks/s.
     pub peak: String,
     /// Recommended (or peak) workers, "-" when nothing was measured.
@@ -250,7 +250,7 @@ pub fn rows(c: &Comparison) -> Vec<CompareRow> {
                 logical: m.logical_cpus,
                 physical: m.physical_cores,
                 effective: m.effective_cpus,
-                tasks: r.record.config.tasks,
+                tasks: r.record.config.tasks_column(),
                 peak: rate(peak),
                 workers: r.chosen.map(|c| c.workers.to_string()).unwrap_or_else(dash),
                 basis: match r.chosen {
@@ -408,7 +408,7 @@ mod tests {
         let mut other = loaded("b", "b.json", None, 1.0);
         other.record.config.tasks = 41;
         let c = compare(vec![loaded("a", "a.json", None, 1.0), other], &[]).unwrap();
-        let tasks: Vec<u64> = rows(&c).iter().map(|r| r.tasks).collect();
+        let tasks: Vec<u64> = rows(&c).iter().map(|r| r.tasks.parse().unwrap()).collect();
         assert_eq!(tasks, [testdata::record().config.tasks, 41]);
         let mut cmd = loaded("b", "b.json", None, 1.0);
         cmd.record.config.workload = serde_json::json!({"name": "command", "argv": ["job"]});

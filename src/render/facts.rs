@@ -147,7 +147,13 @@ pub fn method_facts(r: &RunRecord) -> Vec<Fact> {
             },
         ),
         fact("Workload", workload_text(&c.workload)),
-        fact("Tasks per batch", c.tasks.to_string()),
+        fact(
+            "Tasks per batch",
+            match c.per_worker() {
+                Some(k) => format!("{k} per worker (sized per count)"),
+                None => c.tasks.to_string(),
+            },
+        ),
         fact("Worker counts", workers.join(", ")),
         fact(
             "Repetitions (kept batches per count)",

@@ -65,6 +65,13 @@ pub fn render_comparison(c: &Comparison) -> anyhow::Result<String> {
 /// The shared workload and the task counts of a comparison, e.g. "cpu (iterations 2000), 40
 /// tasks per batch", or "..., 32 to 40 tasks per batch" when each machine sized its own.
 pub fn work_text(c: &Comparison) -> String {
+    let workload = workload_text(&c.runs[0].record.config.workload);
+    if c.runs
+        .iter()
+        .any(|r| r.record.config.per_worker().is_some())
+    {
+        return format!("{workload}, batches sized per count on each machine");
+    }
     let tasks = c.runs.iter().map(|r| r.record.config.tasks);
     let (Some(lo), Some(hi)) = (tasks.clone().min(), tasks.max()) else {
         return String::new();
@@ -74,10 +81,7 @@ pub fn work_text(c: &Comparison) -> String {
     } else {
         format!("{lo} to {hi}")
     };
-    format!(
-        "{}, {counts} tasks per batch",
-        workload_text(&c.runs[0].record.config.workload)
-    )
+    format!("{workload}, {counts} tasks per batch")
 }
 
 fn generator() -> String {

@@ -17,9 +17,9 @@ pub fn subtitle(record: &RunRecord) -> String {
     let origin = record.config.origin();
     let Some(import) = origin.imported() else {
         return format!(
-            "{}, {} tasks per batch, on {}",
+            "{}, {}, on {}",
             workload_text(&record.config.workload),
-            record.config.tasks,
+            record.config.batch_words(),
             record.machine.cpu_brand
         );
     };

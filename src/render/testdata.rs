@@ -41,6 +41,7 @@ pub fn record() -> RunRecord {
                     efficiency: speedup / workers as f64,
                 }),
                 skipped_for_memory: None,
+                tasks: None,
             }
         })
         .collect();

@@ -9,6 +9,8 @@
 //! its relative standard deviation is above a threshold. Here the criterion is the decision
 //! itself, and a round that would not fit in the remaining budget is not started.
 
+use crate::analysis::AnalysisOptions;
+use crate::config::design::Adaptive;
 use crate::model::Point;
 use std::time::Duration;
 
@@ -20,19 +22,15 @@ pub const MIN_SAMPLES: usize = 5;
 /// ends runs of near-instant batches that would otherwise loop for the whole budget.
 pub const MAX_SAMPLES: usize = 500;
 
-/// The adaptive policy's settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AdaptiveSpec {
-    /// Largest accepted CI half-width relative to the median (0.02 = 2%).
-    pub target: f64,
-    /// Budget of time spent in batches (warmup included) for the whole sweep.
-    pub max_time: Duration,
-    /// True when no `--repetitions` or `--target-ci` was given: adaptive by default.
-    pub by_default: bool,
+/// The adaptive policy as the sweep applies it: the design's stopping rule, the decision's
+/// options (borrowed from the analysis, so the sweep stops on the decision the report shows)
+/// and, for a CPU-bound built-in workload, the CPUs of the physics check.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy<'a> {
+    /// The target and the time budget.
+    pub adaptive: &'a Adaptive,
     /// `--tolerance` and `--retrograde-threshold`, which the decision uses.
-    pub tolerance: f64,
-    /// See `tolerance`.
-    pub threshold: f64,
+    pub analysis: &'a AnalysisOptions,
     /// CPUs a CPU-bound built-in workload can use (for the physics check); `None` otherwise.
     pub capacity_cpus: Option<f64>,
 }
@@ -92,7 +90,7 @@ fn expected_batch_s(point: &Point) -> f64 {
 
 /// The decision after a round, given the points (with fresh summaries), the time spent and
 /// the record's seed.
-pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration, seed: u64) -> Next {
+pub fn next_round(points: &[Point], spec: &Policy<'_>, spent: Duration, seed: u64) -> Next {
     let wanted = wanted(points, spec, seed);
     let Some(want) = wanted else {
         return Next::Stop(AdaptiveStop::TargetMet);
@@ -105,14 +103,14 @@ pub fn next_round(points: &[Point], spec: &AdaptiveSpec, spent: Duration, seed: 
         return Next::Stop(AdaptiveStop::MaxSamples);
     }
     let round_s: f64 = room.iter().map(|p| expected_batch_s(p)).sum();
-    if spent.as_secs_f64() + round_s > spec.max_time.as_secs_f64() {
+    if spent.as_secs_f64() + round_s > spec.adaptive.budget.limit().as_secs_f64() {
         return Next::Stop(AdaptiveStop::MaxTime);
     }
     Next::Visit(room.iter().map(|p| p.workers).collect())
 }
 
 /// The counts the next round should visit, or `None` when the decision is certain.
-fn wanted(points: &[Point], spec: &AdaptiveSpec, seed: u64) -> Option<Vec<usize>> {
+fn wanted(points: &[Point], spec: &Policy<'_>, seed: u64) -> Option<Vec<usize>> {
     // A count skipped because its pool would not fit in memory is never measured again.
     let kept: Vec<Point> = points
         .iter()
@@ -122,8 +120,8 @@ fn wanted(points: &[Point], spec: &AdaptiveSpec, seed: u64) -> Option<Vec<usize>
     let points = &kept[..];
     let all: Vec<usize> = points.iter().map(|p| p.workers).collect();
     let opts = crate::decision::RuleOptions {
-        tolerance: spec.tolerance,
-        threshold: spec.threshold,
+        tolerance: spec.analysis.tolerance,
+        threshold: spec.analysis.retrograde_threshold,
         seed,
         resamples: SWEEP_RESAMPLES,
     };
@@ -134,13 +132,13 @@ fn wanted(points: &[Point], spec: &AdaptiveSpec, seed: u64) -> Option<Vec<usize>
         .capacity_cpus
         .map(|c| crate::decision::physics_faults(&d, c))
         .unwrap_or_default();
-    if crate::decision::certain(&d, spec.target) && faults.is_empty() {
+    if crate::decision::certain(&d, spec.adaptive.target) && faults.is_empty() {
         return None;
     }
     if d.rounds < crate::decision::MIN_ROUNDS || d.workers.len() < all.len() {
         return Some(all);
     }
-    let open = crate::decision::unconverged(&d, spec.target);
+    let open = crate::decision::unconverged(&d, spec.adaptive.target);
     let mut want: Vec<usize> = all
         .iter()
         .copied()
@@ -166,13 +164,20 @@ mod tests {
     use crate::model::Sample;
     use crate::summary::summarize_points;
 
-    fn spec(target: f64, secs: u64) -> AdaptiveSpec {
-        AdaptiveSpec {
+    const OPTS: AnalysisOptions = AnalysisOptions {
+        tolerance: 0.05,
+        retrograde_threshold: 0.02,
+    };
+
+    fn spec(target: f64, secs: u64) -> Policy<'static> {
+        let adaptive = Box::leak(Box::new(Adaptive {
             target,
-            max_time: Duration::from_secs(secs),
+            budget: crate::config::design::Budget::Given(Duration::from_secs(secs)),
             by_default: true,
-            tolerance: 0.05,
-            threshold: 0.02,
+        }));
+        Policy {
+            adaptive,
+            analysis: &OPTS,
             capacity_cpus: Some(2.0),
         }
     }
@@ -192,6 +197,7 @@ mod tests {
                     .collect(),
                 summary: None,
                 skipped_for_memory: None,
+                tasks: None,
             })
             .collect();
         summarize_points(&mut pts, 8, 1);

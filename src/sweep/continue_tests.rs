@@ -66,13 +66,10 @@ fn resuming_a_finished_plan_runs_nothing() {
 
 fn adaptive_spec(workers: &[usize], target: f64, max_time_s: u64) -> SweepSpec {
     let mut s = spec(workers);
-    s.adaptive = Some(AdaptiveSpec {
+    s.design.adaptive = Some(crate::config::design::Adaptive {
         target,
-        max_time: Duration::from_secs(max_time_s),
+        budget: crate::config::design::Budget::Given(Duration::from_secs(max_time_s)),
         by_default: false,
-        tolerance: 0.05,
-        threshold: 0.02,
-        capacity_cpus: None,
     });
     s
 }

@@ -130,6 +130,7 @@ mod tests {
                 samples: vec![Sample::default(); n],
                 summary: None,
                 skipped_for_memory: None,
+                tasks: None,
             })
             .collect()
     }

@@ -46,13 +46,10 @@ impl Executor for TwoFit {
 #[test]
 fn counts_that_would_not_fit_are_skipped_and_marked_and_adaptive_rounds_leave_them() {
     let mut s = spec(&[1, 2, 4]);
-    s.adaptive = Some(adaptive::AdaptiveSpec {
+    s.design.adaptive = Some(crate::config::design::Adaptive {
         target: 0.0001,
-        max_time: Duration::from_secs(1),
+        budget: crate::config::design::Budget::Given(Duration::from_secs(1)),
         by_default: false,
-        tolerance: 0.05,
-        threshold: 0.02,
-        capacity_cpus: None,
     });
     let (end, rec) = sweep_fresh(&s, &mut TwoFit(fake()), &mut Silent);
     assert!(matches!(end, SweepEnd::Adaptive(_)), "{end:?}");

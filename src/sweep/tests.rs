@@ -11,14 +11,13 @@ pub(crate) fn spec(workers: &[usize]) -> SweepSpec {
             .iter()
             .map(|&w| NonZeroUsize::new(w).unwrap())
             .collect(),
-        tasks: 32,
-        warmup: 1,
-        repetitions: 3,
+        design: Design::fixed_rounds(32, 1, 3),
+        analysis: Default::default(),
+        capacity_cpus: None,
         seed: 11,
         schedule: Schedule::Dynamic,
         pin_cpus: vec![],
         cancel: crate::cancel::CancelToken::new(),
-        adaptive: None,
         chunk: Default::default(),
         watch: None,
     }
@@ -91,7 +90,7 @@ fn rounds_visit_every_count_and_warmup_is_discarded() {
 #[test]
 fn shuffles_are_seeded_and_vary_between_rounds() {
     let mut s = spec(&[1, 2, 3, 4, 5, 6, 7, 8]);
-    s.repetitions = 5;
+    s.design.repetitions = std::num::NonZeroU32::new(5).unwrap();
     let a = s.round_orders();
     assert_eq!(a, s.round_orders());
     assert!(a.windows(2).any(|w| w[0] != w[1]));

@@ -10,10 +10,26 @@ use crate::sweep::adaptive;
 /// One sentence per note, in the order a reader should act on them.
 pub fn render(record: &RunRecord) -> Vec<String> {
     let mut notes = Vec::new();
+    if let Some(line) = sizing_note(record) {
+        notes.push(line);
+    }
     if let Some(a) = &record.config.adaptive {
         notes.push(adaptive_note(record, a));
     }
     notes
+}
+
+/// How big the batches were, when sized per count: "batches sized to ~0.5 s (25 tasks per
+/// worker)"; nothing for one fixed job, whose count the table's title gives.
+fn sizing_note(record: &RunRecord) -> Option<String> {
+    let choice = record.config.tasks_choice.as_ref()?;
+    let k = choice.per_worker?;
+    let target = choice
+        .target_batch_s
+        .map_or(String::new(), |t| format!(" to ~{t} s"));
+    Some(format!(
+        "note: batches sized{target} ({k} tasks per worker; fewer each past the capacity, so every batch lasts about as long)"
+    ))
 }
 
 /// The warnings a run ends with, for stderr: tasks `--keep-going` recorded as failed, and

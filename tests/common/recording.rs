@@ -2,6 +2,7 @@
 //! benches/render.rs.
 
 use plateau::cancel::CancelToken;
+use plateau::config::design::Design;
 use plateau::exec::{Schedule, fake::FakeExecutor};
 use plateau::model::RunRecord;
 use plateau::sweep::{Silent, SweepSpec, run_sweep};
@@ -52,14 +53,13 @@ pub fn record(r: Recording) -> RunRecord {
             .iter()
             .map(|&w| NonZeroUsize::new(w).unwrap())
             .collect(),
-        tasks: 16,
-        warmup: 1,
-        repetitions: r.repetitions,
+        design: Design::fixed_rounds(16, 1, r.repetitions),
+        analysis: Default::default(),
+        capacity_cpus: None,
         seed: r.seed,
         schedule: Schedule::Dynamic,
         pin_cpus: vec![],
         cancel: CancelToken::new(),
-        adaptive: None,
         chunk: Default::default(),
         watch: None,
     };

@@ -1,6 +1,8 @@
 //! The default worker plan and task count: which worker counts a sweep visits on this machine,
 //! and how many tasks a batch needs so that no planned count suffers much load imbalance.
 
+pub mod defaults;
+
 use crate::model::MachineInfo;
 
 /// Effective CPUs up to which every count is visited; above it the plan thins out.
