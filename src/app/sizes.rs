@@ -91,7 +91,9 @@ pub fn run(
     }
     let baton = Baton::new(plan.slots.len(), first.seed);
     let failure = Mutex::new(None);
+    let budgets = Mutex::new(vec![None; plan.slots.len()]);
     let shared = Shared {
+        budgets: &budgets,
         baton: &baton,
         confine: &confine,
         cancel: &cancel,
@@ -208,7 +210,7 @@ fn name_fractions(plan: &SizesPlan, why: String) -> String {
     }
 }
 
-/// The line printed before measuring: the sizes, where they run, how, and the budget.
+/// The line printed before measuring: the sizes, where they run and how.
 fn header(plan: &SizesPlan, configs: &[RunConfig], confine: &Confinement) -> String {
     let sizes: Vec<String> = plan
         .slots
@@ -216,24 +218,12 @@ fn header(plan: &SizesPlan, configs: &[RunConfig], confine: &Confinement) -> Str
         .map(|s| format!("{} (CPUs {})", s.size, crate::sizes::cpu_list(&s.cpus)))
         .collect();
     let counts: usize = configs.iter().map(|c| c.workers.len()).sum();
-    let budget: f64 = configs
-        .iter()
-        .filter_map(|c| crate::config::design::Design::planned(c).adaptive)
-        .map(|a| a.max_time.as_secs_f64())
-        .sum();
     let how = match confine {
         Confinement::Cgroup(_) => confine.method().as_str().replace('_', " "),
         Confinement::Affinity(why) => format!("the CPU affinity mask (no cgroup: {why})"),
     };
-    let budget = match budget > 0.0 {
-        true => format!(
-            "; a budget of {} for the whole run (each size's own, added up)",
-            crate::numbers::show_duration(std::time::Duration::from_secs_f64(budget))
-        ),
-        false => String::new(),
-    };
     format!(
-        "Measuring {} sizes interleaved, vCPUs {}, by {how}: {counts} worker counts in all{budget}",
+        "Measuring {} sizes interleaved, vCPUs {}, by {how}: {counts} worker counts in all",
         plan.slots.len(),
         sizes.join(", ")
     )

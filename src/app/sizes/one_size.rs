@@ -15,6 +15,7 @@ use crate::outdir::OutputDir;
 use crate::sizes::emulate::{Confinement, Slot};
 use crate::sweep::{BatchEvent, SweepEnd, SweepError, SweepObserver, run_sweep};
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// What one size measures with, shared read-only with its thread.
 pub struct SizeJob {
@@ -46,6 +47,8 @@ pub struct Shared<'a> {
     pub failure: &'a Mutex<Option<String>>,
     /// Whether to print a line per round.
     pub quiet: bool,
+    /// Each size's budget once calibrated (`Some(None)`: a fixed design), to state the run's.
+    pub budgets: &'a Mutex<Vec<Option<Option<Duration>>>>,
 }
 
 /// A size's measurement as its thread ends it.
@@ -74,6 +77,7 @@ impl SizeJob {
             &workload,
             s.cancel,
         )?;
+        self.state_budget(s, &design);
         s.baton.release(self.index);
         let mut record = new_record(&self.config, &design, self.machine.clone(), s.started);
         record.run.price_per_hour = self.price_per_hour;
@@ -105,6 +109,23 @@ impl SizeJob {
             eprintln!("{w}");
         }
         Ok(Measured { record, outcome })
+    }
+
+    /// Notes this size's budget; the last size calibrated states the run's, before any
+    /// measured batch (every calibration takes its turn before the first round's).
+    fn state_budget(&self, s: &Shared<'_>, design: &crate::config::design::Design) {
+        let mut b = s.budgets.lock().unwrap_or_else(|p| p.into_inner());
+        b[self.index] = Some(design.adaptive.map(|a| a.budget.limit()));
+        if s.quiet || b.iter().any(Option::is_none) {
+            return;
+        }
+        let total: Duration = b.iter().flatten().flatten().sum();
+        if total > Duration::ZERO {
+            eprintln!(
+                "Budget: {} of batches for the whole run (each size's own adaptive budget, added up)",
+                crate::numbers::show_duration(total)
+            );
+        }
     }
 
     /// Applies this size's limits; a failure cancels the run and is kept, named.
