@@ -266,3 +266,66 @@ fn no_cgroup_is_left_after_a_run_or_ctrl_c_and_a_killed_runs_is_removed_by_the_n
         groups_of(third_pid)
     );
 }
+
+#[test]
+fn a_real_reference_scales_the_sizes_and_joins_the_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The "real instance": a plain run on this host, labelled, with its effective CPUs.
+    let real = tmp.path().join("real");
+    plateau()
+        .args([
+            "run",
+            "--workers",
+            "1,2",
+            "--tasks",
+            "4",
+            "--iterations",
+            "1000",
+        ])
+        .args([
+            "-r",
+            "1",
+            "--warmup",
+            "0",
+            "--seed",
+            "1",
+            "--quiet",
+            "--allow-concurrent",
+        ])
+        .args(["--label", "the real one", "--out"])
+        .arg(&real)
+        .assert()
+        .success();
+    let cpus = results(&real)["machine"]["effective_cpus"]
+        .as_u64()
+        .unwrap();
+    let out = tmp.path().join("sizes");
+    let mut cmd = sizes_run(&cpus.to_string(), &out);
+    let o = cmd
+        .arg("--reference")
+        .arg(real.join("results.json"))
+        .env(HOOK, "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        md.contains("the real one"),
+        "the reference joins the comparison: {md}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("Throughputs scaled by"),
+        "the scaled sizes say so"
+    );
+    // A missing reference is refused before anything runs, naming the file.
+    let never = tmp.path().join("never");
+    let o = sizes_run("1", &never)
+        .arg("--reference")
+        .arg(tmp.path().join("missing.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.json"));
+    assert!(!never.exists());
+}

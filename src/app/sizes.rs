@@ -85,7 +85,7 @@ pub fn run(
     let cancel = super::signals::install();
     let _lock = super::machine_lock::hold(first.robust.lock, &command_line, &top.path, &cancel)?;
     let _guard = super::executor::guard_for(first);
-    super::noise::guard(&host, first.robust.wait_idle, &cancel)?;
+    let busy = super::noise::guard(&host, first.robust.wait_idle, &cancel)?;
     if !first.quiet {
         eprintln!("{}", header(&plan, &configs, &confine));
     }
@@ -100,6 +100,7 @@ pub fn run(
         started: &started,
         failure: &failure,
         quiet: first.quiet,
+        busy,
     };
     let jobs: Vec<SizeJob> = configs
         .into_iter()

@@ -47,6 +47,8 @@ pub struct Shared<'a> {
     pub failure: &'a Mutex<Option<String>>,
     /// Whether to print a line per round.
     pub quiet: bool,
+    /// CPUs busy at the start, when `--wait-idle` looked.
+    pub busy: Option<f64>,
     /// Each size's budget once calibrated (`Some(None)`: a fixed design), to state the run's.
     pub budgets: &'a Mutex<Vec<Option<Option<Duration>>>>,
 }
@@ -81,6 +83,8 @@ impl SizeJob {
         s.baton.release(self.index);
         let mut record = new_record(&self.config, &design, self.machine.clone(), s.started);
         record.run.price_per_hour = self.price_per_hour;
+        record.run.allow_concurrent |= self.config.robust.lock.allow_concurrent;
+        record.machine.busy_cpus_at_start = s.busy;
         let capacity = crate::machine::capacity(&self.machine);
         let spec = sweep_spec(
             &self.config,
