@@ -16,6 +16,7 @@ mod compare;
 pub mod fleet;
 pub mod gate;
 pub mod persistent;
+pub mod sizes;
 
 pub use batch::BatchArgs;
 pub use choices::{Mode, WorkloadKind};
@@ -68,7 +69,7 @@ pub enum Command {
 }
 
 /// Flags of `plateau run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  plateau run                          default sweep of the cpu task\n  \
 plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterations 50000000 --label c7i.2xlarge\n  \
@@ -230,6 +231,10 @@ pub struct RunArgs {
     /// Persistent workers: --persistent, --ready-timeout.
     #[command(flatten)]
     pub workers_mode: persistent::PersistentArgs,
+
+    /// Emulated instance sizes: --sizes and its flags.
+    #[command(flatten)]
+    pub sizes: sizes::SizesArgs,
 
     /// Command: kill a task that runs longer than this (e.g. 30s, 500ms, 2m; units us, ms, s, m,
     /// h).

@@ -25,6 +25,7 @@ pub mod outdir;
 pub mod plan;
 pub mod render;
 pub mod rng;
+pub mod sizes;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

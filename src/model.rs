@@ -17,6 +17,8 @@ pub use decision::{
 };
 mod fits;
 pub use fits::{AmdahlFit, KarpFlatt, UslConstraint, UslFit};
+mod emulated;
+pub use emulated::{EmulatedShape, Emulation, EmulationMethod};
 mod machine;
 pub use machine::{BindingLimit, HostLimits, MachineInfo, MemoryLimitKind};
 mod memory;

@@ -68,6 +68,8 @@ pub enum Stream {
     GateOrder,
     /// An import's reservoir sample of a worker count's rows.
     Reservoir,
+    /// `run --sizes`: which size's batch runs next within a round.
+    SizeOrder,
 }
 
 impl Stream {
@@ -84,6 +86,7 @@ impl Stream {
             Stream::Decision => u64::MAX - 2,
             Stream::GateOrder => u64::MAX - 3,
             Stream::Reservoir => 0x5E5E,
+            Stream::SizeOrder => u64::MAX - 4,
         })
     }
 }
@@ -137,6 +140,7 @@ mod tests {
             Stream::Decision,
             Stream::GateOrder,
             Stream::Reservoir,
+            Stream::SizeOrder,
         ];
         let mut seeds: Vec<u64> = named.iter().map(|&s| derive(11, s)).collect();
         seeds.extend((1..=64).map(|w| derive(11, Stream::Count(w))));

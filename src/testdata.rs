@@ -39,6 +39,7 @@ pub fn machine(cores: usize) -> MachineInfo {
         memory_limit_bytes: None,
         memory_limit_binding: None,
         host_limits: None,
+        emulated: None,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod save;
 pub mod signals;
 #[cfg(feature = "testing")]
 pub mod simulate;
+pub mod sizes;
 pub mod sweep_setup;
 #[doc(hidden)]
 pub mod test_hooks;

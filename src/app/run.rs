@@ -23,6 +23,9 @@ use crate::term::progress::Progress;
 /// Runs a sweep from the command line's flags.
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let machine = crate::machine::detect();
+    if let Some(plan) = super::sizes::plan(args, &machine)? {
+        return super::sizes::run(args, plan, machine, command_line);
+    }
     let started = UtcTime::now();
     let (config, resumed) = configure(args, &machine, &started, &command_line)?;
     // Before the folder, the calibration or any batch: the largest pool must fit the host.

@@ -42,6 +42,8 @@ fn on_signal() {
         crate::exec::groups::kill_all();
         // The batch's own clean-up will not run: its workers' stderr folders go now.
         crate::exec::scratch::remove_all();
+        // A --sizes run's cgroup: plateau leaves it and removes it before exiting.
+        crate::sizes::cgroup::remove_all_now();
         eprintln!(
             "\nplateau: second interrupt, exiting now; results.json holds the rounds saved so far"
         );

@@ -46,9 +46,15 @@ fn stat_of(quota: Quota) -> PathBuf {
     quota.dir.join("cpu.stat")
 }
 
+/// Kept once found; looked for again while none is found, since a `--sizes` run sets a quota
+/// on its cgroup only for its fractional sizes (after whole sizes may have run).
 fn stat_path() -> Option<&'static Path> {
-    static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PATH.get_or_init(|| binding_quota().map(stat_of)).as_deref()
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(p) = PATH.get() {
+        return Some(p);
+    }
+    let found = binding_quota().map(stat_of)?;
+    Some(PATH.get_or_init(|| found))
 }
 
 /// The throttling counters now, or `None` when no quota applies.

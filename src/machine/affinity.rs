@@ -22,6 +22,27 @@ pub fn parse_cpu_list(text: &str) -> Result<Vec<usize>, String> {
     Ok(ids)
 }
 
+/// Writes CPU ids in the kernel's list format, ascending with runs joined (`0-3,8,10-11`).
+pub fn format_cpu_list(ids: &[usize]) -> String {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
+            j += 1;
+        }
+        parts.push(match j > i {
+            true => format!("{}-{}", ids[i], ids[j]),
+            false => ids[i].to_string(),
+        });
+        i = j + 1;
+    }
+    parts.join(",")
+}
+
 fn parse_id(s: &str) -> Result<usize, String> {
     s.trim()
         .parse()
@@ -83,6 +104,28 @@ pub fn pin_current_thread(_cpu: usize) -> bool {
     false
 }
 
+/// Confines the calling thread (and the threads and processes it starts afterwards) to these
+/// CPUs. Returns false where it is not supported or refused.
+#[cfg(target_os = "linux")]
+pub fn confine_current_thread(cpus: &[usize]) -> bool {
+    // SAFETY: the set is initialised by CPU_ZERO/CPU_SET before use; ids beyond the set's
+    // size are left out.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_ZERO(&mut set);
+        for &cpu in cpus.iter().filter(|&&c| c < libc::CPU_SETSIZE as usize) {
+            libc::CPU_SET(cpu, &mut set);
+        }
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+    }
+}
+
+/// Confines the calling thread to these CPUs. Returns false where it is not supported.
+#[cfg(not(target_os = "linux"))]
+pub fn confine_current_thread(_cpus: &[usize]) -> bool {
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +140,12 @@ mod tests {
         assert_eq!(parse_cpu_list("1,1,0"), Ok(vec![0, 1]));
         assert!(parse_cpu_list("3-1").is_err());
         assert!(parse_cpu_list("a-b").is_err());
+        assert_eq!(format_cpu_list(&[11, 0, 1, 2, 3, 8, 10]), "0-3,8,10-11");
+        assert_eq!(format_cpu_list(&[5]), "5");
+        assert_eq!(
+            parse_cpu_list(&format_cpu_list(&[0, 2, 3, 4, 7])),
+            Ok(vec![0, 2, 3, 4, 7])
+        );
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub fn detect() -> MachineInfo {
         memory_limit_bytes: mem.as_ref().map(|m| m.bytes),
         memory_limit_binding: mem.map(|m| m.binding),
         host_limits: None,
+        emulated: None,
     }
 }
 

@@ -61,6 +61,10 @@ pub struct MachineInfo {
     /// count before anything was measured (absent in older files, imports and `plateau info`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_limits: Option<HostLimits>,
+    /// Set when this machine is one size emulated on a larger host (`plateau run --sizes`):
+    /// the figures above are the size's, this says how it was made (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emulated: Option<super::Emulation>,
 }
 
 /// The host's limits a run's largest pool was checked against before its first batch, and

@@ -97,6 +97,7 @@ mod tests {
             memory_limit_bytes: None,
             memory_limit_binding: None,
             host_limits: None,
+            emulated: None,
         }
     }
 

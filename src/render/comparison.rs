@@ -218,6 +218,8 @@ pub struct CompareRow {
     pub binding: String,
     /// Tasks/s at that count.
     pub tasks_per_sec: String,
+    /// Tasks/s there per vCPU (an emulated size's vCPUs, else the CPUs the machine gives).
+    pub per_vcpu: String,
     /// Efficiency there, in percent.
     pub efficiency: String,
     /// USD per hour, or "-".
@@ -264,6 +266,9 @@ pub fn rows(c: &Comparison) -> Vec<CompareRow> {
                     .unwrap_or_else(dash),
                 binding: r.binding.to_string(),
                 tasks_per_sec: r.chosen.map(|c| rate(c.tasks_per_sec)).unwrap_or_else(dash),
+                per_vcpu: super::sizes_verdict::per_vcpu(r)
+                    .map(rate)
+                    .unwrap_or_else(dash),
                 efficiency: r
                     .chosen
                     .map(|c| format!("{:.0}%", c.efficiency * 100.0))
@@ -284,6 +289,11 @@ pub fn rows(c: &Comparison) -> Vec<CompareRow> {
 
 /// The comparison's conclusion in one or two sentences.
 pub fn headline(c: &Comparison) -> String {
+    // Emulated sizes answer "which size?": their own verdict, and what emulation is not.
+    if let Some(v) = super::sizes_verdict::verdict(c) {
+        let note = super::sizes_verdict::emulation_note(c).unwrap_or_default();
+        return format!("{v} {note}").trim_end().to_string();
+    }
     let mut out = Vec::new();
     if let Some(r) = c.fastest.map(|i| &c.runs[i]) {
         if let Some(ch) = r.chosen {

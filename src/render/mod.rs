@@ -21,6 +21,7 @@ pub mod overlay_chart;
 pub mod pick;
 pub mod plot;
 pub mod provenance_text;
+pub mod sizes_verdict;
 pub mod templates;
 #[cfg(test)]
 pub mod testdata;

@@ -8,4 +8,5 @@ pub mod gate_text;
 pub mod machine_text;
 pub mod notes;
 pub mod progress;
+pub mod sizes_text;
 pub mod table;
