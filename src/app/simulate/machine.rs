@@ -187,6 +187,7 @@ impl MachineModel {
             memory_limit_bytes: None,
             memory_limit_binding: None,
             host_limits: None,
+            emulated: None,
         }
     }
 }
