@@ -113,10 +113,14 @@ def _tee(stream, sink, kept):
 
 def _run(argv, env, echo):
     """Runs plateau; returns (exit code, stdout, stderr). Its stderr (notes, warnings, errors)
-    is also shown as it comes; an interrupt is passed on so that plateau saves what it has."""
+    is also shown as it comes; an interrupt is passed on so that plateau saves what it has,
+    then raised here."""
     with subprocess.Popen(
         argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=env, text=True, errors="replace",
+        # Its own session: a Ctrl-C in the terminal reaches this process alone, which passes on
+        # exactly one SIGINT (a second would make plateau exit before its final save).
+        start_new_session=True,
     ) as proc:
         err = []
         sink = sys.stderr if echo else None
@@ -126,8 +130,13 @@ def _run(argv, env, echo):
             out = proc.stdout.read()
             proc.wait()
         except KeyboardInterrupt:
+            # plateau saves every finished batch on the first SIGINT; a second exits at once.
             proc.send_signal(signal.SIGINT)
-            proc.wait()
+            try:
+                proc.wait()
+            except KeyboardInterrupt:
+                proc.send_signal(signal.SIGINT)
+                proc.wait()
             raise
         finally:
             reader.join()

@@ -2,9 +2,12 @@
 a failing task, a refused keyword, functions sent by reference and by value, and the script
 a user runs with its __main__ guard."""
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import unittest
 
 from helpers import Folder, binary, env, needs_binary
@@ -14,6 +17,11 @@ from plateau_bench import TaskFailed, sweep
 
 # Few counts, few tasks, one round: a run of about a second with the debug binary.
 QUICK = dict(workers=range(1, 3), tasks=4, repetitions=1, warmup=0, seed=1, echo=False)
+
+
+def read(path):
+    with open(path) as f:
+        return json.load(f)
 
 
 def square(n):
@@ -143,6 +151,52 @@ class AsAScript(Folder):
         last = done.stderr.strip().splitlines()[-1]
         self.assertIn("ValueError", last)
         self.assertIn('if __name__ == "__main__":', last)
+
+
+class Interrupt(Folder):
+    @needs_binary
+    def test_ctrl_c_lets_plateau_save_the_interrupted_run(self):
+        self.write("slow.py", """
+            import time
+            from plateau_bench import sweep
+            def task(n):
+                time.sleep(0.02)
+            if __name__ == "__main__":
+                sweep(task, workers=[1, 2], tasks=10, repetitions=1000, warmup=0, out="run",
+                      echo=False)
+        """)
+        proc = subprocess.Popen([sys.executable, "slow.py"], cwd=self.dir, stderr=subprocess.PIPE,
+                                env=env(PLATEAU_BIN=binary() or ""), text=True)
+        saved = os.path.join(self.dir, "run", "results.json")
+        for _ in range(600):  # until a first batch is saved (at most a minute)
+            if proc.poll() is not None or (os.path.exists(saved) and read(saved)["points"][0]["samples"]):
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        self.assertIn("KeyboardInterrupt", err)
+        record = read(saved)
+        self.assertTrue(record["run"]["interrupted"], err)
+        self.assertEqual(record["run"]["stop_reason"], "interrupted")
+        self.assertIsNotNone(record["run"]["finished_at"])
+
+
+class CommandLine(Folder):
+    @needs_binary
+    def test_plateau_run_serves_a_scripts_function_from_its_folder(self):
+        self.write("bench.py", """
+            def cpu_intensive_task(n):
+                return sum(i * i for i in range(10_000))
+            if __name__ == "__main__":
+                raise SystemExit("the __main__ block ran in a worker")
+        """)
+        argv = [binary(), "run", "--persistent", "--workers", "1,2", "--tasks", "4",
+                "--repetitions", "1", "--warmup", "0", "--quiet", "--out", "run", "--",
+                sys.executable, "-m", "plateau_bench.worker", "bench.py:cpu_intensive_task"]
+        done = subprocess.run(argv, cwd=self.dir, env=env(), capture_output=True, text=True,
+                              timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "run", "results.json")))
 
 
 class Binary(unittest.TestCase):
