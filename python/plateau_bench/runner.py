@@ -188,7 +188,8 @@ def sweep(fn, workers=None, tasks=None, init=None, max_time=None, out=None, echo
         )
     options = {"workers": workers, "tasks": tasks, "max_time": flags.seconds(max_time)}
     options.update(more)
-    out = os.path.abspath(out if out is not None else _default_out(fn))
+    dated = out is None
+    out = os.path.abspath(_default_out(fn) if dated else out)
     options["out"] = out
     argv = [find_binary(), "run", *flags.to_flags(options), "--persistent", "--"]
     with tempfile.TemporaryDirectory(prefix="plateau-bench-") as folder:
@@ -196,6 +197,10 @@ def sweep(fn, workers=None, tasks=None, init=None, max_time=None, out=None, echo
         if init is not None:
             argv += ["--init", _target(init, folder, "init", "the init function")]
         code, stdout, stderr = _run(argv, _worker_env(), echo)
+    if dated and os.path.isdir(out):
+        # Like plateau's own dated folders: unpublished runs never dirty a checkout.
+        with open(os.path.join(out, ".gitignore"), "w") as f:
+            f.write("# written by plateau: unpublished run\n*\n")
     if code != 0:
         raise _failure(code, stderr, out)
     with open(os.path.join(out, "results.json")) as f:

@@ -59,6 +59,17 @@ class InModule(Folder):
         self.assertEqual(html.count("<tr>"), 3)
 
     @needs_binary
+    def test_the_default_folder_is_dated_under_reports_and_ignored_by_git(self):
+        here = os.getcwd()
+        os.chdir(self.dir)
+        self.addCleanup(os.chdir, here)
+        r = sweep(square, **QUICK)
+        folder = os.path.relpath(r.path, os.path.realpath(self.dir))
+        self.assertRegex(folder, r"^reports/\d{4}-\d\d-\d\d_\d{6}_square$")
+        with open(os.path.join(r.path, ".gitignore")) as f:
+            self.assertIn("*", f.read().split())
+
+    @needs_binary
     def test_a_failed_task_names_the_task_and_the_exception(self):
         with self.assertRaises(TaskFailed) as caught:
             sweep(fails_at_3, out=os.path.join(self.dir, "run"), **dict(QUICK, tasks=6))
