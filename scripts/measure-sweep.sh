@@ -48,17 +48,21 @@ if __name__ == "__main__":
                       "unconverged": decision.get("unconverged"),
                       "cv": {p["workers"]: p["cv"] for p in r.points},
                       "tasks": {p["workers"]: p["tasks"] for p in r.points},
-                      "stop_reason": r.results["run"].get("stop_reason")}))
+                      "stop_reason": r.results["run"].get("stop_reason"),
+                      "started_at": r.results["run"]["started_at"],
+                      "finished_at": r.results["run"]["finished_at"]}))
 PY
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$runs"); do
     (cd "$tmp" && "$tmp/venv/bin/python" bench.py "run$i") >"$tmp/run$i.json"
     python3 - "$tmp/run$i.json" "$i" <<'PY'
-import json, sys
+import datetime, json, sys
 r = json.load(open(sys.argv[1]))
 cv = ", ".join(f"{w}: {c:.1%}" for w, c in r["cv"].items() if c is not None)
+at = [datetime.datetime.fromisoformat(r[k].replace("Z", "+00:00")) for k in ("started_at", "finished_at")]
 print(f"run {sys.argv[2]}: recommended {r['recommended']}, stability {r['stability']}, "
-      f"wall {r['wall_s']:.1f} s, widest CI ±{r['widest_ci']:.1%}, wider than 2%: "
+      f"wall {r['wall_s']:.1f} s (measuring {(at[1] - at[0]).total_seconds():.0f} s of it; the rest "
+      f"start-up and the machine lock), widest CI ±{r['widest_ci']:.1%}, wider than 2%: "
       f"{r['wider_than_2pct'] or 'none'} (unconverged {r['unconverged']}), stop {r['stop_reason']}; "
       f"tasks {r['tasks']}; CV {cv}")
 PY

@@ -210,6 +210,25 @@ class CommandLine(Folder):
         self.assertTrue(os.path.exists(os.path.join(self.dir, "run", "results.json")))
 
 
+    @needs_binary
+    def test_a_worker_that_exits_in_a_task_is_reported_with_that_task(self):
+        self.write("m.py", """
+            import os
+            def task(n):
+                if n == 5:
+                    os._exit(7)
+        """)
+        # One claim of all eight tasks: tasks 0-4 finish in microseconds before task 5 exits.
+        argv = [binary(), "run", "--persistent", "--workers", "1", "--tasks", "8", "--chunk", "8",
+                "--repetitions", "1", "--warmup", "0", "--quiet", "--out", "run", "--",
+                sys.executable, "-m", "plateau_bench.worker", "m:task"]
+        done = subprocess.run(argv, cwd=self.dir, env=env(), capture_output=True, text=True,
+                              timeout=120)
+        self.assertEqual(done.returncode, 3, done.stderr)
+        self.assertIn("while running task 5", done.stderr)
+        self.assertIn("exited with status 7", done.stderr)
+
+
 class Binary(unittest.TestCase):
     def test_plateau_bin_is_the_binary_sweep_runs(self):
         os.environ["PLATEAU_BIN"], saved = "/nonexistent/plateau", os.environ.get("PLATEAU_BIN")
