@@ -2,7 +2,9 @@
 # Builds the plateau-bench wheel that installs without Rust: maturin's `bin` bindings put the
 # release binary, the worker adapter and the Python API in one wheel, linked by zig against
 # glibc 2.17 so that it is tagged manylinux2014 / manylinux_2_17 and passes maturin's
-# auditwheel check. maturin and ziglang come from PyPI into a throwaway virtual environment.
+# auditwheel check. maturin and ziglang come from PyPI into a virtual environment of their own
+# under the cargo target folder (removed by `cargo clean`): its fixed path keeps the linker's
+# path the same from one build to the next, so cargo rebuilds only what changed.
 #
 # Usage: scripts/build-wheel.sh [OUT_DIR]   (default: $CARGO_TARGET_DIR/wheels, else target/wheels)
 #   TARGET=aarch64-unknown-linux-gnu scripts/build-wheel.sh   another target (rustup target add it)
@@ -11,18 +13,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-out=${1:-${CARGO_TARGET_DIR:-$root/target}/wheels}
+CARGO_TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-$root/target}")
+export CARGO_TARGET_DIR
+out=${1:-$CARGO_TARGET_DIR/wheels}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 maturin_version=1.16.0
 ziglang_version=0.15.1
 
-venv=$(mktemp -d)
-trap 'rm -rf "$venv"' EXIT
-python3 -m venv "$venv/venv"
-"$venv/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "maturin==$maturin_version" "ziglang==$ziglang_version"
-export PATH="$venv/venv/bin:$PATH"
+venv=$CARGO_TARGET_DIR/wheel-tools/maturin-$maturin_version-zig-$ziglang_version
+if ! [ -x "$venv/bin/maturin" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+        "maturin==$maturin_version" "ziglang==$ziglang_version"
+fi
+export PATH="$venv/bin:$PATH"
 
 target_args=()
 if [ -n "${TARGET:-}" ]; then target_args=(--target "$TARGET"); fi

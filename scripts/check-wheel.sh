@@ -62,7 +62,7 @@ def cpu_intensive_task(n):
 
 if __name__ == "__main__":
     r = sweep(cpu_intensive_task, workers=range(1, 3), tasks=8, repetitions=2, warmup=0,
-              seed=1, out="run", echo=False)
+              seed=1, out="run")
     print(r)
     assert isinstance(r.recommended, int), r.recommended
     assert [p["workers"] for p in r.points] == [1, 2], r.points
@@ -80,8 +80,7 @@ from plateau_bench import sweep
 
 cell = {"__name__": "__main__"}
 exec("def cell_task(n):\n    return sum(i * i for i in range(50_000))\n", cell)
-r = sweep(cell["cell_task"], workers=[1, 2], tasks=4, repetitions=1, warmup=0, out="cell",
-          echo=False)
+r = sweep(cell["cell_task"], workers=[1, 2], tasks=4, repetitions=1, warmup=0, out="cell")
 assert r.results["config"]["workload"]["argv"][-1].endswith(".pkl")
 print("a function defined by exec, sent with cloudpickle: recommended", r.recommended)
 PY

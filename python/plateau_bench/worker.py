@@ -75,6 +75,7 @@ class Runner:
         import asyncio
 
         self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)  # for code that asks for "the" loop
 
     def _run_async(self, awaitable):
         if self._loop is None:
