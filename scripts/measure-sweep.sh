@@ -5,7 +5,8 @@
 # guard and run from the script's folder with plateau's defaults: per run the recommendation,
 # its stability, the wall time, the widest 95% CI (relative half-width) and the counts whose CI
 # is wider than 2%; then the built-in cpu workload once, for the CVs side by side.
-# A measurement, not a test: figures on a busy machine are indicative.
+# A measurement, not a test: figures on a busy machine are indicative; plateau's own notes
+# (e.g. a wait for another measurement's machine lock) are on stderr.
 #
 # Usage: scripts/measure-sweep.sh [RUNS] [WHEEL]   (RUNS default 5; WORKERS=1..8 to set counts)
 set -euo pipefail
@@ -61,8 +62,8 @@ r = json.load(open(sys.argv[1]))
 cv = ", ".join(f"{w}: {c:.1%}" for w, c in r["cv"].items() if c is not None)
 at = [datetime.datetime.fromisoformat(r[k].replace("Z", "+00:00")) for k in ("started_at", "finished_at")]
 print(f"run {sys.argv[2]}: recommended {r['recommended']}, stability {r['stability']}, "
-      f"wall {r['wall_s']:.1f} s (measuring {(at[1] - at[0]).total_seconds():.0f} s of it; the rest "
-      f"start-up and the machine lock), widest CI ±{r['widest_ci']:.1%}, wider than 2%: "
+      f"wall {r['wall_s']:.1f} s (run.started_at to finished_at {(at[1] - at[0]).total_seconds():.0f} s, "
+      f"a wait for the machine lock included), widest CI ±{r['widest_ci']:.1%}, wider than 2%: "
       f"{r['wider_than_2pct'] or 'none'} (unconverged {r['unconverged']}), stop {r['stop_reason']}; "
       f"tasks {r['tasks']}; CV {cv}")
 PY
