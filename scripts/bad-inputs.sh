@@ -200,7 +200,7 @@ row "plateau run --persistent -- <worker exiting at start>" run --persistent --w
 row "plateau run --persistent -- <garbage answer>" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p4" -- sh -c 'echo ready 1; read t; echo what'
 export PYTHONPATH="$PWD/python"
 for target in no_such_module:f os:sep os; do
-  row "plateau run --persistent -- python3 -m plateau_worker $target" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p-$target" -- python3 -m plateau_worker "$target"
+  row "plateau run --persistent -- python3 -m plateau_bench.worker $target" run --persistent --workers 1 --tasks 2 --quiet --out "$tmp/p-$target" -- python3 -m plateau_bench.worker "$target"
 done
 row "plateau run --out <a file>" run --out "$ok" --quiet
 row "plateau run --resume DIR --out X" run --resume "$tmp/ok" --out "$out"

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-MAX_LINES = 450
+MAX_LINES = 600
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 SRC = ARGS[0] if ARGS else "src"
 LEVELS = "--levels" in sys.argv

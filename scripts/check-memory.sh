@@ -48,7 +48,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Runs its arguments inside the limited cgroup.
 limited() { sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"; }
 sweep=(run --persistent --workers 1..8 --tasks 96 --warmup 1 --repetitions "$reps" --seed 1 --quiet
-  -- python3 -m plateau_worker holder:task --init holder:setup)
+  -- python3 -m plateau_bench.worker holder:task --init holder:setup)
 cd "$tmp"
 limited "$bin" info | grep "memory limit"
 limited "$bin" "${sweep[@]:0:12}" --out limited "${sweep[@]:12}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# --persistent through the Python adapter (python/plateau_worker.py), on this machine:
+# --persistent through the Python adapter (python/plateau_bench/worker.py), on this machine:
 #  1. the seed's cpu_intensive_task (its pure-Python loop, iterations reduced so one task takes
 #     10-50 ms) over 1..2E workers, E the effective CPUs: speedup at 2 workers (target >= 1.85)
 #     and the recommendation (target: 2 on a 2-CPU machine); Python's start-up is in startup_s,
@@ -37,11 +37,11 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 task_s=$(cd "$tmp" && python3 -c 'import timeit, mymod; print(min(timeit.repeat("mymod.cpu_intensive_task(7)", globals=globals(), number=5, repeat=5)) / 5)')
 run() { (cd "$tmp" && "$bin" run --quiet --seed 1 --warmup 1 --repetitions "$reps" "$@"); }
 run --persistent --workers "1..$max" --tasks "$tasks" --out "$tmp/cpu" \
-  -- python3 -m plateau_worker mymod:cpu_intensive_task
+  -- python3 -m plateau_bench.worker mymod:cpu_intensive_task
 run --persistent --workers 2 --tasks "$noop_tasks" --chunk 1 --out "$tmp/ad1" \
-  -- python3 -m plateau_worker mymod:noop
+  -- python3 -m plateau_bench.worker mymod:noop
 run --persistent --workers 2 --tasks "$noop_tasks" --out "$tmp/adg" \
-  -- python3 -m plateau_worker mymod:noop
+  -- python3 -m plateau_bench.worker mymod:noop
 run --mode processes --workload tiny --work-ns 0 --workers 2 --tasks "$noop_tasks" --chunk 1 --out "$tmp/pr1"
 run --mode processes --workload tiny --work-ns 0 --workers 2 --tasks "$noop_tasks" --out "$tmp/prg"
 python3 scripts/pool_bench.py --max-workers 0 --overhead-workers 2 --reps "$reps" \

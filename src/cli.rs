@@ -76,7 +76,7 @@ plateau run --workers 1..16 --tasks 64\n  plateau run --workers 1,2,4,8 --iterat
 plateau run --workload io --workers 1..16        I/O-bound tasks scale past the cores\n  \
 plateau run --mode processes --workload memory   a process pool on the memory workload\n  \
 plateau run --tasks 64 -- python3 job.py {task}  your own job, once per task\n  \
-plateau run --persistent -- python3 -m plateau_worker mymod:task   your function in a warmed pool\n\n\
+plateau run --persistent -- python3 -m plateau_bench.worker mymod:task   your function in a warmed pool\n\n\
 Each worker count runs --warmup discarded batches and --repetitions kept batches of --tasks tasks,\n\
 visited in shuffled rounds so drift shows up as spread, not bias. Results are saved after every round.\n\
 Ctrl-C stops the sweep, keeps every finished batch and prints how to continue it with --resume DIR;\n\

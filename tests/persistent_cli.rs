@@ -1,5 +1,5 @@
 //! `plateau run --persistent` end to end over the worker protocol, with a POSIX shell worker
-//! (tests/fixtures/workers/echo_worker.sh) and the Python adapter (python/plateau_worker.py)
+//! (tests/fixtures/workers/echo_worker.sh) and the Python adapter (python/plateau_bench/worker.py)
 //! on tests/fixtures/workers/tasks.py: handshake, every task once, placeholders and
 //! environment, task errors, --keep-going, a dying worker, a garbage line, a hang under
 //! --timeout, a worker never ready, and targets the adapter cannot load.
@@ -94,7 +94,7 @@ fn the_python_adapter_runs_a_function_after_its_initializer() {
         "--",
         "python3",
         "-m",
-        "plateau_worker",
+        "plateau_bench.worker",
     ];
     let mut full = args.to_vec();
     full.extend(["tasks:square", "--init", "tasks:setup"]);
@@ -111,7 +111,13 @@ fn the_python_adapter_runs_a_function_after_its_initializer() {
 fn a_raising_function_fails_the_run_naming_the_task_and_the_exception() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let target = ["--", "python3", "-m", "plateau_worker", "tasks:fails_at_3"];
+    let target = [
+        "--",
+        "python3",
+        "-m",
+        "plateau_bench.worker",
+        "tasks:fails_at_3",
+    ];
     let mut args = vec!["--workers", "1", "--tasks", "6"];
     args.extend(target);
     let o = persistent(&out, &[], &args);
@@ -245,7 +251,7 @@ fn targets_the_adapter_cannot_load_are_reported_through_the_protocol() {
         ("tasks:missing", "AttributeError"),
         (
             "tasks:not_callable",
-            "TypeError: tasks:not_callable is not callable: it is 'int'",
+            "tasks:not_callable is not callable: it is 'int'",
         ),
         ("tasks", "is not MODULE:FUNCTION"),
     ]
@@ -260,7 +266,7 @@ fn targets_the_adapter_cannot_load_are_reported_through_the_protocol() {
             "--",
             "python3",
             "-m",
-            "plateau_worker",
+            "plateau_bench.worker",
             target,
         ];
         let o = persistent(&tmp.path().join(format!("out{n}")), &[], &args);

@@ -11,7 +11,7 @@ pub struct PersistentArgs {
     /// Run the command after `--` as a pool of long-lived workers, one process per worker,
     /// started and initialised before the clock; each reads task numbers on stdin and answers
     /// `ok` or `error MESSAGE` per task (docs/worker-protocol.md). Python functions:
-    /// `--persistent -- python3 -m plateau_worker mymod:func`.
+    /// `--persistent -- python3 -m plateau_bench.worker mymod:func`.
     #[arg(long)]
     pub persistent: bool,
 

@@ -20,7 +20,7 @@ pub fn wanted(args: &RunArgs) -> bool {
 pub fn spec(args: &RunArgs, workload_flags: bool) -> anyhow::Result<PersistentSpec> {
     if args.command.is_empty() {
         return Err(usage(
-            "--persistent needs the worker's command after --, e.g. plateau run --persistent -- python3 -m plateau_worker mymod:task",
+            "--persistent needs the worker's command after --, e.g. plateau run --persistent -- python3 -m plateau_bench.worker mymod:task",
         ));
     }
     if !matches!(args.mode, Mode::Threads | Mode::Persistent) {

@@ -50,7 +50,7 @@ impl PersistentSpec {
         }
     }
 
-    /// The command as messages quote it: "`python3 -m plateau_worker m:f`", cut short.
+    /// The command as messages quote it: "`python3 -m plateau_bench.worker m:f`", cut short.
     pub fn name(&self) -> String {
         let full = self.argv.join(" ");
         let cut: String = full.chars().take(NAME_CHARS).collect();
