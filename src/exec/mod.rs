@@ -12,6 +12,7 @@ pub mod command_workload;
 pub mod fake;
 pub mod groups;
 pub mod guard;
+pub mod latency;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;

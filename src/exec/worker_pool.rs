@@ -6,6 +6,7 @@
 //! processes executor (plateau's own workers) and the persistent executor (the user's command).
 
 use super::chunking::TaskQueue;
+use super::latency::{self, TaskTimes};
 use super::pool_proc::{Launch, WorkerProc};
 use super::protocol::{self, FromWorker, ToWorker};
 use super::rusage::Usage;
@@ -48,6 +49,8 @@ struct Lane {
     /// When the oldest task in flight started (for `--timeout`).
     front_since: Option<Instant>,
     finished: Option<Instant>,
+    /// Each task's time, from its start (the previous answer, or its send) to its answer.
+    times: TaskTimes,
 }
 
 impl Lane {
@@ -111,6 +114,7 @@ pub fn run_batch(
     sample.worker_peak_rss_bytes = peaks;
     sample.failed_tasks = opts.keep_going.then_some(failed);
     throttle::fill_delta(&mut sample, throttled_before, throttled_after);
+    latency::fill(&mut sample, pool.lanes.iter().map(|l| &l.times));
     Ok(sample)
 }
 
@@ -312,6 +316,9 @@ impl<'a> Pool<'a> {
             let lane = &mut self.lanes[i];
             let front = lane.claims.front_mut().expect("a task was in flight");
             front.start += 1;
+            if let Some(since) = lane.front_since {
+                lane.times.record(now.saturating_duration_since(since));
+            }
             lane.sent -= 1;
             lane.front_since = (lane.sent > 0).then_some(now);
             if front.is_empty() {
