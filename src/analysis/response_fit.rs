@@ -103,6 +103,7 @@ mod tests {
                 workers: *w,
                 tasks_per_sec: 1.0,
                 latency: l,
+                wall_s: 1.0,
             })
             .collect()
     }
