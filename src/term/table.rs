@@ -1,5 +1,5 @@
-//! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency)
-//! and the one-line summary under it. Pure: record in, text out.
+//! The terminal table of a run (workers, median time with CI, tasks/s, speedup, efficiency,
+//! and the p50 / p99 task latency when recorded) and the one-line summary under it. Pure: record in, text out.
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
@@ -12,10 +12,20 @@ pub fn render(record: &RunRecord) -> String {
     let m = &record.machine;
     let prov = Provenance::of(record);
     let peak = headline::peak(record).map(|m| m.workers);
+    // The latency column only for records that have latencies, so older tables read as before.
+    let has_latency = record
+        .points
+        .iter()
+        .any(|p| p.summary.as_ref().is_some_and(|s| s.latency.is_some()));
+    let latency_head = if has_latency {
+        format!("  {:>19}", "p50 / p99 latency")
+    } else {
+        String::new()
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}  note",
+        "{:>7}  {:>10}  {:>23}  {:>11}  {:>7}  {:>10}  {:>5}{latency_head}  note",
         "workers", "median", "95% CI of median", prov.unit, "speedup", "efficiency", "cv"
     );
     for p in &record.points {
@@ -55,9 +65,14 @@ pub fn render(record: &RunRecord) -> String {
         if disturbed > 0 {
             notes.push(format!("{disturbed} disturbed"));
         }
+        let latency = match (&s.latency, has_latency) {
+            (Some(l), _) => format!("  {:>19}", format!("{} / {}", secs(l.p50_s), secs(l.p99_s))),
+            (None, true) => format!("  {:>19}", "-"),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{:>7}  {:>10}  {:>23}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
+            "{:>7}  {:>10}  {:>23}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%{latency}  {}",
             p.workers,
             secs(s.median_s),
             format!("[{}, {}]", secs(s.ci95_s[0]), secs(s.ci95_s[1])),
