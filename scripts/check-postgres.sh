@@ -15,6 +15,9 @@
 #
 # Usage: scripts/check-postgres.sh                 (.ci/run calls it; K=4, 20 ms)
 #        PG_SLOTS=3 scripts/check-postgres.sh      another K
+#        PG_SLO=p99=30ms scripts/check-postgres.sh  with --latency-slo: checks the recommendation
+#                                                    is at most K and the verdict names the SLO
+#                                                    when it binds
 #        PLATEAU_KEEP=DIR scripts/check-postgres.sh   keeps plateau's run folder in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,8 +91,10 @@ timeout 300 "$work/venv/bin/pip" install -q 'psycopg[binary]' </dev/null
 
 echo "== plateau: K=$k slots of ${PG_SLOT_MS} ms, a persistent Python pool of 1..12 workers"
 export PYTHONPATH=$(pwd)/python:$(pwd)/examples/postgres
+slo=()
+if [ -n "${PG_SLO:-}" ]; then slo=(--latency-slo "$PG_SLO"); fi
 timeout 900 "$bin" run --persistent --workers 1..12 --repetitions 3 --warmup 1 --seed 1 \
-    --allow-concurrent --quiet --out "$work/run" -- "$work/venv/bin/python" -m plateau_worker "$target" \
+    "${slo[@]}" --allow-concurrent --quiet --out "$work/run" -- "$work/venv/bin/python" -m plateau_worker "$target" \
     </dev/null >"$work/plateau.txt" 2>&1 || { cat "$work/plateau.txt"; exit 1; }
 
 echo "== pgbench on the same server: the same transaction (slots.sql), then its own -S reads"
@@ -103,9 +108,10 @@ for c in 1 2 4 8 12; do
     echo "$c $same $reads" >>"$work/pgbench.txt"
 done
 
-python3 - "$work/run/results.json" "$work/pgbench.txt" "$k" <<'PY'
+python3 - "$work/run/results.json" "$work/pgbench.txt" "$k" "${PG_SLO:-}" <<'PY'
 import json, sys
 record = json.load(open(sys.argv[1]))
+slo = sys.argv[4]
 pgbench = {f[0]: f[1:] for f in (line.split() for line in open(sys.argv[2])) if len(f) == 3}
 k = int(sys.argv[3])
 a = record["analysis"]
@@ -120,8 +126,15 @@ for w, p in sorted(points.items()):
 print()
 print("verdict:", a["verdict"])
 fails = []
-if a["recommended_workers"] != k:
+if not slo and a["recommended_workers"] != k:
     fails.append(f"recommended {a['recommended_workers']} workers, not K = {k}")
+if slo:
+    s = a["latency"]["slo"]
+    print(f"SLO {slo}: binds {s['binds']}, met at {s['meeting']}, recommended {a['recommended_workers']}")
+    if a["recommended_workers"] > k:
+        fails.append(f"recommended {a['recommended_workers']} workers under the SLO, above K = {k}")
+    if s["binds"] == "slo" and "the SLO binds" not in a["verdict"]:
+        fails.append("the SLO binds but the verdict does not say so")
 p50 = lambda w: points[w]["summary"]["latency"]["p50_s"]
 if k in points and 2 * k in points:
     ratio = p50(2 * k) / p50(k)
