@@ -53,10 +53,11 @@ fi
 
 if [ -n "$against" ]; then
     echo "== the default cpu run against $against, $rounds interleaved rounds"
-    git worktree add --detach "$tmp/base" "$against" >/dev/null
+    # An export of REF's files (no git worktree), built in its own target folder.
+    mkdir -p "$tmp/base"
+    git archive "$against" | tar -x -C "$tmp/base"
     (cd "$tmp/base" && cargo build --release --quiet)
     scripts/interleave-runs.sh --baseline-bin "$tmp/base/target/release/plateau" \
         --candidate-bin "$bin" --rounds "$rounds" --out "$tmp/gate" -- --workers "1..$eff"
     "$bin" compare "$tmp/gate/baseline.json" "$tmp/gate/candidate.json" || true
-    git worktree remove --force "$tmp/base"
 fi
