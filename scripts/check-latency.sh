@@ -3,7 +3,8 @@
 #  1. the io workload (`--workload io --workers 1,2,4,8 -r 3`): p50 at 1 worker against --io-ms
 #     (within 15%) and Little's law at every count (tasks in flight within 10% of the workers);
 #  2. with --bench: the dispatch bench's latency_record group (a no-op task bare and timed);
-#  3. with --against REF: the default cpu run of this build against REF's (a git commit before
+#  3. with --against REF: the default cpu workload (240 tasks per batch, so the rounds merge) of
+#     this build against REF's (a git commit before
 #     the recording), rounds interleaved (scripts/interleave-runs.sh), then `plateau compare`.
 # Usage: scripts/check-latency.sh [--io-ms MS] [--bench] [--against REF] [--rounds N]
 # Not a test: a measurement. Exits 1 when a figure of 1 is off.
@@ -58,6 +59,6 @@ if [ -n "$against" ]; then
     git archive "$against" | tar -x -C "$tmp/base"
     (cd "$tmp/base" && cargo build --release --quiet)
     scripts/interleave-runs.sh --baseline-bin "$tmp/base/target/release/plateau" \
-        --candidate-bin "$bin" --rounds "$rounds" --out "$tmp/gate" -- --workers "1..$eff"
+        --candidate-bin "$bin" --rounds "$rounds" --out "$tmp/gate" -- --workers "1..$eff" --tasks 240
     "$bin" compare "$tmp/gate/baseline.json" "$tmp/gate/candidate.json" || true
 fi
