@@ -4,8 +4,8 @@
 #     (within 15%) and Little's law at every count (tasks in flight within 10% of the workers);
 #  2. with --bench: the dispatch bench's latency_record group (a no-op task bare and timed);
 #  3. with --against REF: the default cpu workload (240 tasks per batch, so the rounds merge) of
-#     this build against REF's (a git commit before
-#     the recording), rounds interleaved (scripts/interleave-runs.sh), then `plateau compare`.
+#     this build against REF's (a git commit before the recording), rounds interleaved
+#     (scripts/interleave-runs.sh), then `plateau compare`.
 # Usage: scripts/check-latency.sh [--io-ms MS] [--bench] [--against REF] [--rounds N]
 # Not a test: a measurement. Exits 1 when a figure of 1 is off.
 set -euo pipefail
