@@ -10,7 +10,7 @@
 # Not a test: a measurement. Exits 1 when a figure of 1 is off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-io_ms=20; bench=0; against=""; rounds=5
+io_ms=20; bench=0; against=""; rounds=6
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --io-ms) io_ms="$2"; shift 2 ;;
