@@ -4,11 +4,15 @@
 //! `wall_s` as plateau measures it (start-up excluded, as rayon's pool is built beforehand),
 //! so the reported throughput's inverse is the amortized cost per task.
 //!
+//! `latency_record` isolates what the latency recording adds to one task: the same no-op task
+//! called bare and through `TaskTimes::time` (two clock reads and a histogram increment).
+//!
 //! Run: `cargo bench --bench dispatch`. Per task = 1 / (elements per second).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use plateau::cancel::CancelToken;
 use plateau::exec::chunking::Chunking;
+use plateau::exec::latency::TaskTimes;
 use plateau::exec::processes::ProcessesExecutor;
 use plateau::exec::threads::ThreadsExecutor;
 use plateau::exec::{BatchSpec, Executor, Schedule};
@@ -111,5 +115,19 @@ fn processes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, threads_vs_rayon, processes);
+fn latency_record(c: &mut Criterion) {
+    let w = noop();
+    let mut group = c.benchmark_group("latency_record");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("bare_task", |b| {
+        b.iter(|| w.run_task(std::hint::black_box(7)))
+    });
+    let mut times = TaskTimes::new();
+    group.bench_function("timed_task", |b| {
+        b.iter(|| times.time(|| w.run_task(std::hint::black_box(7))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, threads_vs_rayon, processes, latency_record);
 criterion_main!(benches);

@@ -179,6 +179,11 @@ run --target-ci 2
 run --tolerance 5
 run --tolerance 150%
 run --retrograde-threshold -2%
+run --latency-slo 50ms
+run --latency-slo p95=50ms
+run --latency-slo p99=50
+run --latency-slo p99=0ms
+run --latency-slo p99=-5ms
 run --target-ci 2% --max-time 0
 run --target-ci 2% --max-time -5m
 run --target-ci 2% --max-time 10x

@@ -321,6 +321,12 @@ pub struct AnalysisArgs {
         value_parser = limits::RETROGRADE_THRESHOLD.parser()
     )]
     pub retrograde_threshold: Percent,
+
+    /// A latency objective, PERCENTILE=LIMIT with p50, p90, p99 or p999 (e.g. p99=50ms): the
+    /// recommendation is the fewest workers within --tolerance of the best throughput among the
+    /// counts that meet it.
+    #[arg(long, value_name = "P=LIMIT", value_parser = crate::units::latency_slo::parse)]
+    pub latency_slo: Option<crate::units::latency_slo::LatencySlo>,
 }
 
 /// Flags of `plateau analyze`.

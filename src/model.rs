@@ -19,6 +19,10 @@ mod fits;
 pub use fits::{AmdahlFit, KarpFlatt, UslConstraint, UslFit};
 mod emulated;
 pub use emulated::{EmulatedShape, Emulation, EmulationMethod};
+mod latency;
+pub use latency::{
+    LatencyAnalysis, LatencySummary, LittleCheck, Percentile, ResponseFit, SloOutcome, SloRecord,
+};
 mod machine;
 pub use machine::{BindingLimit, HostLimits, MachineInfo, MemoryLimitKind};
 mod memory;
@@ -265,6 +269,19 @@ pub struct Sample {
     /// a disturbed batch is left out of the summary and the decision while undisturbed ones exist.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disturbed: bool,
+    /// Median time of one task in the batch, seconds: a worker's own time from taking a task to
+    /// finishing it (service time in a closed loop, not a response time under an arrival rate).
+    /// Absent in files written before plateau recorded latencies, and for imports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p50_s: Option<f64>,
+    /// 99th percentile of the batch's task times, seconds; absent like `p50_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_s: Option<f64>,
+    /// Every task time of the batch as an HDR histogram (HdrHistogram's V2 encoding, base64; 1 ns
+    /// to 1 h at 2 significant digits), so the kept batches of a count can be merged; absent
+    /// like `p50_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_histogram: Option<String>,
 }
 
 /// Statistics of one worker count's samples.
@@ -294,6 +311,10 @@ pub struct Summary {
     pub speedup: f64,
     /// Speedup divided by the worker count.
     pub efficiency: f64,
+    /// Task latency over the kept batches (their histograms merged); absent when no batch
+    /// recorded latencies (older files, imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySummary>,
 }
 
 /// The scaling analysis: where throughput peaks and plateaus, and how many workers to run.
@@ -329,6 +350,10 @@ pub struct Analysis {
     /// record has no memory limit (older files, imports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemoryAnalysis>,
+    /// Little's law, the response-time fit and the latency SLO; absent when no count recorded
+    /// latencies (older files, imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyAnalysis>,
 }
 
 /// The best worker count and its throughput.

@@ -49,6 +49,25 @@ pub fn secs(s: f64) -> String {
     }
 }
 
+/// Seconds for a sentence, to two or three significant digits: `40 ms`, `2.5 ms`, `850 µs`,
+/// `1.20 s`.
+pub fn short_secs(s: f64) -> String {
+    let (v, unit) = if s >= 1.0 {
+        (s, "s")
+    } else if s >= 1e-3 {
+        (s * 1e3, "ms")
+    } else {
+        (s * 1e6, "µs")
+    };
+    if v >= 10.0 || v == 0.0 {
+        format!("{v:.0} {unit}")
+    } else if unit == "s" {
+        format!("{v:.2} {unit}")
+    } else {
+        format!("{v:.1} {unit}")
+    }
+}
+
 /// A duration as a short string in the duration flags' own grammar: `250us`, `500ms`, `90s` as
 /// `1m 30s`, `10m`, `1h 30m`, `168h`. Below a second it rounds down to whole units.
 pub fn show_duration(d: Duration) -> String {
@@ -92,6 +111,15 @@ mod tests {
         assert_eq!(secs(1.23456), "1.235 s");
         assert_eq!(secs(0.0123), "12.30 ms");
         assert_eq!(secs(0.0000123), "12.3 µs");
+    }
+
+    #[test]
+    fn short_seconds_read_in_a_sentence() {
+        assert_eq!(short_secs(0.04), "40 ms");
+        assert_eq!(short_secs(0.0025), "2.5 ms");
+        assert_eq!(short_secs(0.00085), "850 µs");
+        assert_eq!(short_secs(1.2), "1.20 s");
+        assert_eq!(short_secs(0.0), "0 µs");
     }
 
     #[test]

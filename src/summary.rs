@@ -1,6 +1,8 @@
 //! Turns a point's raw samples into its `Summary` (median, CI, throughput, speedup, efficiency).
 //! Pure: samples in, summaries out.
 
+pub mod latency;
+
 use crate::model::{Point, Summary};
 use crate::rng::{Stream, derive};
 use crate::stats::Sorted;
@@ -29,6 +31,7 @@ pub fn summarize_walls(walls: &[f64], tasks: u64, seed: u64) -> Option<Summary> 
         tasks_per_sec_ci95: [per_sec(ci.hi), per_sec(ci.lo)],
         speedup: 0.0,
         efficiency: 0.0,
+        latency: None,
     })
 }
 
@@ -75,6 +78,10 @@ pub fn summarize_points(points: &mut [Point], tasks: u64, seed: u64) {
         // A seed per worker count keeps each CI independent of the others' sample counts.
         let own = p.tasks_or(tasks);
         p.summary = summarize_walls(&walls, own, derive(seed, Stream::Count(p.workers)));
+        let kept = p.samples.iter().filter(|s| !clean || !s.disturbed);
+        if let Some(s) = p.summary.as_mut() {
+            s.latency = latency::summarize(kept);
+        }
     }
     let base = points
         .iter()

@@ -212,6 +212,7 @@ pub fn analysis(peak: Peak, recommended: usize) -> Analysis {
         decision: None,
         regions: None,
         memory: None,
+        latency: None,
     }
 }
 

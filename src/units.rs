@@ -15,6 +15,8 @@
 //! Numbers in both are plain decimals (`12`, `1.5`, `.5`): no exponent, no `+`, no `inf`. A
 //! minus sign is read, so that `-5m` is told it is out of range rather than unreadable.
 
+pub mod latency_slo;
+
 use crate::error::FlagError;
 use crate::numbers::show_duration;
 use std::time::Duration;

@@ -336,7 +336,9 @@ fn a_run_writes_its_report_and_summary_with_its_analysis() {
         .assert()
         .success();
     let html = read(out.join("report.html"));
-    assert_eq!(html.matches("<svg").count(), 1);
+    // The chart and, since every run records task latencies, the latency chart.
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("id=\"latency\""), "the latency section");
     assert!(!html.contains("No scaling analysis in this file"));
     assert!(
         html.contains("Recommended"),

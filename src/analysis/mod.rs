@@ -10,16 +10,20 @@ pub mod amdahl;
 pub mod data_notes;
 pub mod decided;
 pub mod karp_flatt;
+pub mod latency;
 pub mod lm;
 pub mod memory;
 pub mod regions;
+mod response_fit;
 pub mod shape;
+mod slo;
 pub mod usl;
 pub mod verdict;
 pub mod verdict_noise;
 pub mod warning;
 mod warning_data;
 mod warning_decision;
+mod warning_latency;
 mod warning_machine;
 pub mod warnings;
 pub mod warnings_noise;
@@ -34,6 +38,8 @@ pub struct AnalysisOptions {
     pub tolerance: f64,
     /// Fraction below the peak from which a count above it is oversubscribed (0.02 = 2%).
     pub retrograde_threshold: f64,
+    /// `--latency-slo`: the recommendation must meet it (see `slo`).
+    pub latency_slo: Option<crate::units::latency_slo::LatencySlo>,
 }
 
 impl Default for AnalysisOptions {
@@ -41,6 +47,7 @@ impl Default for AnalysisOptions {
         Self {
             tolerance: 0.05,
             retrograde_threshold: 0.02,
+            latency_slo: None,
         }
     }
 }
@@ -159,6 +166,13 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
         }
         None => (shape.plateau_from, verdict),
     };
+    let given = latency::Given {
+        record,
+        obs: &obs,
+        plateau_from: shape.plateau_from,
+        opts,
+    };
+    let added = latency::add(&given, recommended, verdict, &mut warnings);
     Some(Analysis {
         peak: Peak {
             workers: shape.peak.workers,
@@ -169,17 +183,18 @@ pub fn analyze(record: &RunRecord, opts: &AnalysisOptions) -> Option<Analysis> {
             to_workers: shape.plateau_to,
             tolerance: opts.tolerance,
         },
-        recommended_workers: recommended,
+        recommended_workers: added.recommended,
         oversubscribed_from: shape.oversubscribed_from,
         retrograde_drop: shape.retrograde_drop,
         amdahl: fitted.amdahl,
         usl: fitted.usl,
         karp_flatt,
-        verdict,
+        verdict: added.verdict,
         warnings: warnings.iter().map(ToString::to_string).collect(),
         decision: decision_record,
         regions: Some(fitted.regions),
         memory,
+        latency: added.latency,
     })
 }
 
@@ -319,7 +334,7 @@ mod tests {
             let points: Vec<(usize, Vec<f64>)> =
                 pts.into_iter().enumerate().map(|(i, w)| (1 + 3 * i, w)).collect();
             let mut r = record_from_samples(&points, 24, 4);
-            let opts = AnalysisOptions { tolerance: tol, retrograde_threshold: thr };
+            let opts = AnalysisOptions { tolerance: tol, retrograde_threshold: thr, latency_slo: None };
             r.analysis = analyze(&r, &opts);
             let a = r.analysis.as_ref().unwrap();
             prop_assert!(a.peak.tasks_per_sec.is_finite());

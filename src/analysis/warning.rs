@@ -2,8 +2,10 @@
 //! that carries its figures, and the one `Display` that writes each as the sentence results.json,
 //! the reports and the terminal show. The sentences themselves are written, by idea, in
 //! `warning_data` (the measurements, the data and the fits), `warning_machine` (the machine the
-//! run used) and `warning_decision` (the decision's disturbed batches, stability and faults).
+//! run used), `warning_decision` (the decision's disturbed batches, stability and faults) and
+//! `warning_latency` (Little's law).
 
+use super::warning_latency as latency;
 use super::{warning_data as data, warning_decision as decision, warning_machine as machine};
 use std::fmt;
 
@@ -60,6 +62,9 @@ pub enum Warning {
     Unstable { stability: f64 },
     /// CPU-bound counts that measured a speedup above the CPUs available.
     MeasurementFault { workers: Vec<usize> },
+    /// Counts where tasks in flight by Little's law (throughput x mean latency) differ from the
+    /// workers by more than 10%: (workers, in flight / workers).
+    LittleLaw { counts: Vec<(usize, f64)> },
 }
 
 /// The disturbed batches of one worker count, summed up for `Warning::Disturbed`.
@@ -115,6 +120,7 @@ impl fmt::Display for Warning {
             Disturbed { counts } => decision::disturbed(f, counts),
             Unstable { stability } => decision::unstable(f, *stability),
             MeasurementFault { workers } => decision::measurement_fault(f, workers),
+            LittleLaw { counts } => latency::little_law(f, counts),
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<
     };
     let mut record = import::record::to_record(files, &ctx, crate::machine::detect)?;
     summarize_points(&mut record.points, record.config.tasks, record.config.seed);
+    refuse_slo_without_latencies(&record, &config)?;
     record.analysis = crate::analysis::analyze(&record, &config.analysis);
 
     let existing = if config.replace {
@@ -50,4 +51,33 @@ pub fn analyze(args: &AnalyzeArgs, command_line: Vec<String>) -> anyhow::Result<
     } else {
         print_stdout(&super::written_text(&record, &[], &out))
     }
+}
+
+/// `--latency-slo` needs task latencies, which only plateau's own runs record: refused before
+/// anything is written when no point of the input has them.
+fn refuse_slo_without_latencies(
+    record: &crate::model::RunRecord,
+    config: &AnalyzeConfig,
+) -> anyhow::Result<()> {
+    let Some(slo) = config.analysis.latency_slo else {
+        return Ok(());
+    };
+    let has = record
+        .points
+        .iter()
+        .any(|p| p.summary.as_ref().is_some_and(|s| s.latency.is_some()));
+    if has {
+        return Ok(());
+    }
+    let files: Vec<String> = config
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    Err(crate::error::usage(format!(
+        "--latency-slo {} needs task latencies, and {} holds none (only a results.json from a \
+plateau run that records them does); drop --latency-slo to analyse throughput alone",
+        slo.to_string().replace(" <= ", "="),
+        files.join(", ")
+    )))
 }

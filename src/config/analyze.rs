@@ -63,5 +63,6 @@ pub fn analysis_options(args: &AnalysisArgs) -> AnalysisOptions {
     AnalysisOptions {
         tolerance: args.tolerance.fraction(),
         retrograde_threshold: args.retrograde_threshold.fraction(),
+        latency_slo: args.latency_slo,
     }
 }

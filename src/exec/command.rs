@@ -8,6 +8,7 @@ use super::command_spec::Outcome;
 use super::command_spec::stderr_file;
 pub use super::command_spec::{CommandSpec, substitute};
 pub use super::command_workload::CommandWorkload;
+use super::latency::{self, TaskTimes};
 use super::rusage::Usage;
 use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
@@ -39,6 +40,7 @@ struct Tally {
     failed: u64,
     leftovers: u64,
     finished: Option<Instant>,
+    times: TaskTimes,
 }
 
 struct Shared<'a> {
@@ -69,8 +71,11 @@ impl<'a> Shared<'a> {
     }
 
     /// Worker i's loop: one child at a time until the tasks run out or the batch stops.
-    fn work(&self, i: usize) -> Tally {
-        let mut tally = Tally::default();
+    fn work(&self, i: usize, times: TaskTimes) -> Tally {
+        let mut tally = Tally {
+            times,
+            ..Tally::default()
+        };
         let stderr = match stderr_file(&self.dir.join(format!("stderr-{i}"))) {
             Ok(f) => f,
             Err(e) => {
@@ -90,7 +95,9 @@ impl<'a> Shared<'a> {
             if task >= self.batch.tasks || self.stopping() {
                 break;
             }
-            let run = self.spec.run(task, i, &stderr, Some(&self.watch));
+            let run = tally
+                .times
+                .time(|| self.spec.run(task, i, &stderr, Some(&self.watch)));
             tally.usage.add(&run.usage);
             tally.leftovers += run.leftovers;
             match run.outcome {
@@ -134,7 +141,9 @@ impl<'a> Shared<'a> {
     ) -> Vec<std::thread::ScopedJoinHandle<'scope, Tally>> {
         let (handles, failed) =
             start_gate::spawn_workers(scope, "plateau-command", self.batch, &self.gate, |i| {
-                move || self.work(i)
+                // Allocated before the clock starts: recording a task never allocates.
+                let times = TaskTimes::new();
+                move || self.work(i, times)
             });
         if let Some(reason) = failed {
             self.stop.fail(TaskError { task: 0, reason });
@@ -165,6 +174,7 @@ fn sample_of(tallies: &[Tally], released: Released<()>, keep_going: bool) -> Sam
     sample.failed_tasks = keep_going.then(|| tallies.iter().map(|t| t.failed).sum());
     let leftovers: u64 = tallies.iter().map(|t| t.leftovers).sum();
     sample.leftover_processes = (leftovers > 0).then_some(leftovers);
+    latency::fill(&mut sample, tallies.iter().map(|t| &t.times));
     sample
 }
 

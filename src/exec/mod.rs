@@ -14,6 +14,7 @@ pub mod fake;
 pub mod groups;
 pub mod guard;
 pub mod lines;
+pub mod latency;
 pub mod memory_guard;
 pub mod persistent;
 pub mod pool_proc;

@@ -2,6 +2,7 @@
 //! chunks of tasks from a shared counter (dynamic) or a fixed contiguous share (static).
 
 use super::chunking::{TaskQueue, static_share};
+use super::latency::{self, TaskTimes};
 use super::rusage::{self, Who};
 use super::start_gate::{self, Gate, Released};
 use super::stop::Stop;
@@ -40,11 +41,14 @@ impl Executor for ThreadsExecutor {
             Ok::<_, BatchError>((join_workers(handles, &shared)?, released))
         })?;
         let used = rusage::read(Who::SelfProcess).since(&released.read);
-        let sample = released.clock.finish(finishes.into_iter().max(), &used);
+        let mut sample = released
+            .clock
+            .finish(finishes.iter().map(|f| f.0).max(), &used);
         shared.stop.outcome(&spec.cancel)?;
         workload
             .end_batch(spec.tasks)
             .map_err(BatchError::BatchCheck)?;
+        latency::fill(&mut sample, finishes.iter().map(|f| &f.1));
         Ok(sample)
     }
 }
@@ -56,12 +60,14 @@ fn spawn_workers<'scope, 'env>(
     spec: &'env BatchSpec,
     shared: &'env Shared,
     workload: &'env SharedWorkload,
-) -> Result<Vec<std::thread::ScopedJoinHandle<'scope, Instant>>, BatchError> {
+) -> Result<Vec<std::thread::ScopedJoinHandle<'scope, Finish>>, BatchError> {
     let (handles, failed) =
         start_gate::spawn_workers(scope, "plateau-worker", spec, &shared.gate, |i| {
+            // Allocated here, before the clock starts: recording a task never allocates.
+            let mut times = TaskTimes::new();
             move || {
-                work(spec, i, shared, workload.as_ref());
-                Instant::now()
+                work(spec, i, shared, workload.as_ref(), &mut times);
+                (Instant::now(), times)
             }
         });
     match failed {
@@ -88,11 +94,14 @@ fn release(
     })
 }
 
-/// Each worker's finish time, or the first panic (after which the others are told to stop).
+/// A worker's finish time and its tasks' times.
+type Finish = (Instant, TaskTimes);
+
+/// Each worker's finish, or the first panic (after which the others are told to stop).
 fn join_workers(
-    handles: Vec<std::thread::ScopedJoinHandle<'_, Instant>>,
+    handles: Vec<std::thread::ScopedJoinHandle<'_, Finish>>,
     shared: &Shared,
-) -> Result<Vec<Instant>, BatchError> {
+) -> Result<Vec<Finish>, BatchError> {
     let mut finishes = Vec::with_capacity(handles.len());
     let mut died = None;
     for (i, h) in handles.into_iter().enumerate() {
@@ -110,12 +119,18 @@ fn join_workers(
     died.map_or(Ok(finishes), Err)
 }
 
-fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workload::Workload) {
-    let run = |task: u64| -> bool {
+fn work(
+    spec: &BatchSpec,
+    i: usize,
+    shared: &Shared,
+    workload: &dyn crate::workload::Workload,
+    times: &mut TaskTimes,
+) {
+    let mut run = |task: u64| -> bool {
         if shared.stop.is_set() || spec.cancel.is_cancelled() {
             return false;
         }
-        if let Err(e) = workload.run_task(task) {
+        if let Err(e) = times.time(|| workload.run_task(task)) {
             shared.stop.fail(e);
             return false;
         }
@@ -124,7 +139,7 @@ fn work(spec: &BatchSpec, i: usize, shared: &Shared, workload: &dyn crate::workl
     match spec.schedule {
         Schedule::Dynamic => {
             while let Some(chunk) = shared.queue.claim() {
-                if !chunk.into_iter().all(&run) {
+                if !chunk.into_iter().all(&mut run) {
                     break;
                 }
             }

@@ -12,6 +12,7 @@
 use super::batch_clock::BatchClock;
 use super::chunking::{TaskQueue, static_share};
 use super::lines::MAX_LINE_BYTES;
+use super::latency::{self, TaskTimes};
 use super::pool_proc::{Launch, WorkerProc};
 use super::pool_wait::{self, Gone, Line, POLL_MS};
 use super::protocol::{self, FromWorker, ToWorker};
@@ -55,6 +56,8 @@ struct Lane {
     /// When the oldest task in flight started (for `--timeout`).
     front_since: Option<Instant>,
     finished: Option<Instant>,
+    /// Each task's time, from its start (the previous answer, or its send) to its answer.
+    times: TaskTimes,
 }
 
 impl Lane {
@@ -105,6 +108,7 @@ pub fn run_batch(
     pool.check_all_read()?;
     sample.worker_peak_rss_bytes = pool.quit()?;
     sample.failed_tasks = opts.keep_going.then_some(failed);
+    latency::fill(&mut sample, pool.lanes.iter().map(|l| &l.times));
     Ok(sample)
 }
 
@@ -378,6 +382,9 @@ impl<'a> Pool<'a> {
             let lane = &mut self.lanes[i];
             let front = lane.claims.front_mut().expect("a task was in flight");
             front.start += 1;
+            if let Some(since) = lane.front_since {
+                lane.times.record(now.saturating_duration_since(since));
+            }
             lane.sent -= 1;
             lane.front_since = (lane.sent > 0).then_some(now);
             if front.is_empty() {

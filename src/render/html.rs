@@ -15,6 +15,7 @@ use minijinja::value::Serde;
 /// and method.
 pub fn render_single(record: &RunRecord) -> anyhow::Result<String> {
     let svg = chart::render(record)?;
+    let latency = crate::render::latency_chart::render(record).transpose()?;
     templates::render(
         "report.html",
         context! {
@@ -22,6 +23,7 @@ pub fn render_single(record: &RunRecord) -> anyhow::Result<String> {
             generator => generator(),
             run => Serde(view::run_view(record)),
             chart => trusted_markup(svg),
+            latency_chart => latency.map(trusted_markup),
         },
     )
 }

@@ -16,6 +16,8 @@ pub mod gate_md;
 pub mod headline;
 pub mod html;
 pub mod intervals;
+pub mod latency_chart;
+pub mod latency_text;
 pub mod markdown;
 pub mod overlay_chart;
 pub mod pick;

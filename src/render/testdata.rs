@@ -38,6 +38,7 @@ pub fn record() -> RunRecord {
                     tasks_per_sec: tps,
                     tasks_per_sec_ci95: [tps / 1.02, tps / 0.98],
                     speedup,
+                    latency: None,
                     efficiency: speedup / workers as f64,
                 }),
                 skipped_for_memory: None,

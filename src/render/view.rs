@@ -37,6 +37,10 @@ pub struct PointRow {
     pub voluntary_ctx: String,
     /// Median involuntary context switches per batch.
     pub involuntary_ctx: String,
+    /// Median task latency over the kept batches ("-" when not recorded).
+    pub p50: String,
+    /// 99th percentile of task latency ("-" when not recorded).
+    pub p99: String,
     /// Notes: recommended, peak, physical cores, effective CPUs.
     pub notes: String,
     /// True for the recommended (or peak) row, which the page highlights.
@@ -75,6 +79,11 @@ pub struct RunView {
     pub interrupted: bool,
     /// The table of points.
     pub rows: Vec<PointRow>,
+    /// True when some point recorded task latencies: the table shows p50 and p99, the report
+    /// its latency chart.
+    pub has_latency: bool,
+    /// Little's law and the response-time fit in sentences (empty without latencies).
+    pub latency_notes: Vec<String>,
     /// Peak, plateau and oversubscription in sentences (empty without analysis).
     pub shape: Vec<String>,
     /// The fits and their meaning (empty without analysis).
@@ -148,6 +157,8 @@ pub fn run_view(record: &RunRecord) -> RunView {
             .iter()
             .map(|p| point_row(p, record, chosen.map(|c| c.workers)))
             .collect(),
+        has_latency: super::latency_text::has_latency(record),
+        latency_notes: analysis.map(super::latency_text::notes).unwrap_or_default(),
         shape: analysis.map(fits_text::shape_lines).unwrap_or_default(),
         fits: analysis.map(fits_text::fit_lines).unwrap_or_default(),
         warnings,
@@ -191,6 +202,15 @@ fn recommendation(chosen: Option<&Chosen>, record: &RunRecord) -> String {
             c.efficiency * 100.0
         ),
     }
+}
+
+/// A percentile of a summary's latency as text, or "-".
+fn latency_of(
+    s: Option<&crate::model::Summary>,
+    f: fn(&crate::model::LatencySummary) -> f64,
+) -> String {
+    s.and_then(|s| s.latency.as_ref())
+        .map_or_else(|| "-".to_string(), |l| secs(f(l)))
 }
 
 fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
@@ -251,6 +271,8 @@ fn point_row(p: &Point, record: &RunRecord, chosen: Option<usize>) -> PointRow {
         cv: s
             .map(|s| format!("{:.1}%", s.cv * 100.0))
             .unwrap_or_else(dash),
+        p50: latency_of(s, |l| l.p50_s),
+        p99: latency_of(s, |l| l.p99_s),
         voluntary_ctx: median_of(|s| s.voluntary_ctx_switches),
         involuntary_ctx: median_of(|s| s.involuntary_ctx_switches),
         notes: if s.is_none() {

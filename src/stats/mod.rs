@@ -4,6 +4,7 @@
 
 pub mod betting;
 pub mod bootstrap;
+pub mod histogram;
 pub mod holm;
 pub mod mann_whitney;
 pub mod ratio_ci;

@@ -167,6 +167,7 @@ mod tests {
     const OPTS: AnalysisOptions = AnalysisOptions {
         tolerance: 0.05,
         retrograde_threshold: 0.02,
+        latency_slo: None,
     };
 
     fn spec(target: f64, secs: u64) -> Policy<'static> {

@@ -1,6 +1,6 @@
 //! The terminal table of a run (workers, median time, the decision's within-round CI, tasks/s,
-//! speedup, efficiency) and what is said under it: the answer in one sentence, then the
-//! reasons. Pure: record in, text out.
+//! speedup, efficiency, and the p50 / p99 task latency when recorded) and what is said under
+//! it: the answer in one sentence, then the reasons. Pure: record in, text out.
 
 use crate::analysis::Provenance;
 use crate::model::RunRecord;
@@ -15,10 +15,20 @@ pub fn render(record: &RunRecord) -> String {
     let m = &record.machine;
     let prov = Provenance::of(record);
     let peak = headline::peak(record).map(|m| m.workers);
+    // The latency column only for records that have latencies, so older tables read as before.
+    let has_latency = record
+        .points
+        .iter()
+        .any(|p| p.summary.as_ref().is_some_and(|s| s.latency.is_some()));
+    let latency_head = if has_latency {
+        format!("  {:>19}", "p50 / p99 latency")
+    } else {
+        String::new()
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>7}  {:>10}  {:>15}  {:>11}  {:>7}  {:>10}  {:>5}  note",
+        "{:>7}  {:>10}  {:>15}  {:>11}  {:>7}  {:>10}  {:>5}{latency_head}  note",
         "workers",
         "median",
         intervals::WITHIN_ROUNDS,
@@ -61,9 +71,14 @@ pub fn render(record: &RunRecord) -> String {
         if disturbed > 0 {
             notes.push(format!("{disturbed} disturbed"));
         }
+        let latency = match (&s.latency, has_latency) {
+            (Some(l), _) => format!("  {:>19}", format!("{} / {}", secs(l.p50_s), secs(l.p99_s))),
+            (None, true) => format!("  {:>19}", "-"),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{:>7}  {:>10}  {:>15}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%  {}",
+            "{:>7}  {:>10}  {:>15}  {:>11}  {:>6.2}x  {:>9.0}%  {:>4.1}%{latency}  {}",
             p.workers,
             secs(s.median_s),
             intervals::within_rounds(record, p),
