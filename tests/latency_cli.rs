@@ -106,7 +106,7 @@ fn processes_commands_and_persistent_workers_record_latency_too() {
             .current_dir(fixture("workers"))
             .env("PYTHONPATH", repo().join("python"))
             .args(["--workers", "1,2", "--tasks", "8", "--persistent", "--"])
-            .args(["python3", "-m", "plateau_worker", "tasks:nap"]),
+            .args(["python3", "-m", "plateau_bench.worker", "tasks:nap"]),
     );
     assert!(
         latencies(&results(&pers))

@@ -14,7 +14,9 @@ use common::repo;
 fn the_python_suite_passes_against_this_build() {
     let python = repo().join("python");
     let o = std::process::Command::new("python3")
-        .args(["-m", "unittest", "discover", "-s", "tests", "-t", "tests"])
+        .args([
+            "-m", "unittest", "-v", "discover", "-s", "tests", "-t", "tests",
+        ])
         .current_dir(&python)
         .env("PYTHONPATH", &python)
         .env("PLATEAU_BIN", path())
@@ -24,7 +26,14 @@ fn the_python_suite_passes_against_this_build() {
         .expect("python3 runs");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    // Every test ran: none was skipped for want of the binary.
-    assert!(!err.contains("skipped"), "{err}");
+    // Every test ran: none was skipped for want of the binary. Only the notebook case may
+    // skip, where the machine has no cloudpickle (it is optional; check-wheel.sh installs it).
+    let skips: Vec<&str> = err.lines().filter(|l| l.contains("skipped '")).collect();
+    assert!(
+        skips
+            .iter()
+            .all(|l| l.contains("cloudpickle is not installed")),
+        "{err}"
+    );
     assert!(err.contains("\nOK"), "{err}");
 }

@@ -20,7 +20,7 @@ from . import flags, targets
 from .result import SweepResult
 
 # A task's failure as plateau states it: "task 3: ValueError: task 3 is refused (worker 0, ...".
-_TASK_FAILED = re.compile(r"\btask (\d+): ([A-Za-z_][\w.]*)(?:: (.*?))? \(worker \d+, pid ")
+_TASK_FAILED = re.compile(r"\btask (\d+)(?: failed)?: ([A-Za-z_][\w.]*)(?:: (.*?))? \(worker \d+, pid ")
 
 
 class PlateauError(RuntimeError):

@@ -75,7 +75,7 @@ class InModule(Folder):
             sweep(fails_at_3, out=os.path.join(self.dir, "run"), **dict(QUICK, tasks=6))
         e = caught.exception
         self.assertEqual((e.task, e.exc_type, e.exc_message), (3, "ValueError", "task 3 is refused"))
-        self.assertIn("task 3: ValueError: task 3 is refused", str(e))
+        self.assertIn("task 3 failed: ValueError: task 3 is refused", str(e))
         self.assertEqual(e.path, os.path.join(self.dir, "run"))
 
     @needs_binary

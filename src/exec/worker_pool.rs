@@ -11,8 +11,8 @@
 
 use super::batch_clock::BatchClock;
 use super::chunking::{TaskQueue, static_share};
-use super::lines::MAX_LINE_BYTES;
 use super::latency::{self, TaskTimes};
+use super::lines::MAX_LINE_BYTES;
 use super::pool_proc::{Launch, WorkerProc};
 use super::pool_wait::{self, Gone, Line, POLL_MS};
 use super::protocol::{self, FromWorker, ToWorker};

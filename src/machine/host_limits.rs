@@ -52,10 +52,11 @@ impl PoolKind {
     pub fn open_files(self, workers: u64) -> u64 {
         match self {
             PoolKind::Threads => 0,
-            // Each worker: the write end of its stdin and the read end of its stdout, for the
-            // whole batch. While one starts (they start one at a time): the other ends of both
-            // pipes, its stderr file and std's pipe that reports a failed exec, 5 more.
-            PoolKind::Processes | PoolKind::Persistent => 2 * workers + 5,
+            // Each worker: the write end of its stdin, the read end of its stdout and the pidfd
+            // that tells its exit, for the whole batch. While one starts (they start one at a
+            // time): the other ends of both pipes, its stderr file and std's pipe that reports a
+            // failed exec, 5 more.
+            PoolKind::Processes | PoolKind::Persistent => 3 * workers + 5,
             // Each worker thread: its stderr file for the batch, and while it starts a task a
             // copy of that file and /dev/null twice (posix_spawn: no exec-error pipe), or while
             // it looks for leftovers /proc and one stat file. Every thread may be at it at

@@ -39,6 +39,8 @@ pub struct SimRun {
     pub rounds: usize,
     /// Seconds the run would have taken: the calibration and every batch, warmup included.
     pub simulated_s: f64,
+    /// The adaptive budget the calibration settled, seconds.
+    pub budget_s: Option<f64>,
     /// Why the sweep ended.
     pub stop_reason: String,
     /// The planned worker counts.
@@ -100,6 +102,7 @@ fn outcome(model: &MachineModel, record: &RunRecord, end: SweepEnd, simulated_s:
         stability: decision.and_then(|d| d.stability),
         rounds: decision.map_or(0, |d| d.rounds),
         simulated_s,
+        budget_s: record.config.adaptive.as_ref().map(|a| a.max_time_s),
         stop_reason: crate::app::run::stop_reason(end).as_str().to_string(),
         workers: record.config.workers.clone(),
         tasks: record

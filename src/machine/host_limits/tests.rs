@@ -17,15 +17,15 @@ fn readings(soft: u64, hard: u64) -> Readings {
 #[test]
 fn each_pool_needs_what_its_executor_opens() {
     assert_eq!(PoolKind::Threads.open_files(768), 0);
-    assert_eq!(PoolKind::Processes.open_files(768), 2 * 768 + 5);
-    assert_eq!(PoolKind::Persistent.open_files(1), 7);
+    assert_eq!(PoolKind::Processes.open_files(768), 3 * 768 + 5);
+    assert_eq!(PoolKind::Persistent.open_files(1), 8);
     assert_eq!(
         PoolKind::Command { shell: false }.open_files(768),
         4 * 768 + 1
     );
     assert_eq!(
         open_files_needed(PoolKind::Processes, 768, 10),
-        10 + 32 + 1541
+        10 + 32 + 2309
     );
     assert_eq!(PoolKind::Threads.tasks(768), 768);
     assert_eq!(PoolKind::Command { shell: false }.tasks(10), 22);
@@ -39,7 +39,7 @@ fn a_soft_limit_too_low_is_raised_to_a_hard_one_that_is_enough() {
     assert_eq!(fit.raise_open_files_to, Some(1 << 20));
     assert_eq!(fit.record.open_files_raised_from, Some(1024));
     assert_eq!(fit.record.open_files_soft, Some(1 << 20));
-    assert_eq!(fit.record.open_files_needed, 1583);
+    assert_eq!(fit.record.open_files_needed, 2351);
     assert_eq!(fit.record.workers, 768);
     // Enough as it is: nothing raised.
     let fit = check(PoolKind::Processes, 8, &readings(1024, 1 << 20)).unwrap();
@@ -53,17 +53,17 @@ fn a_soft_limit_too_low_is_raised_to_a_hard_one_that_is_enough() {
 #[test]
 fn a_hard_limit_too_low_is_refused_in_one_sentence_naming_it() {
     let err = check(PoolKind::Processes, 768, &readings(1024, 1024)).unwrap_err();
-    // 10 open + 32 margin + 2w + 5 <= 1024: w <= 488.
-    assert_eq!(err.allows, 488);
-    assert!(open_files_needed(PoolKind::Processes, 488, 10) <= 1024);
-    assert!(open_files_needed(PoolKind::Processes, 489, 10) > 1024);
+    // 10 open + 32 margin + 3w + 5 <= 1024: w <= 325.
+    assert_eq!(err.allows, 325);
+    assert!(open_files_needed(PoolKind::Processes, 325, 10) <= 1024);
+    assert!(open_files_needed(PoolKind::Processes, 326, 10) > 1024);
     let s = err.to_string();
     for needle in [
-        "768 workers in processes mode need up to 1583 open files",
+        "768 workers in processes mode need up to 2351 open files",
         "the hard limit on open files (RLIMIT_NOFILE) is 1024",
-        "allows at most 488 workers",
-        "`ulimit -n 1583`",
-        "`--workers` up to 488",
+        "allows at most 325 workers",
+        "`ulimit -n 2351`",
+        "`--workers` up to 325",
     ] {
         assert!(s.contains(needle), "{needle:?} in {s}");
     }
@@ -152,8 +152,8 @@ fn under_an_unlimited_hard_limit_the_soft_one_is_raised_to_the_need() {
     let mut r = readings(64, 0);
     r.open_files.hard = None;
     let fit = check(PoolKind::Processes, 100, &r).unwrap();
-    assert_eq!(fit.raise_open_files_to, Some(10 + 32 + 205));
-    assert_eq!(fit.record.open_files_soft, Some(247));
+    assert_eq!(fit.raise_open_files_to, Some(10 + 32 + 305));
+    assert_eq!(fit.record.open_files_soft, Some(347));
     assert_eq!(fit.record.open_files_raised_from, Some(64));
 }
 
