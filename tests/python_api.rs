@@ -15,7 +15,7 @@ fn the_python_suite_passes_against_this_build() {
     let python = repo().join("python");
     let o = std::process::Command::new("python3")
         .args([
-            "-m", "unittest", "-v", "discover", "-s", "tests", "-t", "tests",
+            "-m", "unittest", "discover", "-v", "-s", "tests", "-t", "tests",
         ])
         .current_dir(&python)
         .env("PYTHONPATH", &python)
