@@ -12,7 +12,8 @@
 #   scripts/bad-workers.sh            (about a minute on 2 vCPUs; builds the debug binary)
 #
 # The Python adapter's cases (stdin left open to the user's function, async and generator
-# targets, os._exit naming a task) belong to the adapter and are listed as pending.
+# targets, os._exit naming a task) run its real worker (python/plateau_bench) over user modules
+# written for each case.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -154,9 +155,13 @@ budget_run() { # MAX_TIME_S [FLAGS...]
     echo "--max-time ${max}s took ${took} s" >&2
 }
 export -f budget_run
-case_ hangs "tiny --max-time 3s ends near 3 s" 60 0 "--max-time 3s took" "" -- budget_run 3
+# A round of half-second batches over the 6 default counts needs 3 s, so the budgets hold one
+# or two rounds.
+case_ hangs "tiny --max-time 5s ends near 5 s" 60 0 "--max-time 5s took" "" -- budget_run 5
 case_ hangs "tiny --max-time 3s, 1..4 workers, ends near 3 s" 60 0 "--max-time 3s took" "" -- \
     budget_run 3 --workers 1..4
+case_ messages "tiny --max-time 2s, below one round, refused before measuring" 30 2 \
+    "is below what one round needs here" "" -- budget_run 2
 
 echo "== wrong numbers with exit 0"
 case_ wrong "two ok per task" 20 2 "its batch's time cannot be trusted" "" -- \
@@ -425,16 +430,63 @@ export -f no_regression_same
 case_ messages "same commands: the resolution matches the verdict" 30 0 "" "" -- \
     no_regression_same
 
+echo "== the Python adapter: a user's function that reads stdin, waits in async code or a generator, or exits"
+mkdir -p "$tmp/py"
+cat >"$tmp/py/hostile.py" <<'PY'
+import asyncio, os, sys, time
+
+def reads_stdin(n):
+    # Reading the protocol channel would swallow task lines: it must read nothing.
+    return sys.stdin.read()
+
+def asks_input(n):
+    return input()
+
+async def waits_async(n):
+    await asyncio.sleep(0.01)
+
+def waits_in_generator(n):
+    yield n
+    time.sleep(0.01)
+
+def dies_at_5(n):
+    if n == 5:
+        os._exit(3)
+PY
+export PY_TARGETS="$tmp/py"
+py_run() { # FUNCTION [EXTRA RUN FLAGS...]
+    local fn=$1
+    shift
+    rm -rf "$tmp/run"
+    PYTHONPATH="$PWD/python:$PY_TARGETS" "$bin" run --quiet --workers 1,2 --tasks 8 \
+        --repetitions 1 --warmup 0 --seed 1 --out "$tmp/run" "$@" --persistent -- \
+        python3 -m plateau_bench.worker "hostile:$fn"
+}
+# A batch of 8 tasks that each wait 10 ms: at least 40 ms at 2 workers; a body that never ran
+# would take microseconds (a wrong number, exit 1).
+py_waits() { # FUNCTION
+    py_run "$1" || return
+    python3 - "$tmp/run/results.json" <<'PY' || { echo "a batch took less than its tasks' waits" >&2; return 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+walls = [(p["workers"], s["wall_s"]) for p in r["points"] for s in p["samples"]]
+sys.exit(0 if walls and all(w >= 8 * 0.010 / n * 0.95 for n, w in walls) else 1)
+PY
+}
+export -f py_run py_waits
+case_ hangs "Python: a function reading stdin reads nothing, and the run ends" 30 0 "" "" -- \
+    py_run reads_stdin
+case_ messages "Python: input() meets the end of its stdin, named" 30 3 "EOFError" "" -- \
+    py_run asks_input
+case_ wrong "Python: an async def's awaits really run" 30 0 "" "" -- py_waits waits_async
+case_ wrong "Python: a generator's body really runs" 30 0 "" "" -- py_waits waits_in_generator
+case_ messages "Python: os._exit in task 5 names task 5" 30 3 "while running task 5" "" -- py_run dies_at_5
+echo
 echo
 echo "== classes and the instances tried"
 for class in hangs wrong fleet compare leaks messages; do
     echo "  $class: ${tried[$class]}"
 done
-echo
-echo "== pending: the Python adapter's cases (python/plateau_worker.py, not changed here)"
-echo "  stdin, the protocol channel, left open to the user's function"
-echo "  async def and generator targets measured without running their bodies"
-echo "  os._exit in the user's function naming the wrong task"
 echo
 echo "cases: $cases; hangs: $hangs, wrong numbers: $wrong, lost results: $lost, leftover processes or files: $leftovers, unclear messages: $unclear"
 if [ $((hangs + wrong + lost + leftovers + unclear)) -ne 0 ]; then

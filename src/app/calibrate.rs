@@ -93,8 +93,18 @@ fn fit_budget(design: Design, round_s: f64, counts: usize) -> anyhow::Result<Des
         Budget::Default(d) if need > d.as_secs_f64() => Budget::Default(secs(need * 1.5)),
         kept => kept,
     };
+    // The default design's base rounds are as many as its budget holds, up to `BASE_ROUNDS`.
+    let mut repetitions = design.repetitions;
+    if a.by_default {
+        let fit = (a.budget.limit().as_secs_f64() / round_s.max(1e-9)).floor() as u32;
+        let base = fit
+            .saturating_sub(design.warmup)
+            .clamp(1, crate::plan::defaults::BASE_ROUNDS);
+        repetitions = std::num::NonZeroU32::new(base).unwrap_or(std::num::NonZeroU32::MIN);
+    }
     Ok(Design {
         adaptive: Some(a),
+        repetitions,
         ..design
     })
 }
@@ -185,6 +195,15 @@ mod tests {
         let round = 0.5 * (1.0 + 1.0 + 1.5 + 2.0 + 3.0 + 4.0);
         let s = d.adaptive.unwrap().budget.limit().as_secs_f64();
         assert!((s - 12.0 * round).abs() < 1e-6, "{s}");
+    }
+
+    #[test]
+    fn a_short_given_budget_plans_only_the_rounds_it_holds() {
+        // Six half-second batches a round: 8 s holds 2 rounds.
+        let d = settle_with(&["--max-time", "8s"], 0.004).unwrap();
+        assert_eq!(d.repetitions.get(), 2);
+        let d = settle_with(&["--max-time", "90s"], 0.004).unwrap();
+        assert_eq!(d.repetitions.get(), defaults::BASE_ROUNDS);
     }
 
     #[test]
