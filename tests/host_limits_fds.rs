@@ -62,6 +62,10 @@ fn measure(exe: &mut dyn Executor, workload: &SharedWorkload, workers: usize, ta
     })
 }
 
+/// Files plateau itself opens for a moment during a batch (the cgroup's cpu.stat, /proc reads
+/// of the workers' usage), which the check's margin of 32 covers, not the pool's count.
+const OWN_READS: u64 = 4;
+
 #[test]
 fn every_executor_holds_no_more_descriptors_than_the_check_counts() {
     let cpu: SharedWorkload = Arc::new(CpuWorkload::new(200_000));
@@ -99,14 +103,17 @@ fn every_executor_holds_no_more_descriptors_than_the_check_counts() {
         );
         let w = workers as u64;
         assert!(
-            threads <= PoolKind::Threads.open_files(w),
+            threads <= PoolKind::Threads.open_files(w) + OWN_READS,
             "threads: {threads}"
         );
         for (kind, seen) in [
             (PoolKind::Processes, processes),
             (PoolKind::Persistent, pool),
         ] {
-            assert!(seen <= kind.open_files(w), "{kind:?} at {w}: {seen}");
+            assert!(
+                seen <= kind.open_files(w) + OWN_READS,
+                "{kind:?} at {w}: {seen}"
+            );
             // Each worker's two pipe ends are held for the whole batch.
             assert!(seen >= 2 * w, "{kind:?} at {w}: {seen}");
         }
@@ -114,7 +121,7 @@ fn every_executor_holds_no_more_descriptors_than_the_check_counts() {
         // batch must stay below the count.
         let command_kind = PoolKind::Command { shell: false };
         assert!(
-            commands < command_kind.open_files(w),
+            commands < command_kind.open_files(w) + OWN_READS,
             "command at {w}: {commands}"
         );
         // Each worker thread's stderr file is held for the whole batch.
