@@ -24,8 +24,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 export PG_SLOTS=${PG_SLOTS:-4} PG_SLOT_MS=${PG_SLOT_MS:-20}
 k=$PG_SLOTS
-# The worker target. Once the adapter takes a script path, this becomes
-# "examples/postgres/slots.py:task" (and the PYTHONPATH entry below can go).
+# The worker target: the module on PYTHONPATH below, or its path form "examples/postgres/slots.py:task".
 target=${PG_TARGET:-slots:task}
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pgbench >/dev/null; then
@@ -94,7 +93,7 @@ export PYTHONPATH=$(pwd)/python:$(pwd)/examples/postgres
 slo=()
 if [ -n "${PG_SLO:-}" ]; then slo=(--latency-slo "$PG_SLO"); fi
 timeout 900 "$bin" run --persistent --workers 1..12 --repetitions 3 --warmup 1 --seed 1 \
-    "${slo[@]}" --allow-concurrent --quiet --out "$work/run" -- "$work/venv/bin/python" -m plateau_worker "$target" \
+    "${slo[@]}" --allow-concurrent --quiet --out "$work/run" -- "$work/venv/bin/python" -m plateau_bench.worker "$target" \
     </dev/null >"$work/plateau.txt" 2>&1 || { cat "$work/plateau.txt"; exit 1; }
 
 echo "== pgbench on the same server: the same transaction (slots.sql), then its own -S reads"

@@ -5,7 +5,7 @@ PG_SLOT_MS milliseconds (`pg_sleep`), so at most K tasks make progress at once: 
 not this machine's CPUs, sets the right pool size. Run it with plateau's Python adapter:
 
     PYTHONPATH=python:examples/postgres \
-        plateau run --persistent --workers 1..12 -- python3 -m plateau_worker slots:task
+        plateau run --persistent --workers 1..12 -- python3 -m plateau_bench.worker slots:task
 
 Settings (environment):
     PG_SLOTS    K, the number of locks (default 4)
