@@ -108,17 +108,7 @@ fn count_members(pgid: i32) -> u64 {
 
 /// The /proc folder of every process on the machine (empty when /proc cannot be read).
 pub(crate) fn processes() -> impl Iterator<Item = std::path::PathBuf> {
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .map(|e| e.path())
+    crate::machine::procstat::process_dirs()
 }
 
 #[cfg(test)]

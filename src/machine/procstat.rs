@@ -1,6 +1,7 @@
 //! All CPUs' busy and steal time from the first line of /proc/stat, read before and after
 //! each batch so the sweep can tell what else used the machine (see
-//! `decision::interference`). `parse` is pure; `read` returns `None` off Linux.
+//! `decision::interference`), and the /proc folders of every process, which the limits check
+//! and the task groups list. `parse` is pure; `read` returns `None` off Linux.
 
 /// One reading of the machine-wide CPU counters, in seconds summed over all CPUs.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -36,6 +37,21 @@ pub fn read() -> Option<CpuTimes> {
     // SAFETY: sysconf has no preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     parse(&text, if ticks > 0 { ticks as f64 } else { 100.0 })
+}
+
+/// The /proc folder of every process on the machine (empty when /proc cannot be read).
+pub fn process_dirs() -> impl Iterator<Item = std::path::PathBuf> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .map(|e| e.path())
 }
 
 #[cfg(test)]

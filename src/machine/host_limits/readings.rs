@@ -68,16 +68,8 @@ fn process_limit(status: &str) -> Option<ProcessLimit> {
     if !nproc_enforced(uid, caps) {
         return None;
     }
-    let in_use = fs::read_dir("/proc")
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter_map(|e| fs::read_to_string(e.path().join("status")).ok())
+    let in_use = crate::machine::procstat::process_dirs()
+        .filter_map(|dir| fs::read_to_string(dir.join("status")).ok())
         .filter_map(|s| Some((real_uid(&s)?, threads(&s)?)))
         .filter(|&(u, _)| u == uid)
         .map(|(_, t)| t)
